@@ -1,0 +1,1 @@
+"""bcikg.graph"""

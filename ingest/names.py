@@ -1,0 +1,665 @@
+"""Find organisation names in one sentence by the general rules of Chinese organisation names.
+
+Sources of candidates, each a rule, none a list of particular organisations:
+
+* suffix grammar: a type suffix (有限公司, 医院, 基金, 厅, 研究院, 孵化器 …) ends a name; the name
+  extends leftwards over name-like words until a function word, a verb that takes an organisation
+  as object (依托, 联合 …), punctuation or a number;
+* enumerations: "A、B、C等企业" and "首批入驻企业A、B、C" make every item an organisation when a
+  sibling has an organisation suffix or a class noun says so;
+* titles: "X董事长", "X副总裁" make X an organisation;
+* founding and origin patterns: "创办X", "X研发的Y";
+* Latin-script names in organisation context: "X公司", "X等企业";
+* the standing national bodies listed in org_rules.toml ([national]).
+
+Sentence-level only: cross-sentence work (short forms, anaphora, qualification by the
+document's region) happens in bcikg.ingest.extract.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+
+import jieba
+import jieba.posseg
+
+from bcikg.ingest.lexicon import NameRules, name_rules, read_data_text
+from bcikg.ingest.regions import Gazetteer
+from bcikg.ingest.textutil import PUNCT, is_cjk, is_latin, literal_pattern
+from bcikg.models import OrgType
+
+jieba.setLogLevel(60)
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+    tag: str
+
+
+@dataclass
+class Candidate:
+    """An organisation name found in a sentence (offsets relative to the sentence)."""
+
+    start: int
+    end: int
+    name: str
+    type: OrgType
+    rule: str
+    prefix: str = "none"  # place | admin | org | none
+    generic: bool = False
+    quoted: bool = False
+    aliases: list[str] = field(default_factory=list)
+    suffix: str = ""
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class NameWords:
+    generic: frozenset[str]
+    generic_pattern: re.Pattern[str]
+    domain: tuple[str, ...]
+    existing_verbs: tuple[str, ...]
+    creation_verbs: tuple[str, ...]
+    policy_title_words: tuple[str, ...]
+
+
+@cache
+def name_words() -> NameWords:
+    raw = tomllib.loads(read_data_text("name_words.toml"))
+    generic = frozenset(raw["generic"])
+    return NameWords(
+        generic=generic,
+        generic_pattern=re.compile("(?:" + literal_pattern(generic).pattern + ")+"),
+        domain=tuple(raw["domain"]),
+        existing_verbs=tuple(raw["existing_verbs"]),
+        creation_verbs=tuple(raw["creation_verbs"]),
+        policy_title_words=tuple(raw["policy_title_words"]),
+    )
+
+
+@cache
+def _suffix_pattern() -> re.Pattern[str]:
+    return literal_pattern(name_rules().all_suffixes)
+
+
+@cache
+def _title_pattern() -> re.Pattern[str]:
+    return literal_pattern(name_rules().titles)
+
+
+@cache
+def _word_tags() -> dict[str, str]:
+    # the dictionary's part-of-speech tags (no HMM tagging: a fraction of posseg's cost)
+    jieba.posseg.dt.initialize()
+    _add_domain_words()
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _add_domain_words() -> None:
+    """Teach jieba the domain's nouns (脑机接口 is otherwise 脑/机/接口 with 接口 a verb) so that
+    they never end a name by looking like verbs."""
+    from bcikg.ingest.lexicon import taxonomy
+
+    words = set(name_words().generic) | {cue for sub in taxonomy().subsectors for cue in sub.cues}
+    for word in sorted(words):
+        if len(word) >= 2 and not word.isascii():
+            jieba.add_word(word, freq=2000, tag="n")
+            jieba.posseg.dt.word_tag_tab[word] = "n"
+
+
+def tokenize(text: str) -> list[Token]:
+    tags = _word_tags()
+    tokens = []
+    for word, start, end in jieba.tokenize(text, HMM=False):
+        if word.isspace():
+            tag = "x"
+        elif all(ch in PUNCT for ch in word):
+            tag = "x"
+        elif word.isdigit() or re.fullmatch(r"[0-9.%～~\-]+", word):
+            tag = "m"
+        elif all(is_latin(ch) or ch.isdigit() for ch in word):
+            tag = "eng"
+        else:
+            tag = tags.get(word, "")
+        tokens.append(Token(word, start, end, tag))
+    return _merge_latin(tokens)
+
+
+def _merge_latin(tokens: list[Token]) -> list[Token]:
+    """jieba splits 'Neuralink' fine but 'TOM FORD' or 'N1' into pieces; join adjacent
+    Latin/digit pieces without a space between them."""
+    out: list[Token] = []
+    for tok in tokens:
+        if out and tok.tag == "eng" and out[-1].tag == "eng" and out[-1].end == tok.start:
+            prev = out[-1]
+            out[-1] = Token(prev.text + tok.text, prev.start, tok.end, "eng")
+        else:
+            out.append(tok)
+    return out
+
+
+# A number with a measure word (3亿元, 15家, 五个) ends a name on its left; a bare ordinal inside a
+# name (南昌大学第一附属医院, 南大一附院) does not.
+_QUANTITY = re.compile(r"^[0-9０-９.一二三四五六七八九十百千万亿两几多数]+[亿万千百]?[元家个名款项座余批]$")
+_QUANTIFIERS = frozenset({"亿元", "万元", "元", "家", "个", "亿", "万", "余家", "多家", "首个", "首家", "款", "名"})
+
+
+class SentenceNames:
+    """All candidates in one sentence; construct, then read ``candidates``."""
+
+    def __init__(self, text: str, gazetteer: Gazetteer, context_regions: list[str], policy_doc: bool):
+        self.text = text
+        self.rules: NameRules = name_rules()
+        self.words = name_words()
+        self.gaz = gazetteer
+        self.context = context_regions
+        self.policy_doc = policy_doc
+        self.tokens = tokenize(text)
+        self.tok_by_end = {t.end: i for i, t in enumerate(self.tokens)}
+        self.tok_by_start = {t.start: i for i, t in enumerate(self.tokens)}
+        self.quoted_spans = self._quoted_spans()
+        self.book_spans = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{1,80}》", text)]
+        found: list[Candidate] = []
+        found += self._national()
+        found += self._by_suffix()
+        found += self._latin()
+        found += self._attached_place()
+        found += self._enumerations(found)
+        found += self._titles(found)
+        found += self._patterns(found)
+        self.candidates = self._select(found)
+
+    # ------------------------------------------------------------ helpers
+
+    def _quoted_spans(self) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in re.finditer(r"[“\"「『‘][^“”\"「」『』‘’]{1,30}[”\"」』’]", self.text)]
+
+    def _inside(self, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+        return any(s < end and start < e and not (s >= start and e <= end) for s, e in spans)
+
+    def _is_stop_token(self, tok: Token) -> bool:
+        if tok.tag == "x" or tok.text in self.rules.left_stop:
+            return True
+        if any(ch.isascii() and ch.isdigit() for ch in tok.text) or tok.text in _QUANTIFIERS or _QUANTITY.match(tok.text):
+            return True
+        if tok.tag == "m" and not tok.text.startswith("第") and len(tok.text) > 1:
+            return True
+        if len(tok.text) > 1 and tok.tag in self.rules.left_stop_tags and tok.tag != "m":
+            return True
+        # a verb of two or more characters that is not a usual part of names (发展, 投资 …)
+        return len(tok.text) > 1 and tok.tag == "v" and tok.text not in self.words.generic
+
+    def _name_start(self, index: int, floor: int = 0) -> int:
+        """Character offset where a name begins whose first word after the suffix side is
+        tokens[index] (that token is part of the name; extension goes left from it)."""
+        k = index
+        start = self.tokens[index].start
+        while k - 1 >= floor:
+            tok = self.tokens[k - 1]
+            if tok.text in ("和", "与", "及") and self._may_cross(k - 1, floor):
+                k -= 1
+                start = tok.start
+                continue
+            if self._is_stop_token(tok):
+                break
+            embedded = self._leading_stop_word(tok)
+            if embedded:
+                # 建设司南…: jieba glued a verb to the name; the name starts after the verb
+                return tok.start + len(embedded)
+            k -= 1
+            start = tok.start
+            if tok.text == "新区":
+                break  # 新区 can start a name (新区管委会) but never sits inside one
+        return start
+
+    def _leading_stop_word(self, tok: Token) -> str:
+        if len(tok.text) < 3:
+            return ""
+        for width in (2, 3):
+            head = tok.text[:width]
+            if len(tok.text) > width and head in self.rules.left_stop:
+                return head
+        return ""
+
+    def _may_cross(self, k: int, floor: int) -> bool:
+        """May a name run across the conjunction at tokens[k]? Only when the part before it is
+        not itself an organisation (华山医院与宣武医院 are two) and starts with a place or an
+        administrative prefix (大连市脑机接口与人机交互…实验室, 省工业和信息化厅)."""
+        if k == 0:
+            return False
+        left_start = self._plain_start(k - 1, floor)
+        left = self.text[left_start : self.tokens[k - 1].end]
+        if not left or len(left) > 12:
+            return False
+        if any(left.endswith(suffix) for suffix in self.rules.strong_suffixes):
+            return False
+        if self._admin_prefix(left, left_start):
+            return True
+        lead = self.gaz.leading_place(left, self.context)
+        return lead is not None and len(lead[0]) < len(left)
+
+    def _plain_start(self, index: int, floor: int) -> int:
+        k = index
+        while k - 1 >= floor and not self._is_stop_token(self.tokens[k - 1]):
+            k -= 1
+        return self.tokens[k].start
+
+    def _admin_prefix(self, name: str, offset: int) -> str:
+        """The administrative prefix a name starts with (省, 市委, 新区 …), when it is a word of
+        its own there: 区域型 does not start with 区."""
+        for prefix in self.rules.admin_prefixes:
+            if name.startswith(prefix) and (offset + len(prefix)) in self.tok_by_end:
+                return prefix
+        return ""
+
+    def _prefix_kind(self, name: str, offset: int) -> tuple[str, int]:
+        """('place'|'admin'|'none', length of the prefix)."""
+        lead = self.gaz.leading_place(name, self.context)
+        if lead is not None and lead[0] not in ("中国", "全国", "国内", "我国"):
+            return "place", len(lead[0])
+        prefix = self._admin_prefix(name, offset)
+        if prefix:
+            return "admin", len(prefix)
+        return "none", 0
+
+    def is_generic_core(self, core: str) -> bool:
+        core = re.sub(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]", "", core.strip("“”\"'‘’"))
+        return not core or bool(self.words.generic_pattern.fullmatch(core))
+
+    def _make(self, start: int, end: int, org_type: OrgType, rule: str, suffix: str) -> Candidate | None:
+        """Validate a span as a name; None when it is not one."""
+        name = self.text[start:end]
+        while name and (name[0] in self.rules.bad_first_chars or name[0] in PUNCT):
+            start += 1
+            name = name[1:]
+        if len(name) < 2 or len(name) > 40:
+            return None
+        if any(ch in "，,。；;：:！？!?\n" for ch in name):
+            return None
+        if self._inside(start, end, self.book_spans):
+            return None
+        name = re.sub(r"[“”\"]", "", name)
+        prefix, plen = self._prefix_kind(name, start)
+        core = name[plen : len(name) - len(suffix)] if suffix else name[plen:]
+        generic = self.is_generic_core(core)
+        quoted = any(s <= start and end <= e for s, e in self.quoted_spans) or bool(re.search(r"[“”\"]", name))
+        if prefix == "place" and not core and suffix and org_type in ("Company",) and suffix in self.rules.weak_suffixes:
+            return None  # 上海科技: a place and an industry word
+        if org_type == "Agency" and suffix in self.rules.single_char_agency:
+            if prefix == "none" and name not in self.rules.national_names:
+                return None
+            if len(name) < 3:
+                return None
+        if suffix in self.rules.weak_suffixes and (generic or len(core) < 2) and prefix != "place":
+            return None
+        if self._is_media(name):
+            return None
+        if self.gaz.candidates(name):
+            return None  # a plain place
+        return Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
+
+    def _is_media(self, name: str) -> bool:
+        bare = name.strip("《》“”")
+        return bare in self.rules.media_words or bare.endswith(self.rules.media_suffixes)
+
+    def _next_token(self, pos: int) -> Token | None:
+        i = self.tok_by_start.get(pos)
+        return self.tokens[i] if i is not None else None
+
+    def _weak_suffix_ends_name(self, end: int) -> bool:
+        nxt = self._next_token(end)
+        if nxt is None or nxt.tag == "x":
+            return True
+        rest = self.text[end:]
+        if rest.startswith(self.rules.continue_weak):
+            return False
+        if nxt.text in self.rules.after_weak or rest.startswith(self.rules.titles):
+            return True
+        return nxt.tag in ("v", "p", "c", "d", "u", "uj", "ul") or nxt.tag == ""
+
+    # ------------------------------------------------------------ rules
+
+    def _national(self) -> list[Candidate]:
+        out = []
+        for name in self.rules.national_names:
+            for m in re.finditer(re.escape(name), self.text):
+                if m.end() in self.tok_by_end or m.end() == len(self.text):
+                    out.append(Candidate(m.start(), m.end(), name, "Agency", "national", "place"))
+        return out
+
+    def _by_suffix(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        pattern = _suffix_pattern()
+        pos = 0
+        text = self.text
+        while pos < len(text):
+            m = pattern.search(text, pos)
+            if m is None:
+                break
+            pos = m.start() + 1
+            suffix, end = m.group(0), m.end()
+            if end not in self.tok_by_end:
+                continue
+            org_type = self.rules.suffix_type(suffix)
+            if org_type is None:
+                continue
+            if suffix in self.rules.weak_suffixes and not self._weak_suffix_ends_name(end):
+                continue
+            index = self.tok_by_end[end]
+            if suffix in self.rules.single_char_agency and not self._agency_word(self.tokens[index]):
+                continue
+            while index > 0 and self.tokens[index].start > m.start():
+                index -= 1  # the word where the suffix begins (集聚/区 for 集聚区)
+            start = self._name_start(index)
+            if start >= m.start() and org_type != "Agency":
+                # nothing before the suffix: a bare 孵化器 / 集团 is an anaphor, not a name
+                continue
+            cand = self._make(start, end, org_type, "suffix", suffix)
+            if cand is None:
+                continue
+            self._attach_division(cand)
+            self._attach_abbreviation(cand)
+            out.append(cand)
+        return out
+
+    def _agency_word(self, tok: Token) -> bool:
+        """Does the word ending in a one-character agency suffix end an agency name? 科技厅 and
+        局 do; 头部, 布局 and 俱乐部 do not."""
+        if len(tok.text) == 1 or tok.tag in ("nt", "j", ""):
+            return True
+        return len(tok.text) >= 3 and tok.text not in self.rules.not_agency_words
+
+    def _attach_division(self, cand: Candidate) -> None:
+        """上海市科委前沿交叉处 -> 上海市科委 (with the longer form as an alias)."""
+        rest = self.text[cand.end : cand.end + 10]
+        for div in self.rules.division_suffixes:
+            i = rest.find(div)
+            if 0 <= i <= 6:
+                piece = rest[: i + len(div)]
+                if any(ch in PUNCT for ch in piece) or any(w in piece for w in self.rules.left_stop if len(w) > 1 or w in "的与和等"):
+                    continue
+                if any(suffix in piece for suffix in self.rules.strong_suffixes if len(suffix) > 1):
+                    continue  # 复旦大学附属华山医院 is a hospital, not a department of the university
+                if cand.end + len(piece) not in self.tok_by_end:
+                    continue
+                cand.aliases.append(cand.name + piece)
+                cand.end += len(piece)
+                return
+
+    def _attach_abbreviation(self, cand: Candidate) -> None:
+        """美国食品药品监督管理局(FDA): the bracketed Latin abbreviation is an alias."""
+        m = re.match(r"[（(]([A-Za-z][A-Za-z0-9\-&.]{1,15})[）)]", self.text[cand.end :])
+        if m:
+            cand.aliases.append(m.group(1))
+
+    def _latin(self) -> list[Candidate]:
+        out = []
+        for i, tok in enumerate(self.tokens):
+            if tok.tag != "eng" or len(tok.text) < 3 or tok.text.lower() in self.rules.latin_not_org:
+                continue
+            if not tok.text[0].isupper():
+                continue
+            rest = self.text[tok.end :]
+            rest_unbracketed = re.sub(r"^[（(][^（）()]{0,20}[）)]", "", rest)
+            if not rest_unbracketed.startswith(self.rules.latin_org_after):
+                continue
+            start = tok.start
+            prev = self.tokens[i - 1] if i > 0 else None
+            if prev is not None and self.gaz.candidates(prev.text) and prev.end == tok.start:
+                start = prev.start  # 法国Emotiv: the place is part of how it is written
+            out.append(Candidate(start, tok.end, self.text[start : tok.end], "Company", "latin", "none"))
+        return out
+
+    def _attached_place(self) -> list[Candidate]:
+        """A place with an unknown word attached (广州析芒, 杭州佳量) that is followed by a list
+        separator, a verb or a title is how short company names are written."""
+        out = []
+        toks = self.tokens
+        for i, tok in enumerate(toks):
+            rid = self.gaz.resolve(tok.text, self.context) if self.gaz.candidates(tok.text) else None
+            if rid is None or self.gaz.get(rid).level in ("district", "zone"):
+                continue
+            j, chars = i + 1, 0
+            while j < len(toks) and chars < 4:
+                t = toks[j]
+                if t.tag == "x" or t.text in self.rules.left_stop or t.text in self.rules.bad_first_chars:
+                    break
+                if len(t.text) > 1 and t.tag not in ("", "nz", "nr", "nrt", "nrfg", "ng"):
+                    break
+                chars += len(t.text)
+                j += 1
+            if not (2 <= chars <= 4) or j >= len(toks):
+                continue
+            nxt = toks[j]
+            rest = self.text[nxt.start :]
+            boundary = (
+                nxt.tag == "x"
+                or nxt.text in self.rules.after_weak
+                or rest.startswith(self.rules.titles)
+                or (len(nxt.text) > 1 and nxt.tag == "v")
+            )
+            if not boundary:
+                continue
+            start, end = tok.start, toks[j - 1].end
+            cand = self._make(start, end, "Company", "attached", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        return out
+
+    # ------------------------------------------------------------ enumerations
+
+    def _enumerations(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        # a list lives inside one clause (text between clause punctuation)
+        for clause in re.finditer(r"[^，,。；;：:！？!?（）()]+", self.text):
+            if "、" in clause.group(0) or "等" in clause.group(0):
+                out += self._enumeration_in_clause(clause.start(), clause.end(), found)
+        return out
+
+    def _enumeration_in_clause(self, cstart: int, cend: int, found: list[Candidate]) -> list[Candidate]:
+        text = self.text
+        seps = [cstart + m.start() for m in re.finditer("、", text[cstart:cend])]
+        deng = text.find("等", cstart, cend)
+        first_end = seps[0] if seps else deng
+        if first_end <= cstart or first_end not in self.tok_by_end:
+            return []
+        # the first item extends left from the word before the first separator
+        first_start = max(self._name_start(self.tok_by_end[first_end]), cstart)
+        spans = [(first_start, first_end)]
+        spans += [(a + 1, b) for a, b in zip(seps, seps[1:], strict=False)]
+        if seps:
+            last_start = seps[-1] + 1
+            known = next((c for c in found if c.start == last_start), None)
+            last_end = known.end if known is not None else self._item_right_end(last_start, cend, deng)
+            spans.append((last_start, last_end))
+        spans = [(a, b) for a, b in spans if b > a]
+        if not spans:
+            return []
+        list_type = self._list_class(text[cstart : spans[0][0]], text[spans[-1][1] : cend])
+        if list_type == "not_org":
+            return []
+        sibling_types: list[OrgType] = []
+        for a, b in spans:
+            sibling = next((c for c in found if c.start <= a and c.end == b and not c.generic), None)
+            if sibling is not None:
+                sibling_types.append(sibling.type)
+        if not sibling_types and list_type is None:
+            return []
+        item_type: OrgType = list_type or max(set(sibling_types), key=sibling_types.count)  # type: ignore[assignment]
+        if any(_title_pattern().search(text, a, b) for a, b in spans):
+            return []  # 微灵医疗创始人、某研究院工程师: a list of people's roles
+        strong = list_type is not None or len(sibling_types) >= 2
+        out = []
+        for a, b in spans:
+            if any(c.start <= a and b <= c.end for c in found):
+                continue
+            cand = self._list_item(a, b, item_type, strong)
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def _item_right_end(self, start: int, cend: int, deng: int) -> int:
+        """Where the last item of a list ends: at 等, at a verb or function word after its first
+        word, at a class noun or title, or at the clause end."""
+        limit = deng if deng > start else cend
+        i = self.tok_by_start.get(start)
+        if i is None:
+            return limit
+        first = True
+        while i < len(self.tokens) and self.tokens[i].start < limit:
+            tok = self.tokens[i]
+            if not first:
+                rest = self.text[tok.start : limit]
+                if tok.text in self.rules.left_stop or tok.text in self.rules.after_weak:
+                    return tok.start
+                if len(tok.text) > 1 and tok.tag in ("v", "p", "c", "d", "u", "uj", "vn") and tok.text not in self.words.generic:
+                    return tok.start
+                if rest.startswith(self.rules.titles) or self.rules.class_nouns.get(tok.text):
+                    return tok.start
+            first = False
+            i += 1
+        return limit
+
+    def _list_class(self, before: str, after: str) -> OrgType | str | None:
+        """The type a class noun gives the list ('等龙头企业' -> Company), 'not_org' for
+        '等省份', None when no class noun is there."""
+        after = after.lstrip()
+        if after.startswith("等"):
+            rest = after[1:]
+            rest = re.sub(r"^[0-9一二三四五六七八九十几多]+[家个所项]?", "", rest)
+            head = re.match(r"[\u4e00-\u9fffA-Za-z]{1,16}", rest)
+            phrase = head.group(0) if head else ""
+            for noun in self.rules.not_org_classes:
+                if phrase.endswith(noun) or noun in phrase:
+                    return "not_org"
+            for noun, org_type in sorted(self.rules.class_nouns.items(), key=lambda kv: -len(kv[0])):
+                if phrase.endswith(noun) or phrase.startswith(noun):
+                    return org_type
+            return None
+        for noun, org_type in sorted(self.rules.class_nouns.items(), key=lambda kv: -len(kv[0])):
+            if before.endswith(noun):
+                return org_type
+        return None
+
+    def _list_item(self, a: int, b: int, item_type: OrgType, strong: bool) -> Candidate | None:
+        item = self.text[a:b]
+        if not (2 <= len(item) <= 15):
+            return None
+        if self.gaz.candidates(item) or item in self.words.generic:
+            return None
+        if any(ch.isdigit() for ch in item) or any(ch in PUNCT and ch not in "“”" for ch in item):
+            return None
+        if self.is_generic_core(item):
+            return None
+        if not any(is_cjk(ch) or is_latin(ch) for ch in item):
+            return None
+        # the item must be one name: no function word inside
+        toks = [t for t in self.tokens if a <= t.start and t.end <= b]
+        if any(t.text in self.rules.left_stop and len(t.text) > 1 for t in toks[1:]):
+            return None
+        if not strong and toks and len(toks[0].text) > 1 and toks[0].tag == "v" and self.is_generic_core(item[len(toks[0].text) :]):
+            return None  # 开辟医疗器械…: a verb and a generic object, not a name
+        if any(len(t.text) > 1 and t.tag in ("p", "c", "u", "d", "r") for t in toks):
+            return None
+        m = _suffix_pattern().search(item)
+        suffix = ""
+        while m is not None:
+            if m.end() == len(item):
+                suffix = m.group(0)
+                break
+            m = _suffix_pattern().search(item, m.start() + 1)
+        org_type = self.rules.suffix_type(suffix) if suffix else item_type
+        cand = self._make(a, b, org_type or item_type, "list", suffix)
+        if cand is None and not suffix:
+            return None
+        if cand is not None and item.startswith("“") and item.endswith("”"):
+            cand.quoted = True
+        return cand
+
+    # ------------------------------------------------------------ titles and patterns
+
+    def _titles(self, found: list[Candidate]) -> list[Candidate]:
+        """'景昱医疗董事长宁益华': what stands before a title is an organisation."""
+        out = []
+        for m in _title_pattern().finditer(self.text):
+            end = m.start()
+            if end not in self.tok_by_end or m.start() not in self.tok_by_start:
+                continue
+            if m.end() not in self.tok_by_end and m.end() < len(self.text):
+                continue  # 代表性 is not the title 代表
+            if any(c.start < end and end <= c.end + 2 for c in found):
+                continue  # the organisation before the title is already known
+            index = self.tok_by_end[end]
+            if self.tokens[index].tag in ("nr", "nrfg", "nrt"):
+                continue  # a person's name before a title: 张海燕教授
+            start = self._name_start(index)
+            name = self.text[start:end]
+            if len(name) < 3 or self.gaz.candidates(name) or self.is_generic_core(name):
+                continue
+            if _title_pattern().search(name):
+                continue  # 高级工程师李骁健教授: a person between two titles
+            cand = self._make(start, end, "Company", "title", "")
+            if cand is not None and not (cand.prefix == "none" and len(name) > 8):
+                out.append(cand)
+        return out
+
+    _FOUNDED = re.compile(r"(?:创办|创立|创建|孵化出|成立了)([\u4e00-\u9fffA-Za-z]{2,8})(?=[，,。；;、]|$)")
+    _ORIGIN = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fffA-Za-z]{2,8})(?:研发|孵化|培育|投资)的(?=[\u4e00-\u9fffA-Za-z])")
+
+    def _patterns(self, found: list[Candidate]) -> list[Candidate]:
+        out = []
+        for m in self._FOUNDED.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start <= a < c.end for c in found):
+                continue
+            cand = self._make(a, b, "Company", "founded", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        for m in self._ORIGIN.finditer(self.text):
+            a, b = m.span(1)
+            # only when what follows is an organisation found by another rule
+            following = [c for c in found if c.start == m.end()]
+            if not following or any(c.start <= a < c.end for c in found):
+                continue
+            item = m.group(1)
+            # the origin is written as a name: starts after a clause break, a year or a place
+            if a > 0 and self.text[a - 1] not in "，,。；;：:年" and not self.text[:a].endswith(("由", "是")):
+                continue
+            org_type = self._abbreviation_type(item)
+            cand = self._make(a, b, org_type, "origin", "")
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def _abbreviation_type(self, item: str) -> OrgType:
+        for head, suffixes in self.rules.abbreviation_heads.items():
+            if item.endswith(head):
+                org_type = self.rules.suffix_type(suffixes[0])
+                if org_type:
+                    return org_type
+        return "Company"
+
+    # ------------------------------------------------------------ selection
+
+    def _select(self, found: list[Candidate]) -> list[Candidate]:
+        """Keep maximal spans; among equal spans the more specific rule wins."""
+        priority = {"national": 0, "suffix": 1, "latin": 2, "list": 3, "attached": 4, "title": 5, "founded": 6, "origin": 7}
+        found = sorted(found, key=lambda c: (c.start, -(c.end - c.start), priority.get(c.rule, 9)))
+        kept: list[Candidate] = []
+        for cand in found:
+            if any(k.start <= cand.start and cand.end <= k.end for k in kept):
+                continue
+            overlapping = [k for k in kept if k.start < cand.end and cand.start < k.end]
+            if overlapping:
+                continue
+            kept.append(cand)
+        return kept

@@ -1,0 +1,221 @@
+"""Regions: recognise provinces, cities, districts, zones and countries in text and place them in
+one hierarchy (district -> city -> province -> country).
+
+The table is bcikg/data/regions.tsv (generated from the national division codes plus the
+hand-written zones and places abroad in regions_extra.tsv). Region ids are 'region:' + the path,
+e.g. 'region:中国/江西省/赣江新区'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from bcikg.ingest.lexicon import read_data_text
+from bcikg.ingest.textutil import literal_pattern
+from bcikg.models import Region, RegionLevel
+
+COUNTRY_ID = "region:中国"
+LEVEL_RANK: dict[str, int] = {"country": 0, "province": 1, "city": 2, "district": 3, "zone": 3}
+
+
+@dataclass(frozen=True)
+class RegionEntry:
+    id: str
+    name: str
+    level: RegionLevel
+    parent: str | None
+    path: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+    @property
+    def full_name(self) -> str:
+        parts = self.path[1:] if self.path[0] == "中国" and len(self.path) > 1 else self.path
+        return "".join(parts)
+
+    @property
+    def domestic(self) -> bool:
+        return self.path[0] == "中国"
+
+    def to_model(self) -> Region:
+        return Region(
+            id=self.id,
+            name=self.name,
+            level=self.level,
+            parent=self.parent,
+            full_name=self.full_name,
+            aliases=list(self.aliases),
+        )
+
+
+@dataclass(frozen=True)
+class RegionHit:
+    start: int
+    end: int
+    surface: str
+    region_id: str
+
+
+def region_id(path: Iterable[str]) -> str:
+    return "region:" + "/".join(path)
+
+
+class Gazetteer:
+    def __init__(self, entries: list[RegionEntry], blocked_short: frozenset[str]):
+        self.by_id: dict[str, RegionEntry] = {e.id: e for e in entries}
+        surfaces: dict[str, list[str]] = {}
+        for entry in entries:
+            forms = [entry.name, *entry.aliases]
+            for form in forms:
+                if not form or (form in blocked_short and form != entry.name and entry.level != "province"):
+                    continue
+                surfaces.setdefault(form, []).append(entry.id)
+        self.surfaces = surfaces
+        self._pattern = literal_pattern(surfaces)
+
+    # -------------------------------------------------------------- lookup
+
+    def get(self, rid: str) -> RegionEntry:
+        return self.by_id[rid]
+
+    def ancestors(self, rid: str) -> list[str]:
+        """The region and its ancestors, most specific first."""
+        out = []
+        current: str | None = rid
+        while current is not None:
+            out.append(current)
+            current = self.by_id[current].parent if current in self.by_id else None
+        return out
+
+    def ancestor_at(self, rid: str | None, level: str) -> str | None:
+        if rid is None:
+            return None
+        for aid in self.ancestors(rid):
+            entry = self.by_id[aid]
+            if entry.level == level:
+                return aid
+            if level == "city" and entry.level == "province" and entry.name in {"北京市", "上海市", "天津市", "重庆市"}:
+                return aid  # a municipality is its own city
+        return None
+
+    def is_within(self, rid: str, ancestor: str) -> bool:
+        return ancestor in self.ancestors(rid)
+
+    def candidates(self, surface: str) -> list[str]:
+        return self.surfaces.get(surface, [])
+
+    def resolve(self, surface: str, context: Iterable[str] = ()) -> str | None:
+        """The region a surface form names, preferring one inside the context regions (most
+        specific context first), then the highest-level reading (吉林 -> 吉林省)."""
+        ids = self.candidates(surface)
+        if not ids:
+            return None
+        if len(ids) == 1:
+            return ids[0]
+        for ctx in context:
+            inside = [rid for rid in ids if self.is_within(rid, ctx)]
+            if len(inside) == 1:
+                return inside[0]
+        ids = sorted(ids, key=lambda rid: (LEVEL_RANK[self.by_id[rid].level], rid))
+        best = ids[0]
+        if LEVEL_RANK[self.by_id[best].level] == LEVEL_RANK[self.by_id[ids[1]].level]:
+            return None  # 鼓楼区 in four cities and nothing to choose by
+        return best
+
+    def lookup(self, text: str) -> str | None:
+        """Region id for a user-given name: '江西', '江西省', '赣江新区', '上海', '江西省/南昌市'."""
+        text = text.strip().removeprefix("region:")
+        if text in self.by_id or ("region:" + text) in self.by_id:
+            return "region:" + text
+        parts = [p for p in re.split(r"[/>\s]+", text) if p]
+        context: list[str] = []
+        found: str | None = None
+        for part in parts:
+            found = self.resolve(part, context)
+            if found is None:
+                # 江西省赣江新区: try the longest known prefix, then the rest
+                hits = self.find(part)
+                if hits and hits[0].start == 0 and hits[-1].end == len(part):
+                    for hit in hits:
+                        found = self.resolve(hit.surface, context) or found
+                        if found:
+                            context.insert(0, found)
+                    continue
+                return None
+            context.insert(0, found)
+        return found
+
+    # -------------------------------------------------------------- text
+
+    def find(self, text: str, context: Iterable[str] = ()) -> list[RegionHit]:
+        ctx = list(context)
+        hits: list[RegionHit] = []
+        for m in self._pattern.finditer(text):
+            surface = m.group(0)
+            rid = self.resolve(surface, ctx)
+            if rid is not None:
+                hits.append(RegionHit(m.start(), m.end(), surface, rid))
+        return hits
+
+    def leading_place(self, name: str, context: Iterable[str] = ()) -> tuple[str, str] | None:
+        """The place a name starts with ('广州析芒' -> ('广州', region id)), if any."""
+        m = self._pattern.match(name)
+        if not m:
+            return None
+        rid = self.resolve(m.group(0), context)
+        return (m.group(0), rid) if rid else None
+
+    def main_region(self, weighted_hits: list[tuple[str, float]]) -> str | None:
+        """The region a document is mainly about: descend from the strongest top-level region to
+        a child while that child holds at least half of its parent's weight."""
+        if not weighted_hits:
+            return None
+        subtree: Counter[str] = Counter()
+        for rid, weight in weighted_hits:
+            for aid in self.ancestors(rid):
+                subtree[aid] += weight
+        children: dict[str, list[str]] = {}
+        for rid in subtree:
+            parent = self.by_id[rid].parent
+            if parent is not None:
+                children.setdefault(parent, []).append(rid)
+        tops = [rid for rid in subtree if self.by_id[rid].parent in (None, COUNTRY_ID) and rid != COUNTRY_ID]
+        if not tops:
+            return COUNTRY_ID if COUNTRY_ID in subtree else None
+        current = max(tops, key=lambda rid: (subtree[rid], rid))
+        while True:
+            kids = children.get(current, [])
+            if not kids:
+                return current
+            best = max(kids, key=lambda rid: (subtree[rid], rid))
+            if subtree[best] * 2 < subtree[current]:
+                return current
+            current = best
+
+
+def _load_entries() -> tuple[list[RegionEntry], frozenset[str]]:
+    entries: list[RegionEntry] = []
+    for line in read_data_text("regions.tsv").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        path_text, level, _adcode, aliases = (line.split("\t") + ["", "", ""])[:4]
+        path = tuple(path_text.split("/"))
+        rid = region_id(path)
+        parent = region_id(path[:-1]) if len(path) > 1 else None
+        alias_list = tuple(a for a in aliases.split(",") if a and a != path[-1])
+        entries.append(RegionEntry(rid, path[-1], level, parent, path, alias_list))  # type: ignore[arg-type]
+    blocked = frozenset(
+        line.strip()
+        for line in read_data_text("region_short_forms_blocked.txt").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    return entries, blocked
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    entries, blocked = _load_entries()
+    return Gazetteer(entries, blocked)
