@@ -134,6 +134,10 @@ class OrgMention(Model):
     segments: list[SegmentKey] = Field(default_factory=list)
     segment_explicit: bool = Field(default=False, description="segment stated by the text, not keyword cues")
     subsectors: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list, description="other forms written here, e.g. with a department")
+    home_cue: str = Field(
+        default="", description="how home_region was found: name, qualified, national, local, cue or document"
+    )
 
 
 class RelationMention(Model):

@@ -33,6 +33,7 @@ class NameRules:
     weak_suffixes: dict[str, OrgType]
     single_char_agency: frozenset[str]
     not_agency_words: frozenset[str]
+    unique_bodies: frozenset[str]
     admin_prefixes: tuple[str, ...]
     division_suffixes: tuple[str, ...]
     national_names: frozenset[str]
@@ -54,6 +55,7 @@ class NameRules:
     home_place_before: tuple[str, ...]
     settle_before_place: tuple[str, ...]
     local_words: tuple[str, ...]
+    quantifier_words: tuple[str, ...]
     all_suffixes: tuple[str, ...] = field(default=())
 
     def suffix_type(self, suffix: str) -> OrgType | None:
@@ -78,6 +80,7 @@ def name_rules() -> NameRules:
         weak_suffixes=weak,
         single_char_agency=frozenset(raw["agency"]["single_char_suffixes"]),
         not_agency_words=frozenset(raw["agency"]["not_agency_words"]),
+        unique_bodies=frozenset(raw["agency"]["unique_bodies"]),
         admin_prefixes=_by_length(raw["agency"]["admin_prefixes"]),
         division_suffixes=_by_length(raw["agency"]["division_suffixes"]),
         national_names=frozenset(raw["national"]["names"]),
@@ -99,6 +102,7 @@ def name_rules() -> NameRules:
         home_place_before=_by_length(raw["cues"]["home_place_before"]),
         settle_before_place=_by_length(raw["cues"]["settle_before_place"]),
         local_words=_by_length(raw["cues"]["local_words"]),
+        quantifier_words=_by_length(raw["quantifiers"]["words"]),
         all_suffixes=_by_length([*strong, *weak]),
     )
     return rules

@@ -69,19 +69,26 @@ class NameWords:
     domain: tuple[str, ...]
     existing_verbs: tuple[str, ...]
     creation_verbs: tuple[str, ...]
+    policy_verbs: tuple[str, ...]
+    product_heads: tuple[str, ...]
     policy_title_words: tuple[str, ...]
 
 
 @cache
 def name_words() -> NameWords:
     raw = tomllib.loads(read_data_text("name_words.toml"))
-    generic = frozenset(raw["generic"])
+    from bcikg.ingest.lexicon import taxonomy
+
+    # the chain's own vocabulary (电极, 脑电耳机 …) names products and fields, never organisations
+    generic = frozenset(raw["generic"]) | {cue for sub in taxonomy().subsectors for cue in sub.cues}
     return NameWords(
         generic=generic,
         generic_pattern=re.compile("(?:" + literal_pattern(generic).pattern + ")+"),
         domain=tuple(raw["domain"]),
         existing_verbs=tuple(raw["existing_verbs"]),
         creation_verbs=tuple(raw["creation_verbs"]),
+        policy_verbs=tuple(raw["policy_verbs"]),
+        product_heads=tuple(raw["product_heads"]),
         policy_title_words=tuple(raw["policy_title_words"]),
     )
 
@@ -89,6 +96,15 @@ def name_words() -> NameWords:
 @cache
 def _suffix_pattern() -> re.Pattern[str]:
     return literal_pattern(name_rules().all_suffixes)
+
+
+# jieba dictionary frequency above which a word is too common to be a brand (远程, 人工, 核心);
+# invented brand words (景昱, 柔灵) are absent or rare.
+_COMMON_FREQ = 800
+
+
+def _common_word(word: str) -> bool:
+    return (jieba.dt.FREQ.get(word) or 0) >= _COMMON_FREQ
 
 
 @cache
@@ -153,6 +169,10 @@ _QUANTITY = re.compile(r"^[0-9０-９.一二三四五六七八九十百千万亿
 _QUANTIFIERS = frozenset({"亿元", "万元", "元", "家", "个", "亿", "万", "余家", "多家", "首个", "首家", "款", "名"})
 
 
+_NOT_ADMIN = ("省级", "市级", "区级", "县级", "国家级", "区域", "市场", "市民", "省份", "县域", "区块", "市值")
+_GOVERNMENT_HEADS = ("政府", "委", "办", "厅", "局")
+
+
 class SentenceNames:
     """All candidates in one sentence; construct, then read ``candidates``."""
 
@@ -189,6 +209,8 @@ class SentenceNames:
     def _is_stop_token(self, tok: Token) -> bool:
         if tok.tag == "x" or tok.text in self.rules.left_stop:
             return True
+        if len(tok.text) > 1 and self.gaz.candidates(tok.text):
+            return False  # a place inside a name (大连大学), whatever jieba tags it
         if any(ch.isascii() and ch.isdigit() for ch in tok.text) or tok.text in _QUANTIFIERS or _QUANTITY.match(tok.text):
             return True
         if tok.tag == "m" and not tok.text.startswith("第") and len(tok.text) > 1:
@@ -218,7 +240,9 @@ class SentenceNames:
             k -= 1
             start = tok.start
             if tok.text == "新区":
-                break  # 新区 can start a name (新区管委会) but never sits inside one
+                previous = self.tokens[k - 1] if k - 1 >= floor else None
+                if previous is None or not self.gaz.candidates(previous.text + "新区"):
+                    break  # a bare 新区 starts a name (新区管委会) but never sits inside one
         return start
 
     def _leading_stop_word(self, tok: Token) -> str:
@@ -256,8 +280,14 @@ class SentenceNames:
     def _admin_prefix(self, name: str, offset: int) -> str:
         """The administrative prefix a name starts with (省, 市委, 新区 …), when it is a word of
         its own there: 区域型 does not start with 区."""
+        tok_index = self.tok_by_start.get(offset)
+        token = self.tokens[tok_index].text if tok_index is not None else ""
         for prefix in self.rules.admin_prefixes:
-            if name.startswith(prefix) and (offset + len(prefix)) in self.tok_by_end:
+            if not name.startswith(prefix) or name.startswith(_NOT_ADMIN):
+                continue
+            # the prefix is a word of its own (省/科技厅), or jieba glued it to a government
+            # word (省政府, 省委)
+            if (offset + len(prefix)) in self.tok_by_end or token.startswith(prefix) and token.endswith(_GOVERNMENT_HEADS):
                 return prefix
         return ""
 
@@ -290,7 +320,15 @@ class SentenceNames:
         name = re.sub(r"[“”\"]", "", name)
         prefix, plen = self._prefix_kind(name, start)
         core = name[plen : len(name) - len(suffix)] if suffix else name[plen:]
-        generic = self.is_generic_core(core)
+        generic = self.is_generic_core(core) or self.is_generic_core(name[plen:])
+        if core.startswith(self.rules.quantifier_words):
+            return None  # 江西各大医院, 多家企业: a count of organisations, not one
+        if org_type != "Agency" and org_type != "Hospital" and len(core) == 1 and prefix == "none":
+            generic = True  # 多中心, 子基金
+        if suffix and any(name == n + suffix for n in self.rules.national_names):
+            return None  # 国务院政府(工作报告)
+        if org_type == "Company" and suffix and prefix == "none" and len(core) < 2:
+            return None  # 次保险
         quoted = any(s <= start and end <= e for s, e in self.quoted_spans) or bool(re.search(r"[“”\"]", name))
         if prefix == "place" and not core and suffix and org_type in ("Company",) and suffix in self.rules.weak_suffixes:
             return None  # 上海科技: a place and an industry word
@@ -299,8 +337,9 @@ class SentenceNames:
                 return None
             if len(name) < 3:
                 return None
-        if suffix in self.rules.weak_suffixes and (generic or len(core) < 2) and prefix != "place":
-            return None
+        if suffix in self.rules.weak_suffixes and prefix != "place":
+            if generic or len(core) < 2 or _common_word(core):
+                return None  # 消费电子, 远程医疗, 人工智能: an industry word after a common word
         if self._is_media(name):
             return None
         if self.gaz.candidates(name):
@@ -322,6 +361,10 @@ class SentenceNames:
         rest = self.text[end:]
         if rest.startswith(self.rules.continue_weak):
             return False
+        if rest.startswith("等"):
+            # 量子科技等(一同被列为): only a class noun after 等 makes the word a company
+            org_class = self._list_class("", rest)
+            return org_class is not None and org_class != "not_org"
         if nxt.text in self.rules.after_weak or rest.startswith(self.rules.titles):
             return True
         return nxt.tag in ("v", "p", "c", "d", "u", "uj", "ul") or nxt.tag == ""
@@ -360,9 +403,14 @@ class SentenceNames:
             while index > 0 and self.tokens[index].start > m.start():
                 index -= 1  # the word where the suffix begins (集聚/区 for 集聚区)
             start = self._name_start(index)
-            if start >= m.start() and org_type != "Agency":
-                # nothing before the suffix: a bare 孵化器 / 集团 is an anaphor, not a name
-                continue
+            if start >= m.start():
+                quoted = self._quoted_before(m.start())
+                if quoted is None:
+                    continue  # nothing before the suffix: a bare 孵化器 / 集团 is an anaphor, not a name
+                start = quoted  # “大医学影像”联盟: the quoted words are the name
+            start = self._strip_leading_verb(start, m.start())
+            if start >= m.start() and self._quoted_before(m.start()) is None:
+                continue  # 用好产业基金: a verb and a bare suffix
             cand = self._make(start, end, org_type, "suffix", suffix)
             if cand is None:
                 continue
@@ -370,6 +418,35 @@ class SentenceNames:
             self._attach_abbreviation(cand)
             out.append(cand)
         return out
+
+    def _quoted_before(self, pos: int) -> int | None:
+        if pos > 0 and self.text[pos - 1] in "”\"":
+            opening = self.text.rfind("“", 0, pos - 1)
+            if opening >= 0 and pos - 1 - opening <= 20:
+                return opening
+        return None
+
+    def _strip_leading_verb(self, start: int, suffix_start: int, by_tag: bool = True) -> int:
+        """培育脑机接口…创新中心, 用好产业基金: a policy verb glued to the front is not part of
+        the name."""
+        for verb in sorted(self.words.policy_verbs, key=len, reverse=True):
+            if self.text.startswith(verb, start) and start + len(verb) <= suffix_start:
+                start += len(verb)
+                break
+        i = self.tok_by_start.get(start) if by_tag else None
+        while i is not None and self.tokens[i].start < suffix_start:
+            tok = self.tokens[i]
+            verb = (
+                tok.text in self.words.creation_verbs
+                or tok.text in self.words.existing_verbs
+                or tok.text in self.words.policy_verbs
+                or (len(tok.text) > 1 and tok.tag in ("v", "vd", "ad") and tok.text not in self.words.generic)
+            )
+            if not verb:
+                break
+            i += 1
+            start = self.tokens[i].start if i < len(self.tokens) else start
+        return start
 
     def _agency_word(self, tok: Token) -> bool:
         """Does the word ending in a one-character agency suffix end an agency name? 科技厅 and
@@ -383,7 +460,7 @@ class SentenceNames:
         rest = self.text[cand.end : cand.end + 10]
         for div in self.rules.division_suffixes:
             i = rest.find(div)
-            if 0 <= i <= 6:
+            if 2 <= i <= 6:
                 piece = rest[: i + len(div)]
                 if any(ch in PUNCT for ch in piece) or any(w in piece for w in self.rules.left_stop if len(w) > 1 or w in "的与和等"):
                     continue
@@ -428,6 +505,8 @@ class SentenceNames:
             rid = self.gaz.resolve(tok.text, self.context) if self.gaz.candidates(tok.text) else None
             if rid is None or self.gaz.get(rid).level in ("district", "zone"):
                 continue
+            if tok.text == self.gaz.get(rid).name and tok.text.endswith(("省", "市", "区", "县")):
+                continue  # companies write the short place (广州析芒); 大连市某某 is a byline
             j, chars = i + 1, 0
             while j < len(toks) and chars < 4:
                 t = toks[j]
@@ -500,8 +579,9 @@ class SentenceNames:
         strong = list_type is not None or len(sibling_types) >= 2
         out = []
         for a, b in spans:
-            if any(c.start <= a and b <= c.end for c in found):
-                continue
+            if any(c.start <= a and b <= c.end or a <= c.start and c.end == b for c in found):
+                continue  # already found (as a whole, or as its end: 贯彻落实|党中央)
+            a = self._strip_leading_verb(a, b - 1, by_tag=False)
             cand = self._list_item(a, b, item_type, strong)
             if cand is not None:
                 out.append(cand)
@@ -558,7 +638,7 @@ class SentenceNames:
             return None
         if any(ch.isdigit() for ch in item) or any(ch in PUNCT and ch not in "“”" for ch in item):
             return None
-        if self.is_generic_core(item):
+        if self.is_generic_core(item) or item.endswith(self.words.product_heads):
             return None
         if not any(is_cjk(ch) or is_latin(ch) for ch in item):
             return None
@@ -568,6 +648,8 @@ class SentenceNames:
             return None
         if not strong and toks and len(toks[0].text) > 1 and toks[0].tag == "v" and self.is_generic_core(item[len(toks[0].text) :]):
             return None  # 开辟医疗器械…: a verb and a generic object, not a name
+        if not strong and all(len(t.text) > 1 and _common_word(t.text) for t in toks):
+            return None  # 审查通道: common words only, and only a sibling to vouch for it
         if any(len(t.text) > 1 and t.tag in ("p", "c", "u", "d", "r") for t in toks):
             return None
         m = _suffix_pattern().search(item)
@@ -596,6 +678,8 @@ class SentenceNames:
                 continue
             if m.end() not in self.tok_by_end and m.end() < len(self.text):
                 continue  # 代表性 is not the title 代表
+            if _suffix_pattern().match(self.text, m.end()):
+                continue  # 专家委员会 is an organisation, not a title
             if any(c.start < end and end <= c.end + 2 for c in found):
                 continue  # the organisation before the title is already known
             index = self.tok_by_end[end]
@@ -607,6 +691,8 @@ class SentenceNames:
                 continue
             if _title_pattern().search(name):
                 continue  # 高级工程师李骁健教授: a person between two titles
+            if not any(t.tag in ("", "nz", "ng", "nt", "eng") or len(t.text) == 1 for t in self.tokens if start <= t.start < end):
+                continue  # only common words before the title (精神病学专家): not a name
             cand = self._make(start, end, "Company", "title", "")
             if cand is not None and not (cand.prefix == "none" and len(name) > 8):
                 out.append(cand)

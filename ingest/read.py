@@ -225,6 +225,10 @@ def _read(path: Path, max_bytes: int) -> Document:
         text, title, date, source = _read_markdown(text)
     else:
         title = _first_line_title(text)
+    if title and not text.lstrip()[: len(title) + 20].count(title):
+        # The headline names things too (江西省人民政府办公厅关于印发…的通知) and every fact must be
+        # quotable with offsets into the text: a title kept only as metadata is put back on top.
+        text = f"{title}\n\n{text}"
 
     resolved = _resolved(path)
     return Document(

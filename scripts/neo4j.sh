@@ -36,6 +36,8 @@ Environment:
   NEO4J_START_TIMEOUT  seconds to wait for Bolt on up, default 180
   NEO4J_STOP_TIMEOUT   seconds to wait for a clean stop before SIGKILL, default 60
   BCIKG_MVN_ARGS       extra arguments for the Maven build (e.g. -Dmaven.repo.local=...)
+  BCIKG_NEO4J_HOME     state folder (data, logs, password, env), default .neo4j/ in the project;
+                       give a second instance its own folder and a different port
 
 After a successful up, .neo4j/env holds NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and
 NEO4J_DATABASE (KEY=value lines) for the Makefile and the tests. The password is
@@ -49,7 +51,7 @@ TARGET="$MODULE/target"
 JAR="$TARGET/neo4j-server.jar"
 BUILD_STAMP="$TARGET/.build-ok"      # written only after a complete build (jar + lib/)
 MAIN_CLASS="bcikg.neo4jserver.Main"
-STATE="$ROOT/.neo4j"
+STATE="${BCIKG_NEO4J_HOME:-$ROOT/.neo4j}"   # a second instance needs its own state folder and port
 PID_FILE="$STATE/neo4j.pid"
 PORT_FILE="$STATE/neo4j.port"
 LOG_FILE="$STATE/neo4j.log"

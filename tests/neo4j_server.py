@@ -19,8 +19,9 @@ from neo4j.exceptions import AuthError, ClientError
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "neo4j.sh"
-ENV_FILE = ROOT / ".neo4j" / "env"
-PASSWORD_FILE = ROOT / ".neo4j" / "password"  # the generated password, before .neo4j/env exists
+STATE_DIR = Path(os.environ.get("BCIKG_NEO4J_HOME") or ROOT / ".neo4j")
+ENV_FILE = STATE_DIR / "env"
+PASSWORD_FILE = STATE_DIR / "password"  # the generated password, before .neo4j/env exists
 
 DEFAULTS = {
     "uri": "bolt://127.0.0.1:7687",

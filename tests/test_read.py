@@ -273,7 +273,7 @@ def test_markdown_front_matter_fields(
     path = write(tmp_path / "a.md", f"---\ntitle: 标题\n{front}\n---\n晨曦神经公司发布了新款头环。\n")
     result = doc(read_file(path))
     assert (result.title, result.date, result.source) == ("标题", date, source)
-    assert result.text == "晨曦神经公司发布了新款头环。"
+    assert result.text == "标题\n\n晨曦神经公司发布了新款头环。"  # the title is put back on top of the text
 
 
 @pytest.mark.parametrize("name", ["unterminated.md", "bad_yaml.md"])
@@ -311,7 +311,7 @@ def test_txt_with_front_matter_is_read_as_markdown_export(tmp_path: Path) -> Non
     content = "---\ntitle: 示例市脑机接口措施\ndate: 2025-11-26 08:35:00\n---\n\n**示例市措施正文。**\n"
     result = doc(read_file(write(tmp_path / "export.txt", content)))
     assert (result.format, result.title, result.date) == ("txt", "示例市脑机接口措施", "2025-11-26")
-    assert result.text == "示例市措施正文。"
+    assert result.text == "示例市脑机接口措施\n\n示例市措施正文。"
 
 
 def test_txt_with_dashes_but_no_metadata_is_left_alone(tmp_path: Path) -> None:

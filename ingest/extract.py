@@ -1,0 +1,589 @@
+"""Extract organisations, regions, relations, policies, claims and targets from one document.
+
+Sentence-level name finding is in bcikg.ingest.names; this module does what needs the whole
+document: the region the document is about, which generic names stand for one organisation,
+qualification of 省科技厅 by that region, short forms (博睿康 after 博睿康医疗), home and settled
+regions, and the chain position of each mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bcikg.ingest import classify
+from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
+from bcikg.ingest.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
+from bcikg.ingest.lexicon import name_rules, taxonomy
+from bcikg.ingest.textutil import is_cjk, strip_legal_form
+from bcikg.models import (
+    DocumentExtraction,
+    DocumentInfo,
+    Evidence,
+    OrgMention,
+    OrgType,
+    RegionMention,
+    SegmentKey,
+    Sentence,
+    SplitDocument,
+)
+
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+# "省政府" names the province's 人民政府.
+_GOVERNMENT = re.compile(r"^(省|市|区|县)政府")
+
+
+def warm_up() -> None:
+    """Load dictionaries and tables once (a pool initializer calls this in each worker)."""
+    gazetteer()
+    name_rules()
+    taxonomy()
+    name_words()
+    tokenize("预热")
+
+
+@dataclass
+class Mention:
+    """A working organisation mention (absolute offsets into the document text)."""
+
+    start: int
+    end: int
+    sentence: Sentence
+    cand: Candidate
+    name: str
+    type: OrgType
+    home: str | None = None
+    home_cue: str = ""
+    settled: list[str] = field(default_factory=list)
+    generic: bool = False
+    segments: list[SegmentKey] = field(default_factory=list)
+    explicit: bool = False
+    subsectors: list[str] = field(default_factory=list)
+
+    @property
+    def rel_start(self) -> int:
+        return self.start - self.sentence.start
+
+    @property
+    def rel_end(self) -> int:
+        return self.end - self.sentence.start
+
+
+class DocumentContext:
+    def __init__(self, split: SplitDocument):
+        self.split = split
+        self.doc = split.document
+        self.text = split.document.text
+        self.sentences = split.sentences
+        self.gaz: Gazetteer = gazetteer()
+        self.rules = name_rules()
+        self.words = name_words()
+        self.region_hits: list[tuple[Sentence, RegionHit]] = []
+        self.zone: str | None = None
+        self.region: str | None = None
+        self.policy = False
+
+    # ------------------------------------------------------------ regions
+
+    def find_regions(self) -> None:
+        for sentence in self.sentences:
+            for hit in self.gaz.find(sentence.text):
+                self.region_hits.append((sentence, hit))
+        zones = {
+            hit.region_id
+            for _, hit in self.region_hits
+            if self.gaz.get(hit.region_id).level == "zone" and hit.region_id.endswith("新区")
+        }
+        # a bare 新区 in a document about one new area is that area
+        if len(zones) == 1:
+            self.zone = zones.pop()
+            stem = self.gaz.get(self.zone).name
+            for sentence in self.sentences:
+                for m in re.finditer("新区", sentence.text):
+                    whole = sentence.text[max(0, m.start() - len(stem) + 2) : m.end()]
+                    if whole != stem:
+                        self.region_hits.append((sentence, RegionHit(m.start(), m.end(), "新区", self.zone)))
+        weighted = []
+        title = self.doc.title or ""
+        for hit in self.gaz.find(title):
+            weighted.append((hit.region_id, 3.0))
+        for sentence, hit in self.region_hits:
+            if hit.region_id == COUNTRY_ID:
+                continue
+            weighted.append((hit.region_id, 2.0 if sentence.paragraph == 0 else 1.0))
+        self.region = self.gaz.main_region(weighted)
+        head = title or (self.sentences[0].text if self.sentences else "")
+        self.policy = any(word in head for word in self.words.policy_title_words)
+
+    def context_regions(self) -> list[str]:
+        return self.gaz.ancestors(self.region) if self.region else []
+
+    def region_at_level(self, level: str) -> str | None:
+        if level == "zone":
+            return self.zone
+        return self.gaz.ancestor_at(self.region, level)
+
+    # ------------------------------------------------------------ evidence
+
+    def evidence(self, sentence: Sentence, start: int, end: int) -> Evidence:
+        return Evidence(
+            doc_id=self.doc.id, sentence=sentence.text, start=start, end=end, text=self.text[start:end]
+        )
+
+
+# ---------------------------------------------------------------- acceptance of generic names
+
+
+def _preceding_verb(ctx: DocumentContext, mention: Mention) -> str:
+    """The creation or existing-organisation verb nearest before the name in its clause."""
+    before = mention.sentence.text[: mention.rel_start]
+    clause = re.split(r"[，,。；;：:]", before)[-1]
+    best, best_pos = "", -1
+    for verb in (*ctx.words.creation_verbs, *ctx.words.existing_verbs):
+        pos = clause.rfind(verb)
+        if pos > best_pos:
+            best, best_pos = verb, pos
+    return best
+
+
+_REALISED = ("打造", "搭建", "建成", "揭牌", "启动", "运营", "上线", "落成", "成立", "挂牌", "开园", "投用", "投运", "联合", "依托")
+_MODAL = ("要", "应", "需", "将", "鼓励", "支持", "推动", "推进", "加快", "积极", "探索", "建议", "力争", "争取", "布局", "谋划")
+
+
+def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bool:
+    """Does this mention stand for one organisation? Specific names always do; generic ones
+    (脑机接口专项基金, 省重点实验室) only with a place, an owner, or a realised context."""
+    cand = mention.cand
+    org_type = mention.type
+    if not cand.generic:
+        if ctx.policy and org_type in ("Institute", "Platform", "Fund") and cand.prefix == "none" and cand.rule == "suffix":
+            # a policy text names categories to build (卓越工程师学院); only placed ones are real
+            return _preceding_verb(ctx, mention) in ctx.words.existing_verbs
+        return True
+    if cand.prefix == "place" or cand.prefix == "org" or cand.quoted and cand.rule == "list":
+        return True
+    if cand.prefix == "admin":
+        if org_type in ("Agency", "Hospital", "Fund"):
+            return True
+        core = cand.name[len(_admin(cand.name)) :]
+        if core == cand.suffix and core in ctx.rules.unique_bodies:
+            return True  # 省科学院: the one such body of the province
+        return _preceding_verb(ctx, mention) in ctx.words.existing_verbs and not _in_category_list(mention)
+    # bare generic name
+    if ctx.policy or org_type in ("Agency", "Hospital", "Company"):
+        return False
+    name = cand.name
+    if not any(word in name for word in ctx.words.domain):
+        return False
+    if org_type == "Fund":
+        amount = re.search(r"[0-9一二三四五六七八九十百千]+(?:\.[0-9]+)?[亿万]元$", mention.sentence.text[: mention.rel_start])
+        return amount is not None
+    before = mention.sentence.text[: mention.rel_start]
+    clause_start = max(before.rfind(ch) for ch in "。；;") + 1
+    clause = before[clause_start:]
+    if any(word in clause for word in _MODAL):
+        return False
+    after = mention.sentence.text[mention.rel_end : mention.rel_end + 4]
+    realised = any(v in clause for v in _REALISED) or after.startswith(("揭牌", "启动", "运营", "建成", "落成"))
+    if not realised:
+        return False
+    # a company's own product platform (某公司打造的…平台) is not an organisation
+    subject = [a for a in actors if a.sentence is mention.sentence and a.start < mention.start]
+    region_actor = any(
+        h.start < mention.rel_start and h.region_id != COUNTRY_ID for s, h in ctx.region_hits if s is mention.sentence
+    )
+    return region_actor or any(a.type != "Company" for a in subject)
+
+
+def _in_category_list(mention: Mention) -> bool:
+    """省重点实验室，部、省脑机接口实验室等科研平台: kinds of bodies listed as a category."""
+    after = mention.sentence.text[mention.rel_end : mention.rel_end + 24]
+    after = re.split(r"[。；;]", after)[0]
+    before = mention.sentence.text[max(0, mention.rel_start - 3) : mention.rel_start]
+    return bool(re.search(r"等[^，,。；;]{0,8}(?:平台|机构|载体|中心|实验室)", after)) or before.endswith(("及", "全国"))
+
+
+def _admin(name: str) -> str:
+    for prefix in name_rules().admin_prefixes:
+        if name.startswith(prefix):
+            return prefix
+    return ""
+
+
+# ---------------------------------------------------------------- qualification and regions
+
+
+def _qualify(ctx: DocumentContext, mention: Mention) -> None:
+    """省科技厅 -> 江西省科技厅 in a Jiangxi document; 新区管委会 -> 赣江新区管委会."""
+    cand = mention.cand
+    name = mention.name
+    if cand.prefix == "admin":
+        prefix = _admin(name)
+        level = {"省": "province", "省委": "province", "市": "city", "市委": "city", "区": "district", "区委": "district",
+                 "县": "district", "县委": "district", "新区": "zone", "自治区": "province"}.get(prefix)
+        target = ctx.region_at_level(level) if level else None
+        if target is None and level == "city" and ctx.region and ctx.gaz.get(ctx.region).name in _MUNICIPALITIES:
+            target = ctx.region
+        if target is not None:
+            place = ctx.gaz.get(target).name
+            rest = name[len(prefix) :]
+            if prefix.endswith("委") and len(prefix) == 2:
+                rest = "委" + rest
+            if _GOVERNMENT.match(name):
+                rest = "人民政府" + name[len(prefix) + 2 :]
+            mention.name = place + rest
+            mention.home, mention.home_cue = target, "qualified"
+        else:
+            mention.generic = True  # a generic name whose region the document does not give
+        return
+    if cand.rule == "national" or name in ctx.rules.national_names:
+        mention.home, mention.home_cue = "region:中国", "national"
+        return
+    place = _place_in_name(ctx, name)
+    if place is not None:
+        mention.home, mention.home_cue = place, "name"
+    if cand.generic and cand.prefix == "none":
+        mention.generic = True
+
+
+def _place_in_name(ctx: DocumentContext, name: str) -> str | None:
+    lead = ctx.gaz.leading_place(name, ctx.context_regions())
+    if lead is not None and lead[1] != COUNTRY_ID:
+        return lead[1]
+    # 中共大连市委…, 人民银行江苏省分行, 中国科学院深圳先进技术研究院: a place inside the name
+    inner = []
+    for hit in ctx.gaz.find(name, ctx.context_regions()):
+        entry = ctx.gaz.get(hit.region_id)
+        if hit.region_id != COUNTRY_ID and (hit.surface == entry.name or hit.start == 0 or lead is not None):
+            inner.append(hit.region_id)
+    if inner:
+        return inner[0]
+    if lead is not None:
+        return lead[1]
+    # 南昌大学第一附属医院, 大连大学: a university named after its city
+    m = re.match(r"(.{2,3})大学", name)
+    if m:
+        rid = ctx.gaz.resolve(m.group(1), ctx.context_regions())
+        if rid is not None:
+            return rid
+    return None
+
+
+def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -> None:
+    """Home region from the sentence: 本土企业 (the document's region), 总部位于X, X聚集Y."""
+    if mention.home is not None:
+        return
+    text = mention.sentence.text
+    after = text[mention.rel_end : group_end + 12] if group_end >= mention.rel_end else text[mention.rel_end : mention.rel_end + 12]
+    if any(word in after for word in ctx.rules.local_words) and ctx.region is not None:
+        mention.home, mention.home_cue = ctx.region, "local"
+        return
+    window_after = text[mention.rel_end : mention.rel_end + 16]
+    for cue in ctx.rules.home_before_place:
+        i = window_after.find(cue)
+        if 0 <= i <= 4:
+            hits = ctx.gaz.find(window_after[i + len(cue) :], ctx.context_regions())
+            if hits and hits[0].start == 0:
+                mention.home, mention.home_cue = hits[0].region_id, "cue"
+                return
+    before = text[max(0, mention.rel_start - 12) : mention.rel_start]
+    for cue in ctx.rules.home_place_before:
+        if before.endswith(cue):
+            hits = ctx.gaz.find(before[: -len(cue)], ctx.context_regions())
+            if hits and hits[-1].end == len(before) - len(cue):
+                mention.home, mention.home_cue = hits[-1].region_id, "cue"
+                return
+    if mention.type != "Company" and ctx.region is not None:
+        mention.home, mention.home_cue = ctx.region, "document"
+
+
+# ---------------------------------------------------------------- chain position
+
+
+def _groups(mentions: list[Mention]) -> list[list[Mention]]:
+    """Mentions of one sentence joined by 、/和/及 share what follows them (A、B深耕电极)."""
+    groups: list[list[Mention]] = []
+    for m in sorted(mentions, key=lambda x: x.start):
+        if groups:
+            prev = groups[-1][-1]
+            between = m.sentence.text[prev.rel_end : m.rel_start] if prev.sentence is m.sentence else "x"
+            if between.strip() in ("、", "和", "及", "以及", "与"):
+                groups[-1].append(m)
+                continue
+        groups.append([m])
+    return groups
+
+
+def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence.index, []).append(m)
+    for sentence in ctx.sentences:
+        here = by_sentence.get(sentence.index, [])
+        if not here:
+            continue
+        scopes = classify.marker_scopes(sentence.text)
+        groups = _groups(here)
+        for gi, group in enumerate(groups):
+            last = group[-1]
+            next_start = groups[gi + 1][0].rel_start if gi + 1 < len(groups) else len(sentence.text)
+            own_text = sentence.text[last.rel_end : next_start]
+            for m in group:
+                explicit = [seg for start, end, seg in scopes if start <= m.rel_start < end]
+                name_subs = classify.subsectors_in(m.name)
+                if m.type in ("Agency", "Fund"):
+                    continue
+                if explicit and m.type == "Company":
+                    m.segments, m.explicit = explicit[:1], True
+                    m.subsectors = [s for s in classify.subsectors_in(own_text) if classify.segments_of([s]) == explicit[:1]]
+                    continue
+                if m.type == "Company":
+                    subs = classify.subsectors_in(own_text) or name_subs
+                elif m.type == "Institute":
+                    subs = name_subs
+                    if classify.is_domain_institute(m.name):
+                        m.segments = ["midstream"]
+                else:
+                    subs = name_subs or (classify.subsectors_in(own_text) if m.type == "Hospital" else [])
+                m.subsectors = subs
+                segs = set(m.segments) | set(classify.segments_of(subs))
+                m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]  # type: ignore[misc]
+            _home_for_group(ctx, group, len(sentence.text) if gi + 1 == len(groups) else next_start)
+
+
+def _home_for_group(ctx: DocumentContext, group: list[Mention], group_end: int) -> None:
+    _respective_places(ctx, group)
+    for m in group:
+        _home_from_context(ctx, m, group_end)
+
+
+_RESPECTIVE = re.compile(r"^[^，,。；;]{0,4}?(?:在|于|分别在|分别于)((?:[\u4e00-\u9fff]{2,8}[、和及与]){1,5}[\u4e00-\u9fff]{2,8}?)(?:两地|三地|四地|等地|分别)")
+
+
+def _respective_places(ctx: DocumentContext, group: list[Mention]) -> None:
+    """华山医院与宣武医院在上海、北京两地…: the n organisations are in the n places, in order."""
+    if len(group) < 2:
+        return
+    last = group[-1]
+    m = _RESPECTIVE.match(last.sentence.text[last.rel_end :])
+    if not m:
+        return
+    places = [ctx.gaz.resolve(p, ctx.context_regions()) for p in re.split(r"[、和及与]", m.group(1))]
+    if len(places) != len(group) or any(p is None for p in places):
+        return
+    for mention, place in zip(group, places, strict=True):
+        if mention.home_cue in ("", "document"):
+            mention.home, mention.home_cue = place, "cue"
+
+
+# ---------------------------------------------------------------- short forms and anaphora
+
+
+def _short_forms(mention: Mention, ctx: DocumentContext) -> list[str]:
+    """Forms a company is also written as: 博睿康医疗 -> 博睿康; 上海脑虎科技有限公司 -> 脑虎科技, 脑虎."""
+    if mention.type != "Company" or mention.cand.rule == "latin":
+        return []
+    name = strip_legal_form(mention.name)
+    forms = []
+    lead = ctx.gaz.leading_place(name, ctx.context_regions())
+    if lead is not None and len(name) - len(lead[0]) >= 2:
+        name = name[len(lead[0]) :]
+        forms.append(name)
+    for suffix in ctx.rules.weak_suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            stem = name[: -len(suffix)]
+            if not _common_word(stem) and not ctx.gaz.candidates(stem) and stem not in ctx.words.generic:
+                forms.append(stem)
+            break
+    return [f for f in forms if f != mention.name and len(f) >= 2]
+
+
+def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
+    """Find further mentions of names already found: the same name elsewhere, and short forms."""
+    forms: dict[str, Mention] = {}
+    for m in sorted(mentions, key=lambda x: (-len(x.cand.name), x.start)):
+        for form in (m.cand.name, *_short_forms(m, ctx)):
+            forms.setdefault(form, m)
+    if not forms:
+        return []
+    taken = sorted((m.start, m.end) for m in mentions)
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    out: list[Mention] = []
+    for sentence in ctx.sentences:
+        for hit in pattern.finditer(sentence.text):
+            start, end = sentence.start + hit.start(), sentence.start + hit.end()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            # not inside a longer word: the characters around must not continue a name
+            before = sentence.text[hit.start() - 1] if hit.start() > 0 else ""
+            after = sentence.text[hit.end()] if hit.end() < len(sentence.text) else ""
+            source = forms[hit.group(0)]
+            if before and is_cjk(before) and before not in "与和及、的在由是将对从向为" and source.cand.name != hit.group(0):
+                continue
+            if after and (after.isascii() and after.isalnum()):
+                continue
+            cand = Candidate(hit.start(), hit.end(), hit.group(0), source.type, "alias", source.cand.prefix, source.cand.generic)
+            copy = Mention(start, end, sentence, cand, source.name, source.type, source.home, source.home_cue,
+                           generic=source.generic)
+            out.append(copy)
+            taken.append((start, end))
+    return out
+
+
+_ANAPHOR = re.compile(r"(?:^|[，,。；;：:])(?:该|此|这一?)?(孵化器|集团|平台|公司|医院|基金|研究院|联盟|集聚区|园区)(?=将|还|已|也|方面|依托|与|的|通过|是|在|正|为|则|[，,])")
+
+
+def _anaphora(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
+    """A bare 孵化器 / 集团 at the start of a clause is the organisation of that kind mentioned
+    last in the document."""
+    out = []
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for sentence in ctx.sentences:
+        for hit in _ANAPHOR.finditer(sentence.text):
+            word = hit.group(1)
+            start = sentence.start + hit.start(1)
+            previous = [m for m in ordered if m.end <= start and m.name.endswith(word) and not m.generic]
+            if not previous:
+                continue
+            names = {m.name for m in previous}
+            if len(names) > 1 and previous[-1].sentence.index < sentence.index - 3:
+                continue  # ambiguous and far away
+            source = previous[-1]
+            cand = Candidate(hit.start(1), hit.end(1), word, source.type, "anaphor", source.cand.prefix)
+            out.append(Mention(start, start + len(word), sentence, cand, source.name, source.type, source.home,
+                               source.home_cue, generic=source.generic))
+    return out
+
+
+# ---------------------------------------------------------------- ellipsis
+
+
+def _fill_ellipsis(mentions: list[Mention]) -> None:
+    """南昌大学第一附属医院、第二附属医院: the second item shares the first one's owner."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for prev, cur in zip(ordered, ordered[1:], strict=False):
+        if prev.sentence is not cur.sentence or not cur.name.startswith("第"):
+            continue
+        between = cur.sentence.text[prev.rel_end : cur.rel_start]
+        if between not in ("、", "和", "及", "与"):
+            continue
+        i = prev.name.find("第")
+        if i > 0 and prev.type == cur.type:
+            cur.name = prev.name[:i] + cur.name
+            cur.cand.prefix = prev.cand.prefix
+            cur.cand.generic = False
+            cur.generic = False
+            cur.home, cur.home_cue = prev.home, prev.home_cue
+
+
+# ---------------------------------------------------------------- nested organisations
+
+
+def nested_owner(ctx: DocumentContext, mention: Mention) -> tuple[int, int, str, OrgType] | None:
+    """南大一附院脑机接口临床研究中心: the hospital at the front runs the centre."""
+    if mention.type != "Platform":
+        return None
+    name = mention.cand.name
+    for suffix in sorted(ctx.rules.strong_suffixes, key=len, reverse=True):
+        org_type = ctx.rules.strong_suffixes[suffix]
+        if org_type not in ("Hospital", "Company", "Institute"):
+            continue
+        i = name.find(suffix)
+        while i >= 0:
+            end = i + len(suffix)
+            inner = name[:end]
+            if 2 <= len(inner) < len(name) - 1 and len(inner) - len(suffix) >= 1:
+                rest = name[end:]
+                if any(word in rest for word in ctx.words.domain) or classify.subsectors_in(rest):
+                    return (mention.start, mention.start + len(inner), inner, org_type)
+            i = name.find(suffix, i + 1)
+    return None
+
+
+# ---------------------------------------------------------------- main
+
+
+def find_mentions(ctx: DocumentContext) -> list[Mention]:
+    context = ctx.context_regions()
+    raw: list[Mention] = []
+    for sentence in ctx.sentences:
+        names = SentenceNames(sentence.text, ctx.gaz, context, ctx.policy)
+        for cand in names.candidates:
+            start, end = sentence.start + cand.start, sentence.start + cand.end
+            raw.append(Mention(start, end, sentence, cand, cand.name, cand.type))
+    _fill_ellipsis(raw)
+    accepted = [m for m in raw if _accept(ctx, m, raw)]
+    # the owner at the front of a nested name is an organisation too
+    nested: list[Mention] = []
+    for m in accepted:
+        owner = nested_owner(ctx, m)
+        if owner is None:
+            continue
+        start, end, inner, org_type = owner
+        cand = Candidate(start - m.sentence.start, end - m.sentence.start, inner, org_type, "nested",
+                         "admin" if _admin(inner) else "none")
+        nested.append(Mention(start, end, m.sentence, cand, inner, org_type))
+        m.cand.prefix = "org"
+    accepted += nested
+    for m in accepted:
+        _qualify(ctx, m)
+    accepted += _propagate(ctx, accepted)
+    accepted += _anaphora(ctx, accepted)
+    _classify(ctx, accepted)
+    return sorted(accepted, key=lambda m: (m.start, m.end))
+
+
+def extract_document(split: SplitDocument) -> DocumentExtraction:
+    from bcikg.ingest import relations
+
+    ctx = DocumentContext(split)
+    ctx.find_regions()
+    mentions = find_mentions(ctx)
+    rels = relations.extract_relations(ctx, mentions)
+    for m in mentions:
+        m.settled = sorted({r.target for r in rels if r.kind == "SIGNED_IN" and r.source == m.name})
+    org_mentions = [_to_model(ctx, m) for m in mentions]
+    region_mentions = [
+        RegionMention(region_id=hit.region_id, evidence=ctx.evidence(s, s.start + hit.start, s.start + hit.end))
+        for s, hit in ctx.region_hits
+    ]
+    policies = relations.extract_policies(ctx, mentions)
+    claims, targets = _claims_and_targets(split, ctx, policies)
+    doc = ctx.doc
+    info = DocumentInfo(
+        id=doc.id, path=doc.path, format=doc.format, encoding=doc.encoding, title=doc.title, date=doc.date,
+        source=doc.source, region_id=ctx.region, chars=len(doc.text),
+    )
+    return DocumentExtraction(
+        document=info, orgs=org_mentions, regions=region_mentions, relations=rels, policies=policies,
+        claims=claims, targets=targets,
+    )
+
+
+def _to_model(ctx: DocumentContext, m: Mention) -> OrgMention:
+    return OrgMention(
+        surface=ctx.text[m.start : m.end],
+        name=m.name,
+        type=m.type,
+        evidence=ctx.evidence(m.sentence, m.start, m.end),
+        home_region=m.home if m.home_cue not in ("document",) or m.type != "Company" else None,
+        settled_regions=m.settled,
+        doc_region=ctx.region,
+        generic=m.generic,
+        segments=m.segments,
+        segment_explicit=m.explicit,
+        subsectors=m.subsectors,
+        aliases=list(m.cand.aliases),
+        home_cue=m.home_cue,
+    )
+
+
+def _claims_and_targets(split: SplitDocument, ctx: DocumentContext, policies: Iterable) -> tuple[list, list]:
+    try:
+        from bcikg.ingest.claims import extract_claims
+        from bcikg.ingest.targets import extract_targets
+    except ImportError:  # the report area adds these stages
+        return [], []
+    policy_key = next((p.key for p in policies if p.is_document), None)
+    return extract_claims(split, ctx.region), extract_targets(split, ctx.region, policy_key)

@@ -1,0 +1,624 @@
+"""Relations between organisations, regions and policies, each with the sentence that states it.
+
+Rules read the clause structure around cue verbs (kept in bcikg/data/relation_cues.toml):
+who signs or settles where (SIGNED_IN), who works with whom (PARTNERS_WITH), who runs what
+(OPERATES), which companies sit in an incubator (INCUBATED_BY), where trials run
+(CLINICAL_TRIAL_AT), who funds whom (INVESTS_IN), who issued a policy (ISSUED) and who is
+responsible for its tasks (RESPONSIBLE_FOR).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from bcikg.ingest import classify
+from bcikg.ingest.lexicon import read_data_text
+from bcikg.ingest.textutil import normalize_name
+from bcikg.models import Evidence, PolicyMention, RelationKind, RelationMention, Sentence
+
+if TYPE_CHECKING:
+    from bcikg.ingest.extract import DocumentContext, Mention
+
+
+@dataclass(frozen=True)
+class Cues:
+    partner_with: tuple[str, ...]  # X与Y<verb>
+    partner_lead: tuple[str, ...]  # X<verb>Y
+    continuation: tuple[str, ...]
+    modal: tuple[str, ...]
+    cooperate: tuple[str, ...]  # verbs that make all participants partners (A、B与C合作)
+    operate: tuple[str, ...]  # X<verb>(的)?<platform>
+    operate_passive: tuple[str, ...]  # 由X<verb>的<platform>
+    settle: tuple[str, ...]
+    sign: tuple[str, ...]
+    incubate_list: tuple[str, ...]
+    origin: tuple[str, ...]
+    clinical: tuple[str, ...]
+    invest: tuple[str, ...]
+    issue: tuple[str, ...]
+    responsible: tuple[str, ...]
+    region_actor_heads: tuple[str, ...]
+    policy_words: tuple[str, ...]
+
+
+@cache
+def cues() -> Cues:
+    raw = tomllib.loads(read_data_text("relation_cues.toml"))
+    return Cues(**{key: tuple(value) for key, value in raw.items()})
+
+
+def _relation(
+    ctx: DocumentContext,
+    kind: RelationKind,
+    source: str,
+    target: str,
+    sentence: Sentence,
+    start: int,
+    end: int,
+    target_kind: str = "org",
+    date: str | None = None,
+    **properties: str | int | float | None,
+) -> RelationMention:
+    return RelationMention(
+        kind=kind,
+        source=source,
+        target=target,
+        target_kind=target_kind,  # type: ignore[arg-type]
+        date=date,
+        properties=dict(properties),
+        evidence=Evidence(
+            doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]
+        ),
+    )
+
+
+_DATE = re.compile(r"(20\d\d|19\d\d)年(\d{1,2})月(\d{1,2})日")
+
+
+def _date_in(text: str) -> str | None:
+    m = _DATE.search(text)
+    if not m:
+        return None
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+
+
+class _Sentence:
+    """The organisation mentions and region actors of one sentence, in order."""
+
+    def __init__(self, ctx: DocumentContext, sentence: Sentence, mentions: list[Mention], previous_subject: list[Mention]):
+        self.ctx = ctx
+        self.sentence = sentence
+        self.text = sentence.text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.previous_subject = previous_subject
+
+    def between(self, a: int, b: int) -> str:
+        return self.text[a:b]
+
+    def mentions_in(self, a: int, b: int) -> list[Mention]:
+        return [m for m in self.mentions if a <= m.rel_start and m.rel_end <= b]
+
+    def group_after(self, pos: int, limit: int | None = None) -> list[Mention]:
+        """The run of mentions starting right after pos joined by 、/和/及 (A、B和C)."""
+        out: list[Mention] = []
+        cursor = pos
+        end = limit if limit is not None else len(self.text)
+        for m in self.mentions:
+            if m.rel_start < cursor:
+                continue
+            gap = self.text[cursor : m.rel_start]
+            if m.rel_end > end:
+                break
+            if not out:
+                if len(gap) > 8 or re.search(r"[，,。；;：:]", gap):
+                    break
+            elif gap.strip(" “”\"") not in ("、", "和", "及", "以及", "与", ""):
+                break
+            out.append(m)
+            cursor = m.rel_end
+        return out
+
+    def clause_subjects(self) -> list[Mention]:
+        """The first group of mentions that opens a clause (its subject)."""
+        for m in self.mentions:
+            clause_start = max(self.text.rfind(ch, 0, m.rel_start) for ch in "，,。；;：:") + 1
+            if m.rel_start - clause_start <= 3:
+                return self.group_after(clause_start)
+        return []
+
+    def group_before(self, pos: int) -> list[Mention]:
+        """The run of mentions ending right before pos (A、B与…)."""
+        out: list[Mention] = []
+        cursor = pos
+        for m in reversed(self.mentions):
+            if m.rel_end > cursor:
+                continue
+            gap = self.text[m.rel_end : cursor]
+            if not out:
+                if len(gap) > 6 or re.search(r"[，,。；;：:]", gap):
+                    break
+            elif gap.strip(" “”\"") not in ("、", "和", "及", "以及"):
+                break
+            out.insert(0, m)
+            cursor = m.rel_start
+        return out
+
+
+def _region_actor(ctx: DocumentContext, text: str, pos: int) -> Mention | None:
+    """新区/赣江新区/我市 as the subject of a clause stands for the body that governs it, when
+    the document names that body (新区管委会, 市政府)."""
+    clause = re.split(r"[，,。；;：:]", text[:pos])[-1]
+    for head in cues().region_actor_heads:
+        i = clause.find(head)
+        if i >= 0 and i <= 4:
+            region = ctx.zone if "新区" in head else ctx.region
+            return _governing_body(ctx, region)
+    for _sentence, hit in ctx.region_hits:
+        pass
+    return None
+
+
+def _governing_body(ctx: DocumentContext, region: str | None) -> Mention | None:
+    if region is None:
+        return None
+    for m in ctx._mentions:  # set by extract_relations
+        if m.type == "Agency" and m.home == region and m.name.endswith(("管委会", "管理委员会", "人民政府", "政府")):
+            return m
+    return None
+
+
+def _subject(ctx: DocumentContext, s: _Sentence, pos: int, last_company: Mention | None) -> list[Mention]:
+    """Who acts at pos: the mentions at the start of the clause, a region actor, or 其 (the
+    company spoken of just before)."""
+    clause_start = max(s.text.rfind(ch, 0, pos) for ch in "，,。；;：:") + 1
+    head = s.text[clause_start:pos]
+    group = s.group_after(clause_start, pos)
+    if group and group[0].rel_start - clause_start <= 3:
+        return group
+    if re.match(r"\s*(?:其|该公司|该企业|企业)", head) and last_company is not None:
+        return [last_company]
+    actor = _region_actor(ctx, s.text, pos)
+    if actor is not None:
+        return [actor]
+    # the subject of the sentence carries over to later clauses without one
+    first = s.group_after(0)
+    if first and first[0].rel_start <= 3 and first[0].rel_end <= pos:
+        return first
+    actor = _region_actor(ctx, s.text, min(len(s.text), 8))
+    if actor is not None:
+        return [actor]
+    # 并与X签约: a sentence that continues the previous one keeps its subject
+    if s.text.startswith(cues().continuation) and s.previous_subject:
+        return s.previous_subject
+    return []
+
+
+def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[RelationMention]:
+    ctx._mentions = mentions  # type: ignore[attr-defined]
+    c = cues()
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence.index, []).append(m)
+    out: list[RelationMention] = []
+    last_company: Mention | None = None
+    signing_region, signing_date = _signing_event(ctx)
+    signing_list_open = False
+    previous_subject: list[Mention] = []
+    for sentence in ctx.sentences:
+        here = by_sentence.get(sentence.index, [])
+        s = _Sentence(ctx, sentence, here, previous_subject)
+        heads = s.clause_subjects()
+        if heads:
+            previous_subject = heads
+        elif not sentence.text.startswith(c.continuation):
+            previous_subject = []
+        out += _partners(ctx, s, last_company)
+        out += _operates(ctx, s, last_company)
+        out += _incubation(ctx, s)
+        out += _clinical(ctx, s)
+        out += _investment(ctx, s)
+        settled, signing_list_open = _settlement(ctx, s, signing_region, signing_date, signing_list_open)
+        out += settled
+        for m in here:
+            if m.type == "Company":
+                last_company = m
+    out += _issued(ctx, by_sentence)
+    out += _responsibilities(ctx, by_sentence)
+    return _dedupe(out)
+
+
+def _dedupe(rels: list[RelationMention]) -> list[RelationMention]:
+    seen: set[tuple] = set()
+    out = []
+    for r in rels:
+        if r.source == r.target:
+            continue
+        key = (r.kind, r.source, r.target, r.evidence.start, r.evidence.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
+    return out
+
+
+def _span(s: _Sentence, a: Mention, b: Mention) -> tuple[int, int]:
+    return (min(a.start, b.start), max(a.end, b.end))
+
+
+# ---------------------------------------------------------------- partners
+
+
+def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) -> list[RelationMention]:
+    c = cues()
+    out: list[RelationMention] = []
+
+    def add(a: Mention, b: Mention, verb: str) -> None:
+        if a.name == b.name:
+            return
+        start, end = _span(s, a, b)
+        out.append(_relation(ctx, "PARTNERS_WITH", a.name, b.name, s.sentence, start, end, verb=verb))
+
+    text = s.text
+    # X与Y…<verb>: 与 joins partners when a cooperation verb closes the clause
+    for m in re.finditer(r"[与和同跟]", text):
+        pos = m.start()
+        clause_end = min([i for i in (text.find(ch, pos) for ch in "，,。；;：:") if i >= 0] + [len(text)])
+        rest = text[m.end() : clause_end]
+        verb = next((v for v in c.partner_with if v in rest), None)
+        objects = s.group_after(m.end(), clause_end)
+        if not objects:
+            continue
+        after_objects = text[objects[-1].rel_end : clause_end]
+        if after_objects.startswith("等") and not verb:
+            continue  # 复旦大学和华山医院等卓越机构: a list, not a partnership
+        subjects = s.group_before(pos)
+        if not subjects:
+            subjects = _subject(ctx, s, pos, last_company)
+        if not subjects:
+            continue
+        if verb is None:
+            # 由A与B…启动: two bodies joined by 与 as one subject act together
+            joined = len(subjects) == 1 and len(objects) == 1 and text[pos] == "与"
+            followed_by_action = re.match(r"[^，,。；;]{0,12}(?:启动|开展|共同|联合|同时|合作|共建|签署|签订)", after_objects)
+            if not (joined and followed_by_action):
+                continue
+            verb = "与"
+        for a in subjects:
+            for b in objects:
+                add(a, b, verb)
+        if verb in c.cooperate and len(subjects) > 1:
+            for i, a in enumerate(subjects):
+                for b in subjects[i + 1 :]:
+                    add(a, b, verb)
+    # X联合/携手/联动Y
+    for verb in c.partner_lead:
+        for m in re.finditer(re.escape(verb), text):
+            objects = s.group_after(m.end())
+            if not objects:
+                continue
+            subjects = _subject(ctx, s, m.start(), last_company)
+            for a in subjects:
+                for b in objects:
+                    add(a, b, verb)
+    # A、B…共同为X揭牌
+    for m in re.finditer(r"(?:共同|一起|联合)?为", text):
+        after = text[m.end() :]
+        targets = s.group_after(m.end())
+        if not targets or not re.match(r"[^，,。；;]{0,2}揭牌", text[targets[-1].rel_end :]):
+            continue
+        subjects = [x for x in s.mentions if x.rel_end <= m.start()]
+        for a in subjects:
+            for b in targets:
+                add(a, b, "揭牌")
+        del after
+    return out
+
+
+# ---------------------------------------------------------------- operates
+
+
+def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) -> list[RelationMention]:
+    c = cues()
+    out: list[RelationMention] = []
+    text = s.text
+    for m in s.mentions:
+        if m.type != "Platform" and not (m.type == "Hospital" and m.cand.prefix == "org"):
+            continue
+        if m.cand.rule in ("alias", "anaphor") and m.cand.name not in text[m.rel_start : m.rel_end]:
+            continue
+        before = text[: m.rel_start]
+        # 由X下属Y运营的Z
+        passive = re.search(r"由([^，,。；;]{2,40}?)(?:" + "|".join(map(re.escape, c.operate_passive)) + r")的?$", before)
+        if passive:
+            owners = [x for x in s.mentions if passive.start(1) <= x.rel_start and x.rel_end <= passive.end(1)]
+            if owners:
+                owner = owners[-1]  # 临港集团下属临港科投公司: the one named last runs it
+                out.append(_relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb="运营"))
+            continue
+        clause_start = max(before.rfind(ch) for ch in "。；;") + 1
+        clause = before[clause_start:]
+        verb = None
+        for v in c.operate:
+            i = clause.rfind(v)
+            if i >= 0 and re.fullmatch(r"[^，,。；;]*", clause[i + len(v) :].replace("、", "").replace("和", "")):
+                verb = v
+                break
+        if verb is None:
+            continue
+        verb_pos = clause_start + clause.rfind(verb)
+        if any(word in clause[: clause.rfind(verb)] for word in c.modal):
+            continue  # 支持赣江新区建设…中心: a plan, not who runs it
+        # the operators: the subject of the sentence and whoever it works with (联合X)
+        subjects = _subject(ctx, s, verb_pos, last_company)
+        partners: list[Mention] = []
+        for lead in ("联合", "携手", "会同"):
+            i = text.rfind(lead, 0, verb_pos)
+            if i >= 0:
+                partners += s.group_after(i + len(lead), verb_pos)
+        for owner in [*subjects, *partners]:
+            if owner.name != m.name and owner.type != "Platform" or owner.name != m.name and m.type == "Platform" and owner.type == "Company":
+                out.append(_relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb=verb))
+    # a nested owner runs the centre named after it (南大一附院脑机接口临床研究中心)
+    for m in s.mentions:
+        if m.cand.rule == "nested":
+            outer = next((x for x in s.mentions if x is not m and x.start == m.start and x.end > m.end), None)
+            if outer is not None:
+                out.append(_relation(ctx, "OPERATES", m.name, outer.name, s.sentence, outer.start, outer.end, verb="nested"))
+    return out
+
+
+# ---------------------------------------------------------------- incubation, trials, investment
+
+
+def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
+    c = cues()
+    out: list[RelationMention] = []
+    text = s.text
+    incubators = [m for m in s.mentions if m.type == "Platform" and any(w in m.name for w in ("孵化", "加速器", "园"))]
+    for word in c.incubate_list:
+        for hit in re.finditer(re.escape(word), text):
+            members = s.group_after(hit.end())
+            host = [x for x in incubators if x.rel_end <= hit.start()]
+            if not host:
+                host = [x for x in incubators]
+            if not members or not host:
+                continue
+            for member in members:
+                if member.type != "Company":
+                    continue
+                out.append(_relation(ctx, "INCUBATED_BY", member.name, host[-1].name, s.sentence, *_span(s, member, host[-1])))
+    # 北大研发的深脑医疗: a company that came out of a university or institute
+    for m in s.mentions:
+        if m.type != "Company":
+            continue
+        before = text[: m.rel_start]
+        for verb in c.origin:
+            if before.endswith(verb + "的"):
+                origin = [x for x in s.mentions if x.rel_end == m.rel_start - len(verb) - 1]
+                for o in origin:
+                    if o.type in ("Institute", "Company", "Hospital"):
+                        out.append(_relation(ctx, "INCUBATED_BY", m.name, o.name, s.sentence, *_span(s, o, m)))
+    return out
+
+
+def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
+    c = cues()
+    text = s.text
+    if not any(word in text for word in c.clinical):
+        return []
+    hospitals = [m for m in s.mentions if m.type == "Hospital" and text[max(0, m.rel_start - 1) : m.rel_start] in ("在", "于", "赴")]
+    companies = [m for m in s.mentions if m.type == "Company"]
+    out = []
+    for h in hospitals:
+        for company in companies:
+            out.append(_relation(ctx, "CLINICAL_TRIAL_AT", company.name, h.name, s.sentence, *_span(s, company, h)))
+    return out
+
+
+def _investment(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
+    c = cues()
+    out = []
+    for m in s.mentions:
+        if m.type not in ("Fund", "Company"):
+            continue
+        after = s.text[m.rel_end : m.rel_end + 6]
+        verb = next((v for v in c.invest if after.startswith(v)), None)
+        if verb is None:
+            continue
+        for target in s.group_after(m.rel_end + len(verb)):
+            if target.type == "Company":
+                out.append(_relation(ctx, "INVESTS_IN", m.name, target.name, s.sentence, *_span(s, m, target), verb=verb))
+    return out
+
+
+# ---------------------------------------------------------------- settlement
+
+
+def _signing_event(ctx: DocumentContext) -> tuple[str | None, str | None]:
+    """The region and date of a signing or settling event the document reports."""
+    c = cues()
+    for sentence in ctx.sentences:
+        if any(word in sentence.text for word in c.sign):
+            date = _date_in(sentence.text)
+            hits = [h for s, h in ctx.region_hits if s is sentence]
+            region = hits[0].region_id if hits else None
+            if date or region:
+                return (region or ctx.zone or ctx.region), date
+    return None, None
+
+
+def _settlement(
+    ctx: DocumentContext, s: _Sentence, event_region: str | None, event_date: str | None, list_open: bool
+) -> tuple[list[RelationMention], bool]:
+    """SIGNED_IN: companies that sign, settle or run a project in a region."""
+    c = cues()
+    out: list[RelationMention] = []
+    text = s.text
+    companies = [m for m in s.mentions if m.type == "Company"]
+    # "此次集中签约的15家企业…:" opens a list of the signers in the following paragraphs
+    opens = any(w in text for w in c.sign) and re.search(r"\d+家(?:企业|公司)", text) and text.rstrip().endswith(("：", ":"))
+    if opens:
+        return out, True
+    if list_open:
+        if not companies:
+            return out, s.sentence.paragraph == getattr(ctx, "_last_list_paragraph", s.sentence.paragraph)
+        if len(companies) == 1 and "、" not in text and not classify.marker_scopes(text):
+            return out, True  # a caption between the list's paragraphs (某公司科研人员在实验室…)
+        ctx._last_list_paragraph = s.sentence.paragraph  # type: ignore[attr-defined]
+        target = event_region or ctx.zone or ctx.region
+        if target:
+            for m in companies:
+                if m.home_cue == "local" or True:
+                    out.append(_relation(ctx, "SIGNED_IN", m.name, target, s.sentence, m.start, m.end, "region", event_date))
+        return out, True
+    # X落户/入驻/扎根<place>: explicit settlement in the sentence
+    for word in c.settle:
+        for hit in re.finditer(re.escape(word), text):
+            places = [h for sent, h in ctx.region_hits if sent is s.sentence and hit.end() <= h.start <= hit.end() + 2]
+            if not places:
+                continue
+            place = places[0]
+            for m in companies:
+                if abs(m.rel_start - hit.start()) < 40:
+                    out.append(_relation(ctx, "SIGNED_IN", m.name, place.region_id, s.sentence, m.start, m.end,
+                                         "region", _date_in(text)))
+    # 首批入驻企业A、B: settled where the host is
+    for word in c.incubate_list:
+        for hit in re.finditer(re.escape(word), text):
+            members = [m for m in s.group_after(hit.end()) if m.type == "Company"]
+            hosts = [m for m in s.mentions if m.type == "Platform" and m.rel_end <= hit.start()]
+            region = None
+            if hosts:
+                region = hosts[-1].home
+            region = region or ctx.region
+            if region:
+                for m in members:
+                    out.append(_relation(ctx, "SIGNED_IN", m.name, region, s.sentence, m.start, m.end, "region", _date_in(text)))
+    return out, False
+
+
+# ---------------------------------------------------------------- policies
+
+
+_BOOK = re.compile(r"《([^《》]{2,80})》")
+
+
+def extract_policies(ctx: DocumentContext, mentions: list[Mention]) -> list[PolicyMention]:
+    c = cues()
+    out: list[PolicyMention] = []
+    doc_policy = _document_policy(ctx)
+    if doc_policy is not None:
+        out.append(doc_policy)
+    for sentence in ctx.sentences:
+        for m in _BOOK.finditer(sentence.text):
+            title = m.group(1)
+            if not title.endswith(c.policy_words) and not any(w in title for w in c.policy_words):
+                continue
+            start, end = sentence.start + m.start(), sentence.start + m.end()
+            out.append(
+                PolicyMention(
+                    key=policy_key(title), title=title, is_document=bool(doc_policy and doc_policy.key == policy_key(title)),
+                    region_id=ctx.region if doc_policy and doc_policy.key == policy_key(title) else None,
+                    date=ctx.doc.date,
+                    evidence=Evidence(doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]),
+                )
+            )
+    return out
+
+
+def policy_key(title: str) -> str:
+    return normalize_name(title.strip("《》"))
+
+
+def _document_policy(ctx: DocumentContext) -> PolicyMention | None:
+    """A policy document: its title names the policy (江西省人民政府办公厅关于印发《…》的通知)."""
+    if not ctx.policy:
+        return None
+    title = ctx.doc.title or (ctx.sentences[0].text if ctx.sentences else "")
+    inner = _BOOK.search(title)
+    name = inner.group(1) if inner else title.strip()
+    sentence = next((s for s in ctx.sentences if name in s.text), ctx.sentences[0] if ctx.sentences else None)
+    if sentence is None:
+        return None
+    i = sentence.text.find(name)
+    start = sentence.start + max(i, 0)
+    end = start + (len(name) if i >= 0 else len(sentence.text))
+    tasks = [task for task, _ in _tasks(ctx)]
+    return PolicyMention(
+        key=policy_key(name), title=name, is_document=True, region_id=ctx.region, date=ctx.doc.date, tasks=tasks,
+        evidence=Evidence(doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]),
+    )
+
+
+_TASK = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,2})[.．、]\s*(?:\*\*)?([^。*]{2,30})[。]")
+
+
+def _tasks(ctx: DocumentContext) -> list[tuple[str, Sentence]]:
+    """Numbered tasks of a policy text: '1. **开展有组织的科研攻关。**' -> '任务1 开展有组织的科研攻关'."""
+    out = []
+    for sentence in ctx.sentences:
+        m = _TASK.match(sentence.text)
+        if m:
+            out.append((f"任务{int(m.group(1))} {m.group(2).strip()}", sentence))
+    return out
+
+
+def _issued(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list[RelationMention]:
+    c = cues()
+    out: list[RelationMention] = []
+    doc_policy = _document_policy(ctx)
+    for sentence in ctx.sentences:
+        here = sorted(by_sentence.get(sentence.index, []), key=lambda m: m.start)
+        for book in _BOOK.finditer(sentence.text):
+            title = book.group(1)
+            if not any(w in title for w in c.policy_words):
+                continue
+            before = sentence.text[: book.start()]
+            verb = next((v for v in c.issue if before.rstrip("“”").endswith(v) or re.search(re.escape(v) + r"[^，,。；;]{0,6}$", before)), None)
+            if verb is None:
+                continue
+            clause_start = max(before.rfind(ch) for ch in "。；;") + 1
+            issuers = [m for m in here if clause_start <= m.rel_start and m.rel_end <= book.start() and m.type == "Agency"]
+            for m in issuers:
+                start, end = m.start, sentence.start + book.end()
+                out.append(_relation(ctx, "ISSUED", m.name, policy_key(title), sentence, start, end, "policy", ctx.doc.date))
+    if doc_policy is not None and ctx.doc.title:
+        # the issuing body in the title of a policy document
+        for m in by_sentence.get(doc_policy_sentence_index(ctx, doc_policy), []):
+            if m.type == "Agency" and doc_policy.evidence.start > m.start:
+                out.append(_relation(ctx, "ISSUED", m.name, doc_policy.key, m.sentence, m.start, doc_policy.evidence.end,
+                                     "policy", ctx.doc.date))
+    return out
+
+
+def doc_policy_sentence_index(ctx: DocumentContext, policy: PolicyMention) -> int:
+    for sentence in ctx.sentences:
+        if sentence.start <= policy.evidence.start < sentence.end:
+            return sentence.index
+    return -1
+
+
+def _responsibilities(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list[RelationMention]:
+    """（省科技厅、省财政厅按职责分工负责）after a numbered task: each agency owns that task."""
+    c = cues()
+    doc_policy = _document_policy(ctx)
+    if doc_policy is None:
+        return []
+    tasks = _tasks(ctx)
+    out: list[RelationMention] = []
+    for sentence in ctx.sentences:
+        if not any(word in sentence.text for word in c.responsible):
+            continue
+        current = [task for task, s in tasks if s.start <= sentence.start]
+        if not current:
+            continue
+        task = current[-1]
+        for m in by_sentence.get(sentence.index, []):
+            if m.type in ("Agency", "Institute", "Company", "Platform"):
+                out.append(_relation(ctx, "RESPONSIBLE_FOR", m.name, doc_policy.key, sentence, m.start, m.end, "policy",
+                                     None, task=task))
+    return out

@@ -1,0 +1,465 @@
+"""One node per real organisation across all documents.
+
+Mentions merge when they share a resolution key: for companies the brand core (上海脑虎科技有限公司,
+脑虎科技, 江西脑虎 -> 脑虎), for other organisations the normalised, region-qualified name; names
+without any distinctive part (脑机接口专项基金) are keyed with the region of their document.
+Further merges: abbreviations (南大一附院 -> 南昌大学第一附属医院, 工信部 -> 工业和信息化部),
+hospitals named without their university (华山医院 -> 复旦大学附属华山医院) and generic names
+written with or without their place (脑机接口未来产业集聚区 -> 上海脑机接口未来产业集聚区).
+
+Ids are hashes of keys, so a re-run over the same documents produces the same graph.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from bcikg.ingest.lexicon import name_rules
+from bcikg.ingest.names import _common_word, name_words
+from bcikg.ingest.regions import gazetteer
+from bcikg.ingest.textutil import normalize_name, stable_hash, strip_legal_form
+from bcikg.models import (
+    DocumentExtraction,
+    Evidence,
+    KnowledgeGraph,
+    Organization,
+    OrgMention,
+    OrgType,
+    Policy,
+    Region,
+    Relation,
+    ResolvedClaim,
+    ResolvedTarget,
+    SegmentKey,
+)
+
+# How much a rule's type judgement counts when mentions of one organisation disagree.
+_TYPE_WEIGHT = {"Agency": 1.0, "Hospital": 1.0, "Fund": 1.0, "Institute": 1.0, "Platform": 1.0, "Company": 0.8}
+_HOME_CUE_RANK = {"name": 0, "qualified": 0, "national": 0, "cue": 1, "local": 2, "document": 3, "": 4}
+_SEGMENT_ORDER: tuple[SegmentKey, ...] = ("upstream", "midstream", "downstream")
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def company_core(name: str) -> str:
+    """The brand of a company name: without place, legal form and industry word."""
+    gaz = gazetteer()
+    rules = name_rules()
+    core = strip_legal_form(normalize_name(name))
+    lead = gaz.leading_place(core)
+    if lead is not None and len(core) - len(lead[0]) >= 2:
+        core = core[len(lead[0]) :]
+    for suffix in sorted(rules.weak_suffixes, key=len, reverse=True):
+        if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+            core = core[: -len(suffix)]
+            break
+    for suffix in ("集团", "公司"):
+        if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+            core = core[: -len(suffix)]
+    return core
+
+
+def resolution_key(mention: OrgMention) -> str:
+    name = normalize_name(mention.name)
+    if mention.generic:
+        return f"generic:{name}@{mention.doc_region or ''}"
+    if mention.type == "Company":
+        core = company_core(mention.name)
+        if len(core) >= 2 and not _common_word(core) and not gazetteer().candidates(core):
+            return "co:" + core
+    return "name:" + name
+
+
+def _is_abbreviation(short: str, full: str) -> bool:
+    """南大一附院 of 南昌大学第一附属医院, 工信部 of 工业和信息化部: same first character, characters
+    in order, the same kind of head at the end."""
+    if len(short) >= len(full) or len(short) < 2 or short[0] != full[0]:
+        return False
+    heads = name_rules().abbreviation_heads
+    head_ok = False
+    for head, expansions in heads.items():
+        if short.endswith(head) and any(full.endswith(x) for x in expansions):
+            head_ok = True
+            break
+    if not head_ok and short[-2:] != full[-2:]:
+        return False
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def resolve(extractions: Iterable[DocumentExtraction]) -> KnowledgeGraph:
+    extractions = sorted(extractions, key=lambda e: e.document.id)
+    mentions: list[OrgMention] = [m for e in extractions for m in e.orgs]
+    keys = [resolution_key(m) for m in mentions]
+    uf = _UnionFind(len(mentions))
+    first_by_key: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key in first_by_key:
+            uf.union(first_by_key[key], i)
+        else:
+            first_by_key[key] = i
+    _merge_variants(mentions, keys, first_by_key, uf)
+
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(mentions)):
+        clusters[uf.find(i)].append(i)
+
+    organizations: list[Organization] = []
+    org_of: dict[tuple[str, str], str] = {}
+    home_evidence: dict[str, Evidence] = {}
+    home_rank: dict[str, int] = {}
+    for members in clusters.values():
+        org, evidence, rank = _organization([mentions[i] for i in members], [keys[i] for i in members])
+        organizations.append(org)
+        home_rank[org.id] = rank
+        if evidence is not None:
+            home_evidence[org.id] = evidence
+        for i in members:
+            org_of[(mentions[i].evidence.doc_id, mentions[i].name)] = org.id
+
+    policies = _policies(extractions)
+    policy_ids = {p_key: p.id for p in policies for p_key in [_policy_key_of(p)]}
+    relations = _relations(extractions, org_of, policy_ids)
+    _inherit_owner_region(organizations, relations, home_rank, home_evidence)
+    # home regions as LOCATED_IN, settled regions from SIGNED_IN
+    settled: dict[str, set[str]] = defaultdict(set)
+    for rel in relations:
+        if rel.type == "SIGNED_IN":
+            settled[rel.source].add(rel.target)
+    for org in organizations:
+        org.settled_in = sorted(settled.get(org.id, set()))
+        if org.region is not None:
+            ev = home_evidence.get(org.id) or (org.evidence[0] if org.evidence else None)
+            relations.append(
+                Relation(
+                    id=_relation_id("LOCATED_IN", org.id, org.region, ""),
+                    type="LOCATED_IN",
+                    source=org.id,
+                    target=org.region,
+                    properties={"home": True},
+                    evidence=[ev] if ev is not None else [],
+                )
+            )
+    claims = _claims(extractions)
+    targets = _targets(extractions, org_of, policy_ids)
+    regions = _regions(extractions, organizations, relations, policies, claims, targets)
+    organizations.sort(key=lambda o: o.id)
+    relations.sort(key=lambda r: r.id)
+    return KnowledgeGraph(
+        documents=[e.document for e in extractions],
+        regions=regions,
+        organizations=organizations,
+        policies=policies,
+        relations=relations,
+        claims=claims,
+        targets=targets,
+    )
+
+
+# ---------------------------------------------------------------- merging variants
+
+
+def _merge_variants(mentions: list[OrgMention], keys: list[str], first_by_key: dict[str, int], uf: _UnionFind) -> None:
+    # one representative per key with its best name
+    reps: dict[str, OrgMention] = {}
+    for key, i in first_by_key.items():
+        reps[key] = mentions[i]
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for key, m in reps.items():
+        by_type[m.type].append(key)
+    names = {key: normalize_name(m.name) for key, m in reps.items()}
+    for org_type, type_keys in by_type.items():
+        for short_key in type_keys:
+            short = names[short_key]
+            short_m = reps[short_key]
+            candidates = []
+            for full_key in type_keys:
+                if full_key == short_key:
+                    continue
+                full = names[full_key]
+                full_m = reps[full_key]
+                if _variant_of(short, short_m, full, full_m):
+                    candidates.append(full_key)
+            if len(candidates) == 1:
+                uf.union(first_by_key[short_key], first_by_key[candidates[0]])
+    del org_type
+
+
+def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) -> bool:
+    if len(short) >= len(full):
+        return False
+    same_region_or_unknown = short_m.doc_region is None or full_m.doc_region is None or _related_regions(
+        short_m.doc_region, full_m.doc_region
+    )
+    # 华山医院 of 复旦大学附属华山医院
+    if full.endswith(short) and len(short) >= 4:
+        head = full[: -len(short)]
+        if head.endswith("附属") or any(head.endswith(s) for s in ("大学", "学院", "集团", "公司")):
+            return True
+    # 脑机接口未来产业集聚区 (in a Shanghai document) of 上海脑机接口未来产业集聚区
+    if short_m.generic and full.endswith(short):
+        lead = gazetteer().leading_place(full)
+        if lead is not None and len(lead[0]) + len(short) == len(full) and short_m.doc_region is not None:
+            return gazetteer().is_within(short_m.doc_region, lead[1]) or gazetteer().is_within(lead[1], short_m.doc_region)
+    national = "national" in (short_m.home_cue, full_m.home_cue)
+    if _is_abbreviation(short, full) and (same_region_or_unknown or national):
+        return True
+    return False
+
+
+def _related_regions(a: str, b: str) -> bool:
+    gaz = gazetteer()
+    return gaz.is_within(a, b) or gaz.is_within(b, a)
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def _inherit_owner_region(
+    organizations: list[Organization], relations: list[Relation], home_rank: dict[str, int], home_evidence: dict[str, Evidence]
+) -> None:
+    """A centre named after the hospital that runs it (南大一附院…中心) is where that hospital is,
+    unless its own name or the text says otherwise."""
+    by_id = {o.id: o for o in organizations}
+    for rel in relations:
+        if rel.type != "OPERATES" or rel.properties.get("verb") != "nested":
+            continue
+        owner, platform = by_id.get(rel.source), by_id.get(rel.target)
+        if owner is None or platform is None or owner.region is None:
+            continue
+        if home_rank.get(platform.id, 4) >= _HOME_CUE_RANK["document"] and home_rank.get(owner.id, 4) < home_rank.get(platform.id, 4):
+            platform.region = owner.region
+            if rel.evidence:
+                home_evidence[platform.id] = rel.evidence[0]
+
+
+def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organization, Evidence | None, int]:
+    weights: Counter[OrgType] = Counter()
+    for m in members:
+        weights[m.type] += _TYPE_WEIGHT[m.type]
+    org_type = max(weights, key=lambda t: (weights[t], t))
+    # canonical name: the longest full name written (not a short form or an anaphor)
+    written = [m for m in members if m.type == org_type] or members
+    name = max((m.name for m in written), key=lambda n: (len(strip_legal_form(n)) if False else len(n), n))
+    key = _cluster_key(members, keys, name)
+    generic_forms = {m.surface for m in members if m.surface != m.name and _unqualified(m)}
+    aliases = sorted(
+        ({m.name for m in members} | {m.surface for m in members} | {a for m in members for a in m.aliases})
+        - {name}
+        - generic_forms
+        - {""}
+    )
+    aliases = [a for a in aliases if len(a) >= 2 and not _is_anaphor_word(a)]
+    # home region: the best-ranked cue; for the canonical name's own place first
+    homes = sorted(
+        ((_HOME_CUE_RANK.get(m.home_cue, 4), 0 if m.name == name else 1, m.home_region, m.evidence) for m in members if m.home_region),
+        key=lambda x: (x[0], x[1], x[2] or ""),
+    )
+    region = homes[0][2] if homes else None
+    home_ev = homes[0][3] if homes else None
+    rank = homes[0][0] if homes else _HOME_CUE_RANK[""]
+    explicit = [m for m in members if m.segment_explicit]
+    source = explicit or members
+    segs = {s for m in source for s in m.segments}
+    segment = [s for s in _SEGMENT_ORDER if s in segs]
+    subsectors = sorted({s for m in source for s in m.subsectors})
+    evidence = sorted((m.evidence for m in members), key=lambda e: (e.doc_id, e.start, e.end))
+    org = Organization(
+        id="org:" + stable_hash(key),
+        type=org_type,
+        name=name,
+        aliases=aliases,
+        region=region,
+        segment=segment,
+        subsectors=subsectors,
+        evidence=evidence,
+    )
+    return org, home_ev, rank
+
+
+def _cluster_key(members: list[OrgMention], keys: list[str], name: str) -> str:
+    # the key of the canonical name's mentions keeps the id stable when short forms come and go
+    for m, key in zip(members, keys, strict=True):
+        if m.name == name:
+            return key
+    return min(keys)
+
+
+def _unqualified(m: OrgMention) -> bool:
+    """省科技厅 as written in a Jiangxi document is not a name of 江西省科技厅 in general."""
+    return m.home_cue == "qualified" or m.surface.startswith(("省", "市", "区", "县", "新区"))
+
+
+def _is_anaphor_word(text: str) -> bool:
+    return text in {"孵化器", "集团", "平台", "公司", "医院", "基金", "研究院", "联盟", "集聚区", "园区"}
+
+
+# ---------------------------------------------------------------- relations, policies, regions
+
+
+def _relation_id(kind: str, source: str, target: str, extra: str) -> str:
+    return "rel:" + stable_hash(kind, source, target, extra)
+
+
+def _policy_key_of(policy: Policy) -> str:
+    return normalize_name(policy.name)
+
+
+def _policies(extractions: list[DocumentExtraction]) -> list[Policy]:
+    by_key: dict[str, Policy] = {}
+    for e in extractions:
+        for p in e.policies:
+            policy = by_key.get(p.key)
+            if policy is None:
+                policy = Policy(id="policy:" + stable_hash(p.key), name=p.title)
+                by_key[p.key] = policy
+            if p.is_document:
+                policy.doc_id = e.document.id
+                policy.region = policy.region or p.region_id
+                policy.date = policy.date or p.date
+                policy.tasks = sorted(set(policy.tasks) | set(p.tasks), key=_task_order)
+            policy.evidence.append(p.evidence)
+    for policy in by_key.values():
+        policy.evidence.sort(key=lambda ev: (ev.doc_id, ev.start))
+    return sorted(by_key.values(), key=lambda p: p.id)
+
+
+def _task_order(task: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in task.split(" ")[0] if ch.isdigit())
+    return (int(digits) if digits else 0, task)
+
+
+def _relations(
+    extractions: list[DocumentExtraction], org_of: dict[tuple[str, str], str], policy_ids: dict[str, str]
+) -> list[Relation]:
+    merged: dict[str, Relation] = {}
+    for e in extractions:
+        doc = e.document.id
+        for r in e.relations:
+            source = org_of.get((doc, r.source))
+            if source is None:
+                continue
+            if r.target_kind == "org":
+                target = org_of.get((doc, r.target))
+            elif r.target_kind == "region":
+                target = r.target
+            else:
+                target = policy_ids.get(r.target)
+            if target is None or target == source:
+                continue
+            if r.kind == "PARTNERS_WITH" and target < source:
+                source, target = target, source  # undirected: one edge per pair
+            props: dict[str, str | int | float | None] = {}
+            extra = ""
+            if r.properties.get("verb") == "nested":
+                props["verb"] = "nested"
+            if r.kind == "SIGNED_IN":
+                props["date"] = r.date
+            if r.kind == "RESPONSIBLE_FOR":
+                props["task"] = r.properties.get("task")
+                extra = str(r.properties.get("task") or "")
+            rid = _relation_id(r.kind, source, target, extra)
+            rel = merged.get(rid)
+            if rel is None:
+                rel = Relation(id=rid, type=r.kind, source=source, target=target, properties=props)
+                merged[rid] = rel
+            if r.evidence not in rel.evidence:
+                rel.evidence.append(r.evidence)
+            if r.kind == "SIGNED_IN" and r.date and (rel.properties.get("date") is None or r.date < str(rel.properties["date"])):
+                rel.properties["date"] = r.date  # the earliest date the documents give
+    for rel in merged.values():
+        rel.evidence.sort(key=lambda ev: (ev.doc_id, ev.start, ev.end))
+        rel.properties = {k: v for k, v in rel.properties.items() if v is not None}
+    return list(merged.values())
+
+
+def _claims(extractions: list[DocumentExtraction]) -> list[ResolvedClaim]:
+    out = []
+    for e in extractions:
+        for c in e.claims:
+            out.append(
+                ResolvedClaim(
+                    id="claim:" + stable_hash(c.evidence.doc_id, str(c.evidence.start), str(c.evidence.end)),
+                    region=c.region_id,
+                    kind=c.kind,
+                    text=c.evidence.text,
+                    segments=c.segments,
+                    subsectors=c.subsectors,
+                    pillars=c.pillars,
+                    evidence=[c.evidence],
+                )
+            )
+    return sorted(out, key=lambda c: c.id)
+
+
+def _targets(
+    extractions: list[DocumentExtraction], org_of: dict[tuple[str, str], str], policy_ids: dict[str, str]
+) -> list[ResolvedTarget]:
+    out = []
+    for e in extractions:
+        doc = e.document.id
+        names = {m.surface: m.name for m in e.orgs}
+        for t in e.targets:
+            agencies = sorted(
+                {org_of[(doc, names.get(a, a))] for a in t.agencies if (doc, names.get(a, a)) in org_of}
+            )
+            out.append(
+                ResolvedTarget(
+                    id="target:" + stable_hash(t.evidence.doc_id, str(t.evidence.start), str(t.evidence.end)),
+                    region=t.region_id,
+                    policy=policy_ids.get(t.policy_key) if t.policy_key else None,
+                    year=t.year,
+                    quantity=t.quantity,
+                    quantity_max=t.quantity_max,
+                    unit=t.unit,
+                    subject=t.subject,
+                    agencies=agencies,
+                    segments=t.segments,
+                    subsectors=t.subsectors,
+                    pillars=t.pillars,
+                    evidence=[t.evidence],
+                )
+            )
+    return sorted(out, key=lambda t: t.id)
+
+
+def _regions(
+    extractions: list[DocumentExtraction],
+    organizations: list[Organization],
+    relations: list[Relation],
+    policies: list[Policy],
+    claims: list[ResolvedClaim],
+    targets: list[ResolvedTarget],
+) -> list[Region]:
+    gaz = gazetteer()
+    used: set[str] = set()
+    used.update(e.document.region_id for e in extractions if e.document.region_id)
+    used.update(o.region for o in organizations if o.region)
+    used.update(r for o in organizations for r in o.settled_in)
+    used.update(r.target for r in relations if r.target.startswith("region:"))
+    used.update(p.region for p in policies if p.region)
+    used.update(c.region for c in claims)
+    used.update(t.region for t in targets if t.region)
+    everything: set[str] = set()
+    for rid in used:
+        if rid in gaz.by_id:
+            everything.update(gaz.ancestors(rid))
+    return [gaz.get(rid).to_model() for rid in sorted(everything)]
+
+
+_ = name_words  # imported for its side effect of loading the generic word list once
