@@ -81,6 +81,8 @@ class DocumentContext:
         self.words = name_words()
         self.region_hits: list[tuple[Sentence, RegionHit]] = []
         self.zone: str | None = None
+        self.zone_for_word: dict[str, str] = {}
+        self.sentence_mentions: dict[int, list[Mention]] = {}
         self.region: str | None = None
         self.policy = False
 
@@ -90,20 +92,24 @@ class DocumentContext:
         for sentence in self.sentences:
             for hit in self.gaz.find(sentence.text):
                 self.region_hits.append((sentence, hit))
-        zones = {
-            hit.region_id
-            for _, hit in self.region_hits
-            if self.gaz.get(hit.region_id).level == "zone" and hit.region_id.endswith("新区")
-        }
-        # a bare 新区 in a document about one new area is that area
-        if len(zones) == 1:
-            self.zone = zones.pop()
-            stem = self.gaz.get(self.zone).name
+        zones = sorted(
+            {hit.region_id for _, hit in self.region_hits if self.gaz.get(hit.region_id).level == "zone"}
+        )
+        # a bare 新区 / 园区 in a document about one such zone is that zone
+        for word, endings in self.rules.zone_words.items():
+            matching = [z for z in zones if self.gaz.get(z).name.endswith(endings)]
+            if len(matching) == 1:
+                self.zone_for_word[word] = matching[0]
+        self.zone = zones[0] if len(zones) == 1 else self.zone_for_word.get("新区")
+        for word, zone in self.zone_for_word.items():
+            full = self.gaz.get(zone).name
             for sentence in self.sentences:
-                for m in re.finditer("新区", sentence.text):
-                    whole = sentence.text[max(0, m.start() - len(stem) + 2) : m.end()]
-                    if whole != stem:
-                        self.region_hits.append((sentence, RegionHit(m.start(), m.end(), "新区", self.zone)))
+                for m in re.finditer(word, sentence.text):
+                    if sentence.text[max(0, m.end() - len(full)) : m.end()] == full:
+                        continue  # part of the full name, already found
+                    if m.start() > 0 and is_cjk(sentence.text[m.start() - 1]) and not _deictic_position(sentence.text, m.start()):
+                        continue  # 集团园区, 产业新区: a compound noun, not the zone itself
+                    self.region_hits.append((sentence, RegionHit(m.start(), m.end(), word, zone)))
         weighted = []
         title = self.doc.title or ""
         for hit in self.gaz.find(title):
@@ -120,8 +126,8 @@ class DocumentContext:
         return self.gaz.ancestors(self.region) if self.region else []
 
     def region_at_level(self, level: str) -> str | None:
-        if level == "zone":
-            return self.zone
+        if level.startswith("zone:"):
+            return self.zone_for_word.get(level[5:]) or (self.zone if level == "zone:新区" else None)
         return self.gaz.ancestor_at(self.region, level)
 
     # ------------------------------------------------------------ evidence
@@ -130,6 +136,16 @@ class DocumentContext:
         return Evidence(
             doc_id=self.doc.id, sentence=sentence.text, start=start, end=end, text=self.text[start:end]
         )
+
+
+def _deictic_position(text: str, pos: int) -> bool:
+    """Is the word at pos used on its own (落户新区, 该园区) rather than as the head of a compound
+    (集团园区)? It is when the word before it is a verb or a function word."""
+    previous = [t for t in tokenize(text[max(0, pos - 6) : pos])]
+    if not previous:
+        return True
+    tok = previous[-1]
+    return tok.tag.startswith(("v", "p", "r", "d", "c", "u", "x")) or tok.text in "该本全我此" or tok.text in name_rules().left_stop
 
 
 # ---------------------------------------------------------------- acceptance of generic names
@@ -148,7 +164,7 @@ def _preceding_verb(ctx: DocumentContext, mention: Mention) -> str:
 
 
 _REALISED = ("打造", "搭建", "建成", "揭牌", "启动", "运营", "上线", "落成", "成立", "挂牌", "开园", "投用", "投运", "联合", "依托")
-_MODAL = ("要", "应", "需", "将", "鼓励", "支持", "推动", "推进", "加快", "积极", "探索", "建议", "力争", "争取", "布局", "谋划")
+_MODAL = ("要", "应", "需", "将", "鼓励", "支持", "推动", "推进", "加快", "积极", "探索", "建议", "力争", "争取", "布局", "谋划", "提出", "计划", "拟")
 
 
 def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bool:
@@ -182,8 +198,8 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
     before = mention.sentence.text[: mention.rel_start]
     clause_start = max(before.rfind(ch) for ch in "。；;") + 1
     clause = before[clause_start:]
-    if any(word in clause for word in _MODAL):
-        return False
+    if any(word in clause for word in _MODAL) or re.search(r"到20\d\d年", clause):
+        return False  # a plan or a target (到2027年建成…), not a body that exists
     after = mention.sentence.text[mention.rel_end : mention.rel_end + 4]
     realised = any(v in clause for v in _REALISED) or after.startswith(("揭牌", "启动", "运营", "建成", "落成"))
     if not realised:
@@ -221,7 +237,9 @@ def _qualify(ctx: DocumentContext, mention: Mention) -> None:
     if cand.prefix == "admin":
         prefix = _admin(name)
         level = {"省": "province", "省委": "province", "市": "city", "市委": "city", "区": "district", "区委": "district",
-                 "县": "district", "县委": "district", "新区": "zone", "自治区": "province"}.get(prefix)
+                 "县": "district", "县委": "district", "自治区": "province"}.get(prefix)
+        if prefix in ctx.rules.zone_words:
+            level = "zone:" + prefix
         target = ctx.region_at_level(level) if level else None
         if target is None and level == "city" and ctx.region and ctx.gaz.get(ctx.region).name in _MUNICIPALITIES:
             target = ctx.region
@@ -280,9 +298,12 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
         mention.home, mention.home_cue = ctx.region, "local"
         return
     window_after = text[mention.rel_end : mention.rel_end + 16]
+    companies_here = {m.name for m in ctx.sentence_mentions.get(mention.sentence.index, []) if m.type == "Company"}
+    if mention.type == "Company" and len(companies_here) == 1:
+        window_after = text[mention.rel_end :]  # 某公司董事长表示,公司总部位于杭州
     for cue in ctx.rules.home_before_place:
         i = window_after.find(cue)
-        if 0 <= i <= 4:
+        if 0 <= i <= (4 if len(window_after) <= 16 else len(window_after)):
             hits = ctx.gaz.find(window_after[i + len(cue) :], ctx.context_regions())
             if hits and hits[0].start == 0:
                 mention.home, mention.home_cue = hits[0].region_id, "cue"
@@ -319,6 +340,7 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence.index, []).append(m)
+    ctx.sentence_mentions = by_sentence
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
         if not here:
@@ -345,7 +367,7 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     if classify.is_domain_institute(m.name):
                         m.segments = ["midstream"]
                 else:
-                    subs = name_subs or (classify.subsectors_in(own_text) if m.type == "Hospital" else [])
+                    subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
                 m.subsectors = subs
                 segs = set(m.segments) | set(classify.segments_of(subs))
                 m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]  # type: ignore[misc]
@@ -431,7 +453,12 @@ def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-_ANAPHOR = re.compile(r"(?:^|[，,。；;：:])(?:该|此|这一?)?(孵化器|集团|平台|公司|医院|基金|研究院|联盟|集聚区|园区)(?=将|还|已|也|方面|依托|与|的|通过|是|在|正|为|则|[，,])")
+_ANAPHOR = re.compile(
+    r"(?:^|[，,。；;：:])(?:该|此|这一?)?(孵化器|集团|平台|公司|医院|基金|研究院|联盟|集聚区|园区|产业园)"
+    r"(?=将|还|已|也|方面|依托|与|的|通过|是|在|正|为|则|由|[，,])"
+)
+# what a bare word can stand for: 园区 is a park of any kind
+_ANAPHOR_HEADS = {"园区": ("园区", "产业园", "科技园", "集聚区"), "产业园": ("产业园",)}
 
 
 def _anaphora(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
@@ -443,7 +470,8 @@ def _anaphora(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
         for hit in _ANAPHOR.finditer(sentence.text):
             word = hit.group(1)
             start = sentence.start + hit.start(1)
-            previous = [m for m in ordered if m.end <= start and m.name.endswith(word) and not m.generic]
+            heads = _ANAPHOR_HEADS.get(word, (word,))
+            previous = [m for m in ordered if m.end <= start and m.name.endswith(heads) and not m.generic]
             if not previous:
                 continue
             names = {m.name for m in previous}

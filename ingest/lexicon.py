@@ -40,6 +40,7 @@ class NameRules:
     national_prefixes: tuple[str, ...]
     left_stop: frozenset[str]
     left_stop_tags: frozenset[str]
+    always_stop_chars: frozenset[str]
     after_weak: frozenset[str]
     continue_weak: tuple[str, ...]
     bad_first_chars: frozenset[str]
@@ -56,6 +57,8 @@ class NameRules:
     settle_before_place: tuple[str, ...]
     local_words: tuple[str, ...]
     quantifier_words: tuple[str, ...]
+    zone_words: dict[str, tuple[str, ...]]
+    business_verbs: tuple[str, ...]
     all_suffixes: tuple[str, ...] = field(default=())
 
     def suffix_type(self, suffix: str) -> OrgType | None:
@@ -87,6 +90,7 @@ def name_rules() -> NameRules:
         national_prefixes=_by_length(raw["national"]["national_prefixes"]),
         left_stop=frozenset(raw["boundaries"]["left_stop"]),
         left_stop_tags=frozenset(raw["boundaries"]["left_stop_tags"]),
+        always_stop_chars=frozenset(raw["boundaries"]["always_stop_chars"]),
         after_weak=frozenset(raw["boundaries"]["after_weak"]),
         continue_weak=_by_length(raw["boundaries"]["continue_weak"]),
         bad_first_chars=frozenset(raw["boundaries"]["bad_first_chars"]),
@@ -103,6 +107,8 @@ def name_rules() -> NameRules:
         settle_before_place=_by_length(raw["cues"]["settle_before_place"]),
         local_words=_by_length(raw["cues"]["local_words"]),
         quantifier_words=_by_length(raw["quantifiers"]["words"]),
+        zone_words={k: tuple(v) for k, v in raw["agency"]["zone_words"].items()},
+        business_verbs=_by_length(raw["business"]["verbs"]),
         all_suffixes=_by_length([*strong, *weak]),
     )
     return rules

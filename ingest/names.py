@@ -107,6 +107,14 @@ def _common_word(word: str) -> bool:
     return (jieba.dt.FREQ.get(word) or 0) >= _COMMON_FREQ
 
 
+# A verb this frequent in the dictionary is a real verb in running text, not part of a brand.
+_VERB_FREQ = 100
+
+
+def _frequent(word: str) -> bool:
+    return (jieba.dt.FREQ.get(word) or 0) >= _VERB_FREQ
+
+
 @cache
 def _title_pattern() -> re.Pattern[str]:
     return literal_pattern(name_rules().titles)
@@ -193,6 +201,7 @@ class SentenceNames:
         found += self._by_suffix()
         found += self._latin()
         found += self._attached_place()
+        found += self._chain_subjects(found)
         found += self._enumerations(found)
         found += self._titles(found)
         found += self._patterns(found)
@@ -207,7 +216,11 @@ class SentenceNames:
         return any(s < end and start < e and not (s >= start and e <= end) for s, e in spans)
 
     def _is_stop_token(self, tok: Token) -> bool:
-        if tok.tag == "x" or tok.text in self.rules.left_stop:
+        if tok.tag == "x":
+            return True
+        if len(tok.text) == 1 and tok.text in self.rules.left_stop:
+            return tok.text in self.rules.always_stop_chars or tok.tag in self.rules.left_stop_tags
+        if tok.text in self.rules.left_stop:
             return True
         if len(tok.text) > 1 and self.gaz.candidates(tok.text):
             return False  # a place inside a name (大连大学), whatever jieba tags it
@@ -217,8 +230,9 @@ class SentenceNames:
             return True
         if len(tok.text) > 1 and tok.tag in self.rules.left_stop_tags and tok.tag != "m":
             return True
-        # a verb of two or more characters that is not a usual part of names (发展, 投资 …)
-        return len(tok.text) > 1 and tok.tag == "v" and tok.text not in self.words.generic
+        # a common verb of two or more characters that is not a usual part of names (发展, 投资 …);
+        # rare verb-tagged words (启衡, 澄明) are how brands are made
+        return len(tok.text) > 1 and tok.tag == "v" and tok.text not in self.words.generic and _frequent(tok.text)
 
     def _name_start(self, index: int, floor: int = 0) -> int:
         """Character offset where a name begins whose first word after the suffix side is
@@ -283,7 +297,7 @@ class SentenceNames:
         tok_index = self.tok_by_start.get(offset)
         token = self.tokens[tok_index].text if tok_index is not None else ""
         for prefix in self.rules.admin_prefixes:
-            if not name.startswith(prefix) or name.startswith(_NOT_ADMIN):
+            if not name.startswith(prefix) or token in _NOT_ADMIN or token.startswith(("省级", "市级", "区级", "县级", "国家级")):
                 continue
             # the prefix is a word of its own (省/科技厅), or jieba glued it to a government
             # word (省政府, 省委)
@@ -416,6 +430,7 @@ class SentenceNames:
                 continue
             self._attach_division(cand)
             self._attach_abbreviation(cand)
+            self._attach_apposition(cand)
             out.append(cand)
         return out
 
@@ -478,6 +493,14 @@ class SentenceNames:
         if m:
             cand.aliases.append(m.group(1))
 
+    def _attach_apposition(self, cand: Candidate) -> None:
+        """脑机接口未来产业集聚区“脑智天地”: a quoted proper name right after a generic one names it."""
+        m = re.match(r"“([^“”]{2,10})”", self.text[cand.end :])
+        if m and cand.generic and not self.is_generic_core(m.group(1)):
+            cand.aliases.append(m.group(1))
+            cand.generic = False
+            cand.quoted = True
+
     def _latin(self) -> list[Candidate]:
         out = []
         for i, tok in enumerate(self.tokens):
@@ -532,6 +555,30 @@ class SentenceNames:
             cand = self._make(start, end, "Company", "attached", "")
             if cand is not None and not cand.generic:
                 out.append(cand)
+        return out
+
+    def _chain_subjects(self, found: list[Candidate]) -> list[Candidate]:
+        """"上游,禾川电极专注柔性微电极研发,启元芯科聚焦…": in a chain description, the words that
+        open a clause before a business verb name a company."""
+        from bcikg.ingest.classify import marker_scopes
+
+        out = []
+        for scope_start, scope_end, _segment in marker_scopes(self.text):
+            for clause in re.finditer(r"[^，,；;。：:]+", self.text[scope_start:scope_end]):
+                a = scope_start + clause.start()
+                body = clause.group(0)
+                for verb in self.rules.business_verbs:
+                    i = body.find(verb)
+                    if 2 <= i <= 8:
+                        b = a + i
+                        if b not in self.tok_by_end or a not in self.tok_by_start:
+                            break
+                        if any(c.start < b and a < c.end for c in found):
+                            break
+                        cand = self._make(a, b, "Company", "chain", "")
+                        if cand is not None and not cand.generic and "、" not in cand.name:
+                            out.append(cand)
+                        break
         return out
 
     # ------------------------------------------------------------ enumerations
@@ -646,7 +693,14 @@ class SentenceNames:
         toks = [t for t in self.tokens if a <= t.start and t.end <= b]
         if any(t.text in self.rules.left_stop and len(t.text) > 1 for t in toks[1:]):
             return None
-        if not strong and toks and len(toks[0].text) > 1 and toks[0].tag == "v" and self.is_generic_core(item[len(toks[0].text) :]):
+        if (
+            not strong
+            and toks
+            and len(toks[0].text) > 1
+            and toks[0].tag == "v"
+            and _frequent(toks[0].text)
+            and self.is_generic_core(item[len(toks[0].text) :])
+        ):
             return None  # 开辟医疗器械…: a verb and a generic object, not a name
         if not strong and all(len(t.text) > 1 and _common_word(t.text) for t in toks):
             return None  # 审查通道: common words only, and only a sibling to vouch for it
@@ -693,7 +747,7 @@ class SentenceNames:
                 continue  # 高级工程师李骁健教授: a person between two titles
             if not any(t.tag in ("", "nz", "ng", "nt", "eng") or len(t.text) == 1 for t in self.tokens if start <= t.start < end):
                 continue  # only common words before the title (精神病学专家): not a name
-            cand = self._make(start, end, "Company", "title", "")
+            cand = self._make(start, end, self._abbreviation_type(name), "title", "")
             if cand is not None and not (cand.prefix == "none" and len(name) > 8):
                 out.append(cand)
         return out
@@ -738,7 +792,7 @@ class SentenceNames:
 
     def _select(self, found: list[Candidate]) -> list[Candidate]:
         """Keep maximal spans; among equal spans the more specific rule wins."""
-        priority = {"national": 0, "suffix": 1, "latin": 2, "list": 3, "attached": 4, "title": 5, "founded": 6, "origin": 7}
+        priority = {"national": 0, "suffix": 1, "latin": 2, "list": 3, "chain": 4, "attached": 5, "title": 6, "founded": 7, "origin": 8}
         found = sorted(found, key=lambda c: (c.start, -(c.end - c.start), priority.get(c.rule, 9)))
         kept: list[Candidate] = []
         for cand in found:

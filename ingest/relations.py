@@ -155,10 +155,12 @@ def _region_actor(ctx: DocumentContext, text: str, pos: int) -> Mention | None:
     for head in cues().region_actor_heads:
         i = clause.find(head)
         if i >= 0 and i <= 4:
-            region = ctx.zone if "新区" in head else ctx.region
+            region = ctx.zone_for_word.get(head) or (ctx.zone if head == "新区" else None)
+            if region is None and head.endswith(("市", "省")):
+                region = ctx.gaz.ancestor_at(ctx.region, "city" if head.endswith("市") else "province")
+            elif region is None and head.endswith("区") and head != "园区":
+                region = ctx.region
             return _governing_body(ctx, region)
-    for _sentence, hit in ctx.region_hits:
-        pass
     return None
 
 
@@ -339,6 +341,14 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                 owner = owners[-1]  # 临港集团下属临港科投公司: the one named last runs it
                 out.append(_relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb="运营"))
             continue
+        # Z由X运营: the platform first, its operator after 由
+        after = text[m.rel_end :]
+        by = re.match(r"(?:将|已|现|目前)?由([^，,。；;]{2,30}?)(?:" + "|".join(map(re.escape, c.operate_passive)) + ")", after)
+        if by:
+            owners = [x for x in s.mentions if m.rel_end + by.start(1) <= x.rel_start and x.rel_end <= m.rel_end + by.end(1)]
+            for owner in owners[-1:]:
+                out.append(_relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb="运营"))
+            continue
         clause_start = max(before.rfind(ch) for ch in "。；;") + 1
         clause = before[clause_start:]
         verb = None
@@ -391,6 +401,17 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
                 if member.type != "Company":
                     continue
                 out.append(_relation(ctx, "INCUBATED_BY", member.name, host[-1].name, s.sentence, *_span(s, member, host[-1])))
+    # 某公司是清华大学孵化的企业: the subject came out of the institute
+    for m in s.mentions:
+        if m.type not in ("Institute", "Company", "Platform"):
+            continue
+        after = text[m.rel_end : m.rel_end + 8]
+        if re.match(r"(?:" + "|".join(map(re.escape, c.origin)) + r")的[^，,。；;]{0,8}(?:企业|公司)", after):
+            before = text[: m.rel_start]
+            if re.search(r"(?:是|为|系)$", before):
+                for subject in s.clause_subjects() or []:
+                    if subject is not m and subject.type == "Company":
+                        out.append(_relation(ctx, "INCUBATED_BY", subject.name, m.name, s.sentence, *_span(s, subject, m)))
     # 北大研发的深脑医疗: a company that came out of a university or institute
     for m in s.mentions:
         if m.type != "Company":
@@ -422,6 +443,18 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
 def _investment(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     c = cues()
     out = []
+    # 某公司完成B轮融资,由X基金领投,Y基金跟投: the investors of the company that raised
+    if "融资" in s.text:
+        raised = [m for m in s.clause_subjects() if m.type == "Company"]
+        for m in s.mentions:
+            if m.type not in ("Fund", "Company") or m in raised:
+                continue
+            after = s.text[m.rel_end : m.rel_end + 4]
+            verb = next((v for v in c.invest if after.startswith(v)), None)
+            if verb is None:
+                continue
+            for company in raised:
+                out.append(_relation(ctx, "INVESTS_IN", m.name, company.name, s.sentence, *_span(s, m, company), verb=verb))
     for m in s.mentions:
         if m.type not in ("Fund", "Company"):
             continue
@@ -436,6 +469,15 @@ def _investment(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
 
 
 # ---------------------------------------------------------------- settlement
+
+
+def _after_signing(ctx: DocumentContext, sentence: Sentence) -> bool:
+    """Is there, before this sentence, one that reports a number of companies signing?"""
+    c = cues()
+    return any(
+        s.index < sentence.index and any(w in s.text for w in c.sign + c.settle) and re.search(r"\d+家(?:企业|公司)", s.text)
+        for s in ctx.sentences
+    )
 
 
 def _signing_event(ctx: DocumentContext) -> tuple[str | None, str | None]:
@@ -463,6 +505,24 @@ def _settlement(
     opens = any(w in text for w in c.sign) and re.search(r"\d+家(?:企业|公司)", text) and text.rstrip().endswith(("：", ":"))
     if opens:
         return out, True
+    # after "8家企业签约落户园区", a chain description (上游,A…;中游,B…) lists the signers
+    if event_region and companies and classify.marker_scopes(text) and _after_signing(ctx, s.sentence):
+        for m in companies:
+            out.append(_relation(ctx, "SIGNED_IN", m.name, event_region, s.sentence, m.start, m.end, "region", event_date))
+        return out, False
+    # A、B等企业也与园区签署了合作协议: signing with the zone or city itself
+    for hit in re.finditer(r"与", text):
+        rest = text[hit.end() : hit.end() + 24]
+        places = [h for sent, h in ctx.region_hits if sent is s.sentence and h.start == hit.end()]
+        if not places or not any(word in re.split(r"[，,。；;]", rest)[0] for word in c.sign):
+            continue
+        signers = [m for m in s.group_before(hit.start()) if m.type == "Company"]
+        if not signers:
+            clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;") + 1
+            signers = [m for m in s.mentions if m.type == "Company" and clause_start <= m.rel_start < hit.start()]
+        for m in signers:
+            out.append(_relation(ctx, "SIGNED_IN", m.name, places[0].region_id, s.sentence, m.start, m.end, "region",
+                                 _date_in(text) or event_date))
     if list_open:
         if not companies:
             return out, s.sentence.paragraph == getattr(ctx, "_last_list_paragraph", s.sentence.paragraph)

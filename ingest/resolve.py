@@ -195,8 +195,14 @@ def _merge_variants(mentions: list[OrgMention], keys: list[str], first_by_key: d
                 full_m = reps[full_key]
                 if _variant_of(short, short_m, full, full_m):
                     candidates.append(full_key)
-            if len(candidates) == 1:
-                uf.union(first_by_key[short_key], first_by_key[candidates[0]])
+            # several candidates that are themselves forms of one organisation count as one
+            if len(candidates) == 1 or candidates and all(
+                _variant_of(names[a], reps[a], names[b], reps[b]) or _variant_of(names[b], reps[b], names[a], reps[a])
+                for i, a in enumerate(candidates)
+                for b in candidates[i + 1 :]
+            ):
+                for full_key in candidates:
+                    uf.union(first_by_key[short_key], first_by_key[full_key])
     del org_type
 
 
@@ -212,13 +218,20 @@ def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) 
         if head.endswith("附属") or any(head.endswith(s) for s in ("大学", "学院", "集团", "公司")):
             return True
     # 脑机接口未来产业集聚区 (in a Shanghai document) of 上海脑机接口未来产业集聚区
-    if short_m.generic and full.endswith(short):
+    if full.endswith(short) and not gazetteer().leading_place(short):
         lead = gazetteer().leading_place(full)
         if lead is not None and len(lead[0]) + len(short) == len(full) and short_m.doc_region is not None:
             return gazetteer().is_within(short_m.doc_region, lead[1]) or gazetteer().is_within(lead[1], short_m.doc_region)
     national = "national" in (short_m.home_cue, full_m.home_cue)
     if _is_abbreviation(short, full) and (same_region_or_unknown or national):
         return True
+    # 脑机接口集聚区 (in a Shanghai document) of 上海脑机接口未来产业集聚区: an abbreviation of the
+    # name without its place, written where that place is meant
+    lead = gazetteer().leading_place(full)
+    if short_m.generic and lead is not None and short_m.doc_region is not None:
+        rest = full[len(lead[0]) :]
+        if (rest == short or _is_abbreviation(short, rest)) and _related_regions(short_m.doc_region, lead[1]):
+            return True
     return False
 
 

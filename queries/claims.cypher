@@ -1,0 +1,16 @@
+// name: claims
+// purpose: What regions say about their own chain: stated strengths and gaps (Claim nodes),
+//          optionally only claims about a region (sub-regions included), with the sentence.
+// parameters: $region (region, optional) region name or id, e.g. 江西省
+// columns: region, kind, text, segments, subsectors, pillars, id
+// example: bcikg query claims --param region=江西省
+MATCH (c:Claim)-[:ABOUT]->(r:Region)
+WHERE $region IS NULL OR EXISTS { (r)-[:PART_OF*0..]->(:Region {id: $region}) }
+RETURN r.full_name AS region,
+       c.kind AS kind,
+       c.text AS text,
+       c.segments AS segments,
+       c.subsectors AS subsectors,
+       c.pillars AS pillars,
+       c.id AS id
+ORDER BY region, kind, id

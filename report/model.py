@@ -1,0 +1,209 @@
+"""The report contract: pydantic models of the gap, compare and targets reports.
+
+The JSON output of ``bcikg report … --format json`` is ``model.model_dump_json()``; both backends
+(embedded networkx and Neo4j) fill the same models, and the JSON is identical from both.
+``bcikg report gaps --schema`` prints ``GapReport.model_json_schema()``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bcikg.models import ClaimKind, OrgType, SegmentKey
+
+Status = Literal["covered", "thin", "gap"]
+Presence = Literal["home", "settled"]
+
+CANDIDATE_RANKING = (
+    "Candidates are organisations outside the region (neither based in it nor settled there) that the "
+    "corpus places in the subsector, segment or pillar. Rank 1 is the strongest lead: companies first "
+    "(they can be recruited), then those whose segment an article states explicitly (上游,A、B…), then "
+    "by the number of sentences in the corpus that mention them (more supporting mentions = better "
+    "known), then by name."
+)
+
+
+class ReportModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EvidenceRef(ReportModel):
+    """One sentence of an input document, with the exact span the fact rests on."""
+
+    doc_id: str
+    sentence: str
+    start: int = Field(description="offset of `text` in the document text (code points)")
+    end: int
+    text: str = Field(description="the span: a name, a clause or the sentence")
+
+
+class RegionRef(ReportModel):
+    id: str = Field(description="region id, e.g. 'region:中国/江西省/赣江新区'")
+    name: str
+    full_name: str = Field(description="display path without the country, e.g. '江西省赣江新区'")
+    level: str
+
+
+class OrgEntry(ReportModel):
+    """An organisation present in the region."""
+
+    id: str
+    name: str
+    type: OrgType
+    region: str | None = Field(description="full name of its home region; null when the corpus does not say")
+    presence: Presence = Field(
+        description="home: based in the region or a sub-region; settled: based elsewhere (or unknown) "
+        "but signed, settled or running a project there (SIGNED_IN)"
+    )
+    settled_in: list[str] = Field(
+        default_factory=list, description="full names of the report's (sub-)regions it settled in"
+    )
+    evidence: EvidenceRef | None = Field(description="the sentence that best shows its place here")
+
+
+class Candidate(ReportModel):
+    """An organisation elsewhere that is active where the region has a gap or a thin spot."""
+
+    rank: int = Field(description="1 = strongest lead; see GapReport.candidate_ranking")
+    id: str
+    name: str
+    type: OrgType
+    region: str | None = Field(description="full name of its home region; null when unknown")
+    settled_in: list[str] = Field(default_factory=list, description="full names of regions it settled in")
+    company: bool
+    explicit: bool = Field(description="an article states its segment explicitly")
+    mentions: int = Field(description="number of sentences in the corpus that mention it")
+    evidence: EvidenceRef | None = Field(description="the sentence that shows what it does")
+
+
+class ClaimEntry(ReportModel):
+    """The region's own statement about a strength or a gap."""
+
+    id: str
+    kind: ClaimKind
+    region: str = Field(description="full name of the (sub-)region the statement is about")
+    segments: list[SegmentKey] = Field(default_factory=list)
+    subsectors: list[str] = Field(default_factory=list)
+    pillars: list[str] = Field(default_factory=list)
+    evidence: list[EvidenceRef]
+
+
+class TargetEntry(ReportModel):
+    """A numeric goal from a policy of the region."""
+
+    id: str
+    year: int | None
+    quantity: float | None
+    quantity_max: float | None = Field(description="upper end of a range (3-5家), else null")
+    unit: str
+    subject: str = Field(description="what is counted")
+    region: str | None = Field(description="full name of the region the goal is for")
+    policy: str | None = Field(description="name of the policy that sets it")
+    agencies: list[str] = Field(default_factory=list, description="names of the responsible agencies")
+    segments: list[SegmentKey] = Field(default_factory=list)
+    subsectors: list[str] = Field(default_factory=list)
+    pillars: list[str] = Field(default_factory=list)
+    evidence: list[EvidenceRef]
+
+
+class PolicyEntry(ReportModel):
+    id: str
+    name: str
+    date: str | None
+    region: str | None = Field(description="full name of the region it applies to")
+
+
+class SubsectorEntry(ReportModel):
+    key: str
+    name: str
+    status: Status
+    count: int = Field(description="organisations present (home and settled)")
+    organizations: list[OrgEntry]
+    candidates: list[Candidate] = Field(default_factory=list, description="only for gap and thin")
+    targets: list[TargetEntry] = Field(default_factory=list, description="policy goals that bear on it")
+    claims: list[ClaimEntry] = Field(default_factory=list, description="the region's statements about it")
+
+
+class SegmentEntry(ReportModel):
+    segment: SegmentKey
+    name: str = Field(description="上游 / 中游 / 下游")
+    title: str = Field(description="核心部件 / 技术研发 / 场景应用")
+    status: Status
+    count: int
+    subsectors: list[SubsectorEntry]
+    organizations: list[OrgEntry] = Field(description="every organisation present in the segment")
+    candidates: list[Candidate] = Field(default_factory=list, description="only for gap and thin")
+    targets: list[TargetEntry] = Field(default_factory=list)
+    claims: list[ClaimEntry] = Field(default_factory=list)
+
+
+class PillarEntry(ReportModel):
+    key: str
+    name: str
+    status: Status
+    count: int = Field(description="organisations present (plus policies, for the policy pillar)")
+    organizations: list[OrgEntry]
+    policies: list[PolicyEntry] = Field(default_factory=list, description="the policy pillar only")
+    candidates: list[Candidate] = Field(default_factory=list, description="only for gap and thin")
+    targets: list[TargetEntry] = Field(default_factory=list)
+    claims: list[ClaimEntry] = Field(default_factory=list)
+
+
+class Thresholds(ReportModel):
+    covered_min: int
+    thin_min: int
+
+
+class GapReport(ReportModel):
+    """What a region has on the BCI industry chain, what it lacks, and who could fill the gaps."""
+
+    region: RegionRef
+    includes: list[RegionRef] = Field(description="the region and its sub-regions with data, rolled up")
+    thresholds: Thresholds = Field(description="count >= covered_min: covered; >= thin_min: thin; else gap")
+    candidate_ranking: str = Field(description="what a candidate's rank means")
+    segments: list[SegmentEntry]
+    pillars: list[PillarEntry]
+    organizations: list[OrgEntry] = Field(description="every organisation present, in any role")
+    claims: list[ClaimEntry]
+    targets: list[TargetEntry]
+
+
+class TargetsReport(ReportModel):
+    """A region's policy goals, each with the status of the chain links it bears on."""
+
+    region: RegionRef
+    targets: list[TargetStatus]
+
+
+class BearsOn(ReportModel):
+    kind: Literal["segment", "subsector", "pillar"]
+    key: str
+    name: str
+    status: Status
+
+
+class TargetStatus(ReportModel):
+    target: TargetEntry
+    bears_on: list[BearsOn]
+
+
+class CompareRow(ReportModel):
+    kind: Literal["segment", "subsector", "pillar"]
+    segment: SegmentKey | None = Field(description="the segment of a subsector (or the segment itself)")
+    key: str
+    name: str
+    counts: list[int] = Field(description="one count per region, in the order of CompareReport.regions")
+    statuses: list[Status]
+
+
+class CompareReport(ReportModel):
+    """Region × subsector matrix of organisations present (home and settled)."""
+
+    regions: list[RegionRef]
+    thresholds: Thresholds
+    rows: list[CompareRow]
+
+
+TargetsReport.model_rebuild()
