@@ -4,7 +4,6 @@ The library modules do the work and raise bcikg.errors types; this module only p
 asks for confirmation and prints.
 """
 
-
 import csv
 import io
 import json

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -232,16 +233,17 @@ class Neo4jCsvExport:
 
     def command(self, database: str = "neo4j") -> str:
         """The ``neo4j-admin database import full`` command line (paths relative to the folder's parent)."""
-        parts = ["neo4j-admin", "database", "import", "full"]
+        # the database name goes first: --nodes/--relationships take several values and would
+        # swallow a trailing name as one more file
+        parts = ["neo4j-admin", "database", "import", "full", database]
         parts += [f"--nodes={path}" for path in self.node_files]
         parts += [f"--relationships={path}" for path in self.relationship_files]
         if self.array_delimiter != ";":
-            delimiter = "\\u001F" if self.array_delimiter == "\u001f" else self.array_delimiter
-            parts.append(f"--array-delimiter='{delimiter}'")
+            delimiter = "U+001F" if self.array_delimiter == "\u001f" else self.array_delimiter
+            parts.append(f"--array-delimiter={delimiter}")
         if self.multiline:
             parts.append("--multiline-fields=true")
-        parts.append(database)
-        return " ".join(parts)
+        return " ".join(shlex.quote(part) for part in parts)
 
 
 def _csv_type(values: list[Any]) -> str:

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import neo4j
+import networkx as nx
+from bcikg.queries import statement
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
@@ -24,12 +25,10 @@ from neo4j.exceptions import (
     ConfigurationError,
     DriverError,
     Neo4jError,
-    ServiceUnavailable,
 )
 
 from bcikg.errors import Neo4jUnavailable
 from bcikg.models import ORG_TYPES
-from bcikg.queries import statement
 from bcikg.schema import KEYED_LABELS, ORG_LABEL, RELATIONSHIP_TYPES, primary_label
 from bcikg.settings import Neo4jSettings
 
@@ -125,6 +124,9 @@ def open_driver(settings: Neo4jSettings, *, timeout: float = CONNECT_TIMEOUT) ->
             connection_acquisition_timeout=timeout,
             max_transaction_retry_time=30.0,
             user_agent="bcikg",
+            # the library never prints: no server notifications (they would be logged as warnings)
+            notifications_min_severity="OFF",
+            warn_notification_severity="OFF",
         )
     except (ConfigurationError, ValueError) as exc:
         raise _unavailable(settings, exc) from None
@@ -231,16 +233,14 @@ def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dic
 
 
 def _write(tx: ManagedTransaction, text: str, params: Mapping[str, Any]) -> None:
-    tx.run(text, params).consume()
+    tx.run(text, dict(params)).consume()
 
 
 def _node_statement(labels: tuple[str, ...]) -> str:
     key = primary_label(labels)
     extra = [label for label in labels if label != key]
     remove = [t for t in ORG_TYPES if t not in labels] if key == ORG_LABEL else []
-    return statement(
-        "_merge_nodes", label=key, set_labels=":".join(extra), remove_labels=":".join(remove)
-    )
+    return statement("_merge_nodes", label=key, set_labels=":".join(extra), remove_labels=":".join(remove))
 
 
 def load(
@@ -279,7 +279,10 @@ def load(
                         progress(done, total)
             for (rel_type, source_label, target_label), rows in edge_groups.items():
                 text = statement(
-                    "_merge_relationships", type=rel_type, source_label=source_label, target_label=target_label
+                    "_merge_relationships",
+                    type=rel_type,
+                    source_label=source_label,
+                    target_label=target_label,
                 )
                 for batch in _batches(rows, batch_size):
                     session.execute_write(_write, text, {"rows": list(batch)})
@@ -315,7 +318,9 @@ def _prune(driver: Driver, database: str, graph: nx.MultiDiGraph, batch_size: in
             extra = sorted(i for i in present if i not in by_label[label])
             for start in range(0, len(extra), batch_size):
                 session.execute_write(
-                    _write, statement("_delete_nodes", label=label), {"ids": extra[start : start + batch_size]}
+                    _write,
+                    statement("_delete_nodes", label=label),
+                    {"ids": extra[start : start + batch_size]},
                 )
             removed_nodes += len(extra)
         for rel_type in sorted(RELATIONSHIP_TYPES):
@@ -323,7 +328,9 @@ def _prune(driver: Driver, database: str, graph: nx.MultiDiGraph, batch_size: in
             stale = [row["element_id"] for row in rows if row["id"] not in by_type[rel_type]]
             for start in range(0, len(stale), batch_size):
                 session.execute_write(
-                    _write, statement("_delete_relationships"), {"element_ids": stale[start : start + batch_size]}
+                    _write,
+                    statement("_delete_relationships"),
+                    {"element_ids": stale[start : start + batch_size]},
                 )
             removed_rels += len(stale)
     return removed_nodes, removed_rels
@@ -334,7 +341,7 @@ def _read_column(tx: ManagedTransaction, text: str, column: str) -> list[Any]:
 
 
 def _read_rows(tx: ManagedTransaction, text: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [record.data() for record in tx.run(text, params)]
+    return [record.data() for record in tx.run(text, dict(params))]
 
 
 # ------------------------------------------------------------------ wipe, counts, queries
@@ -372,5 +379,8 @@ def run_query(
 ) -> list[dict[str, Any]]:
     """Run one read query; rows as dicts of plain values."""
     db = _database(target, database)
-    with _DriverScope(target) as drv, drv.session(database=db, default_access_mode=neo4j.READ_ACCESS) as session:
+    with (
+        _DriverScope(target) as drv,
+        drv.session(database=db, default_access_mode=neo4j.READ_ACCESS) as session,
+    ):
         return session.execute_read(_read_rows, cypher, dict(params or {}))

@@ -29,6 +29,7 @@ class _Cues:
     subsector_of: dict[str, list[str]]
     segment_of_subsector: dict[str, SegmentKey]
     markers: dict[str, SegmentKey]
+    marker_pattern: re.Pattern[str]
 
 
 @cache
@@ -44,6 +45,7 @@ def _cues() -> _Cues:
         subsector_of=subsector_of,
         segment_of_subsector={sub.key: sub.segment for sub in tax.subsectors},
         markers=markers,
+        marker_pattern=literal_pattern(markers),
     )
 
 
@@ -67,12 +69,10 @@ def marker_scopes(sentence: str) -> list[tuple[int, int, SegmentKey]]:
     """(start, end, segment) ranges of the sentence governed by an explicit segment marker."""
     cues = _cues()
     opened: list[tuple[int, SegmentKey]] = []
-    for marker, seg in sorted(cues.markers.items(), key=lambda kv: -len(kv[0])):
-        for m in re.finditer(re.escape(marker), sentence):
-            at_clause_start = m.start() == 0 or sentence[m.start() - 1] in _CLAUSE_BREAK
-            if at_clause_start and _MARKER_TAIL.match(sentence, m.end()):
-                if not any(start <= m.start() < start + 6 for start, _ in opened):
-                    opened.append((m.start(), seg))
+    for m in cues.marker_pattern.finditer(sentence):
+        at_clause_start = m.start() == 0 or sentence[m.start() - 1] in _CLAUSE_BREAK
+        if at_clause_start and _MARKER_TAIL.match(sentence, m.end()):
+            opened.append((m.start(), cues.markers[m.group(0)]))
     opened.sort()
     scopes = []
     for i, (start, seg) in enumerate(opened):

@@ -200,8 +200,9 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
     clause = before[clause_start:]
     if any(word in clause for word in _MODAL) or re.search(r"到20\d\d年", clause):
         return False  # a plan or a target (到2027年建成…), not a body that exists
+    own_clause = re.split(r"[，,]", clause)[-1]  # the verb that governs the name is in its own clause
     after = mention.sentence.text[mention.rel_end : mention.rel_end + 4]
-    realised = any(v in clause for v in _REALISED) or after.startswith(("揭牌", "启动", "运营", "建成", "落成"))
+    realised = any(v in own_clause for v in _REALISED) or after.startswith(("揭牌", "启动", "运营", "建成", "落成"))
     if not realised:
         return False
     # a company's own product platform (某公司打造的…平台) is not an organisation

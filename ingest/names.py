@@ -34,7 +34,7 @@ from bcikg.models import OrgType
 jieba.setLogLevel(60)
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str
     start: int
@@ -116,6 +116,16 @@ def _frequent(word: str) -> bool:
 
 
 @cache
+def _class_nouns_by_length() -> list[tuple[str, OrgType]]:
+    return sorted(name_rules().class_nouns.items(), key=lambda kv: -len(kv[0]))
+
+
+@cache
+def _national_pattern() -> re.Pattern[str]:
+    return literal_pattern(name_rules().national_names)
+
+
+@cache
 def _title_pattern() -> re.Pattern[str]:
     return literal_pattern(name_rules().titles)
 
@@ -140,21 +150,32 @@ def _add_domain_words() -> None:
             jieba.posseg.dt.word_tag_tab[word] = "n"
 
 
+_NUMBER = re.compile(r"[0-9.%～~\-]+")
+# tags of words seen before; the vocabulary of running text is small, so this stays small too
+_tag_memo: dict[str, str] = {}
+_TAG_MEMO_LIMIT = 300_000
+
+
+def _tag(word: str) -> str:
+    tag = _tag_memo.get(word)
+    if tag is not None:
+        return tag
+    if word.isspace() or all(ch in PUNCT for ch in word):
+        tag = "x"
+    elif word.isdigit() or _NUMBER.fullmatch(word):
+        tag = "m"
+    elif all(is_latin(ch) or ch.isdigit() for ch in word):
+        tag = "eng"
+    else:
+        tag = _word_tags().get(word, "")
+    if len(_tag_memo) < _TAG_MEMO_LIMIT:
+        _tag_memo[word] = tag
+    return tag
+
+
 def tokenize(text: str) -> list[Token]:
-    tags = _word_tags()
-    tokens = []
-    for word, start, end in jieba.tokenize(text, HMM=False):
-        if word.isspace():
-            tag = "x"
-        elif all(ch in PUNCT for ch in word):
-            tag = "x"
-        elif word.isdigit() or re.fullmatch(r"[0-9.%～~\-]+", word):
-            tag = "m"
-        elif all(is_latin(ch) or ch.isdigit() for ch in word):
-            tag = "eng"
-        else:
-            tag = tags.get(word, "")
-        tokens.append(Token(word, start, end, tag))
+    _word_tags()  # make sure the domain words are in jieba's dictionary first
+    tokens = [Token(word, start, end, _tag(word)) for word, start, end in jieba.tokenize(text, HMM=False)]
     return _merge_latin(tokens)
 
 
@@ -377,7 +398,7 @@ class SentenceNames:
             return False
         if rest.startswith("等"):
             # 量子科技等(一同被列为): only a class noun after 等 makes the word a company
-            org_class = self._list_class("", rest)
+            org_class = self._list_class("", end)
             return org_class is not None and org_class != "not_org"
         if nxt.text in self.rules.after_weak or rest.startswith(self.rules.titles):
             return True
@@ -387,10 +408,9 @@ class SentenceNames:
 
     def _national(self) -> list[Candidate]:
         out = []
-        for name in self.rules.national_names:
-            for m in re.finditer(re.escape(name), self.text):
-                if m.end() in self.tok_by_end or m.end() == len(self.text):
-                    out.append(Candidate(m.start(), m.end(), name, "Agency", "national", "place"))
+        for m in _national_pattern().finditer(self.text):
+            if m.end() in self.tok_by_end or m.end() == len(self.text):
+                out.append(Candidate(m.start(), m.end(), m.group(0), "Agency", "national", "place"))
         return out
 
     def _by_suffix(self) -> list[Candidate]:
@@ -610,7 +630,7 @@ class SentenceNames:
         spans = [(a, b) for a, b in spans if b > a]
         if not spans:
             return []
-        list_type = self._list_class(text[cstart : spans[0][0]], text[spans[-1][1] : cend])
+        list_type = self._list_class(text[cstart : spans[0][0]], spans[-1][1])
         if list_type == "not_org":
             return []
         sibling_types: list[OrgType] = []
@@ -656,26 +676,41 @@ class SentenceNames:
             i += 1
         return limit
 
-    def _list_class(self, before: str, after: str) -> OrgType | str | None:
+    def _list_class(self, before: str, after_start: int) -> OrgType | str | None:
         """The type a class noun gives the list ('等龙头企业' -> Company), 'not_org' for
-        '等省份', None when no class noun is there."""
-        after = after.lstrip()
-        if after.startswith("等"):
-            rest = after[1:]
-            rest = re.sub(r"^[0-9一二三四五六七八九十几多]+[家个所项]?", "", rest)
-            head = re.match(r"[\u4e00-\u9fffA-Za-z]{1,16}", rest)
-            phrase = head.group(0) if head else ""
+        '等省份' or '等脑机接口产业链关键环节', None when no class noun is there."""
+        rest = self.text[after_start:]
+        stripped = rest.lstrip()
+        if stripped.startswith("等"):
+            phrase = self._noun_phrase(after_start + len(rest) - len(stripped) + 1)
             for noun in self.rules.not_org_classes:
-                if phrase.endswith(noun) or noun in phrase:
+                if phrase.endswith(noun):
                     return "not_org"
-            for noun, org_type in sorted(self.rules.class_nouns.items(), key=lambda kv: -len(kv[0])):
-                if phrase.endswith(noun) or phrase.startswith(noun):
+            for noun, org_type in _class_nouns_by_length():
+                if phrase.endswith(noun):
+                    if phrase[: -len(noun)].endswith(self.rules.not_org_classes):
+                        return "not_org"  # 等重点行业企业: the items are industries
                     return org_type
             return None
-        for noun, org_type in sorted(self.rules.class_nouns.items(), key=lambda kv: -len(kv[0])):
+        for noun, org_type in _class_nouns_by_length():
             if before.endswith(noun):
                 return org_type
         return None
+
+    def _noun_phrase(self, pos: int) -> str:
+        """The noun phrase starting at pos (after 等): nouns, numbers and modifiers up to the
+        first verb, function word or punctuation."""
+        i = self.tok_by_start.get(pos)
+        if i is None:
+            return ""
+        end = pos
+        while i < len(self.tokens):
+            tok = self.tokens[i]
+            if tok.tag == "x" or tok.text in ("的", "和", "与", "及") or (tok.tag.startswith(("v", "p", "d", "u", "c", "r")) and tok.tag != "vn"):
+                break
+            end = tok.end
+            i += 1
+        return self.text[pos:end]
 
     def _list_item(self, a: int, b: int, item_type: OrgType, strong: bool) -> Candidate | None:
         item = self.text[a:b]
@@ -713,6 +748,8 @@ class SentenceNames:
                 suffix = m.group(0)
                 break
             m = _suffix_pattern().search(item, m.start() + 1)
+        if not suffix and item_type == "Agency":
+            return None  # 工信、财政等部门: abbreviated department names, not agencies of their own
         org_type = self.rules.suffix_type(suffix) if suffix else item_type
         cand = self._make(a, b, org_type or item_type, "list", suffix)
         if cand is None and not suffix:

@@ -405,7 +405,7 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     for m in s.mentions:
         if m.type not in ("Institute", "Company", "Platform"):
             continue
-        after = text[m.rel_end : m.rel_end + 8]
+        after = text[m.rel_end : m.rel_end + 16]
         if re.match(r"(?:" + "|".join(map(re.escape, c.origin)) + r")的[^，,。；;]{0,8}(?:企业|公司)", after):
             before = text[: m.rel_start]
             if re.search(r"(?:是|为|系)$", before):

@@ -70,13 +70,17 @@ class View:
     def prop(self, node: str | None, key: str) -> Any:
         return None if node is None else self.g.nodes[node].get(key)
 
-    def out(self, node: str, *types: str, label: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def out(
+        self, node: str, *types: str, label: str | None = None
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(target, relationship id, attributes) of outgoing relationships of these types."""
         for _, target, key, data in self.g.out_edges(node, keys=True, data=True):
             if data["type"] in types and (label is None or self.has(target, label)):
                 yield target, key, data
 
-    def into(self, node: str, *types: str, label: str | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def into(
+        self, node: str, *types: str, label: str | None = None
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(source, relationship id, attributes) of incoming relationships of these types."""
         for source, _, key, data in self.g.in_edges(node, keys=True, data=True):
             if data["type"] in types and (label is None or self.has(source, label)):
@@ -98,7 +102,9 @@ class View:
 
     def presence(self, org: str, regions: set[str]) -> set[str]:
         """Which of LOCATED_IN / SIGNED_IN link ``org`` to one of ``regions``."""
-        return {data["type"] for target, _, data in self.out(org, *PRESENCE, label="Region") if target in regions}
+        return {
+            data["type"] for target, _, data in self.out(org, *PRESENCE, label="Region") if target in regions
+        }
 
     def home(self, org: str) -> str | None:
         """full_name of the most specific home region (Cypher: ORDER BY depth DESC, id)."""
@@ -147,7 +153,9 @@ def orgs_in_region(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
 
 def _subsectors(v: View) -> list[tuple[str, str]]:
     """(subsector, segment) pairs joined by PART_OF, in taxonomy order."""
-    pairs = [(sub, seg) for sub in v.nodes("Subsector") for seg, _, _ in v.out(sub, "PART_OF", label="Segment")]
+    pairs = [
+        (sub, seg) for sub in v.nodes("Subsector") for seg, _, _ in v.out(sub, "PART_OF", label="Segment")
+    ]
     return sorted(pairs, key=lambda p: (v.prop(p[0], "rank"), v.prop(p[0], "key")))
 
 
@@ -242,12 +250,20 @@ def hospital_trials(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]
     regions = _optional_region_filter(v, params)
     rows = []
     for hospital in v.nodes("Hospital"):
-        if regions is not None and not any(t in regions for t, _, _ in v.out(hospital, "LOCATED_IN", label="Region")):
+        if regions is not None and not any(
+            t in regions for t, _, _ in v.out(hospital, "LOCATED_IN", label="Region")
+        ):
             continue
-        base = {"hospital": v.prop(hospital, "name"), "hospital_id": hospital, "hospital_region": v.home(hospital)}
+        base = {
+            "hospital": v.prop(hospital, "name"),
+            "hospital_id": hospital,
+            "hospital_region": v.home(hospital),
+        }
         trials = list(v.into(hospital, "CLINICAL_TRIAL_AT", label="Organization"))
         if not trials:
-            rows.append({**base, "organization": None, "organization_id": None, "sentence": None, "relation_id": None})
+            rows.append(
+                {**base, "organization": None, "organization_id": None, "sentence": None, "relation_id": None}
+            )
         for org, key, data in trials:
             rows.append(
                 {
@@ -284,7 +300,11 @@ def funds(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
             for t, key, data in v.out(fund, "INVESTS_IN", "PARTNERS_WITH", label="Organization")
             if t != fund
         ]
-        links += [(s, key, data) for s, key, data in v.into(fund, "PARTNERS_WITH", label="Organization") if s != fund]
+        links += [
+            (s, key, data)
+            for s, key, data in v.into(fund, "PARTNERS_WITH", label="Organization")
+            if s != fund
+        ]
         base = {"fund": v.prop(fund, "name"), "fund_id": fund}
         if not links:
             rows.append(
@@ -329,7 +349,9 @@ def agencies(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
     regions = _optional_region_filter(v, params)
     rows = []
     for agency in v.nodes("Agency"):
-        agency_in = regions is not None and any(t in regions for t, _, _ in v.out(agency, "LOCATED_IN", label="Region"))
+        agency_in = regions is not None and any(
+            t in regions for t, _, _ in v.out(agency, "LOCATED_IN", label="Region")
+        )
         for policy, key, data in v.out(agency, "ISSUED", "RESPONSIBLE_FOR", label="Policy"):
             if (
                 regions is not None
@@ -351,7 +373,14 @@ def agencies(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
                 }
             )
     rows.sort(
-        key=lambda r: (r["agency"], r["agency_id"], r["policy"], r["policy_id"], r["relation"], r["relation_id"])
+        key=lambda r: (
+            r["agency"],
+            r["agency_id"],
+            r["policy"],
+            r["policy_id"],
+            r["relation"],
+            r["relation_id"],
+        )
     )
     return rows
 
@@ -362,14 +391,16 @@ def targets(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
     regions = _optional_region_filter(v, params)
     rows = []
     for target in v.nodes("Target"):
-        about = [r for r, _, _ in v.out(target, "ABOUT", label="Region")]
+        about: list[str | None] = [r for r, _, _ in v.out(target, "ABOUT", label="Region")]
         if regions is not None and not any(r in regions for r in about):
             continue
-        policies = [p for p, _, _ in v.into(target, "SETS_TARGET", label="Policy")] or [None]
+        policies: list[str | None] = [p for p, _, _ in v.into(target, "SETS_TARGET", label="Policy")] or [
+            None
+        ]
         owners = sorted(
             (v.prop(a, "name"), a) for a, _, _ in v.into(target, "OWNS_TARGET", label="Organization")
         )
-        for policy, region in itertools.product(policies, about or [None]):
+        for policy, region in itertools.product(policies, about or [None]):  # Cypher: one row per pair
             rows.append(
                 {
                     "policy": v.prop(policy, "name"),
@@ -409,9 +440,9 @@ def claims(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
                     "region": v.prop(region, "full_name"),
                     "kind": v.prop(claim, "kind"),
                     "text": v.prop(claim, "text"),
-                    "segments": v.prop(claim, "segments"),
-                    "subsectors": v.prop(claim, "subsectors"),
-                    "pillars": v.prop(claim, "pillars"),
+                    "segments": list(v.prop(claim, "segments") or []),
+                    "subsectors": list(v.prop(claim, "subsectors") or []),
+                    "pillars": list(v.prop(claim, "pillars") or []),
                     "id": claim,
                 }
             )
@@ -542,7 +573,13 @@ def compare_regions(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]
         rows.append(
             (
                 (section, rank, key),
-                {"dimension": dimension, "key": key, "name": name, "a": len(members & in_a), "b": len(members & in_b)},
+                {
+                    "dimension": dimension,
+                    "key": key,
+                    "name": name,
+                    "a": len(members & in_a),
+                    "b": len(members & in_b),
+                },
             )
         )
 
@@ -560,12 +597,20 @@ def compare_regions(graph: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]
     policies = list(v.nodes("Policy"))
 
     def applies(regions: set[str]) -> int:
-        return sum(1 for p in policies if any(r in regions for r, _, _ in v.out(p, "APPLIES_TO", label="Region")))
+        return sum(
+            1 for p in policies if any(r in regions for r, _, _ in v.out(p, "APPLIES_TO", label="Region"))
+        )
 
     rows.append(
         (
             (4, 0, "policies"),
-            {"dimension": "policy", "key": "policies", "name": "政策", "a": applies(region_a), "b": applies(region_b)},
+            {
+                "dimension": "policy",
+                "key": "policies",
+                "name": "政策",
+                "a": applies(region_a),
+                "b": applies(region_b),
+            },
         )
     )
     rows.sort(key=lambda item: item[0])

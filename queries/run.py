@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+from bcikg.queries import QueryInfo, QueryParameter, load_query
 from neo4j import Driver
 
 from bcikg.errors import InputError, NotFound
 from bcikg.models import ORG_TYPES, RELATION_KINDS, SEGMENTS
-from bcikg.queries import QueryInfo, QueryParameter, load_query
 
 SEGMENT_WORDS = {"上游": "upstream", "中游": "midstream", "下游": "downstream", "none": "none", "无": "none"}
 
@@ -152,7 +152,9 @@ def resolve_region(text: str, lookup: Lookup) -> str:
             f"region {text!r} ({rid}) is not in the graph: no ingested article places an organisation, "
             "policy or claim there; ingest more articles or try a larger region"
         )
-    raise NotFound(f"unknown region {text!r}; write it like 江西省, 南昌, 赣江新区, 上海 or region:中国/江西省")
+    raise NotFound(
+        f"unknown region {text!r}; write it like 江西省, 南昌, 赣江新区, 上海 or region:中国/江西省"
+    )
 
 
 def resolve_org(text: str, lookup: Lookup) -> str:
@@ -201,7 +203,9 @@ def resolve_segment(text: str) -> str:
     key = SEGMENT_WORDS.get(folded, folded)
     if key in (*SEGMENTS, "none"):
         return key
-    raise InputError(f"unknown segment {text!r}; use upstream, midstream, downstream (上游, 中游, 下游) or none")
+    raise InputError(
+        f"unknown segment {text!r}; use upstream, midstream, downstream (上游, 中游, 下游) or none"
+    )
 
 
 def resolve_relation_type(text: str) -> str:
@@ -250,7 +254,9 @@ def resolve_params(info: QueryInfo, given: Mapping[str, str], lookup: Lookup) ->
         value = given.get(p.name)
         if value is None or value == "":
             if not p.optional:
-                raise InputError(f"query {info.name} needs --param {p.name}=… ({p.description}); e.g. {info.example}")
+                raise InputError(
+                    f"query {info.name} needs --param {p.name}=… ({p.description}); e.g. {info.example}"
+                )
             params[p.name] = None
             continue
         params[p.name] = resolve_param(p, value, lookup)

@@ -1,0 +1,83 @@
+"""Shared fixtures: the small hand-written knowledge graph, and the real local Neo4j.
+
+Neo4j tests use the server that ``scripts/neo4j.sh up`` (``make neo4j-up``) starts; the settings
+come from tests/neo4j_server.py (environment first, then .neo4j/env). When Bolt does not answer
+the tests FAIL with a message saying how to start it; set BCIKG_SKIP_NEO4J=1 to skip them instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from bcikg.graph.build import build_graph
+
+from bcikg.models import KnowledgeGraph
+
+DATA = Path(__file__).parent / "data" / "graph"
+KG_SMALL = DATA / "kg_small.json"
+SKIP_NEO4J = os.environ.get("BCIKG_SKIP_NEO4J") == "1"
+
+
+def load_kg(path: Path = KG_SMALL) -> KnowledgeGraph:
+    return KnowledgeGraph.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def kg_small() -> KnowledgeGraph:
+    return load_kg()
+
+
+@pytest.fixture
+def small_graph(kg_small: KnowledgeGraph) -> nx.MultiDiGraph:
+    """A fresh graph per test (tests may change it)."""
+    return build_graph(kg_small)
+
+
+# ------------------------------------------------------------------ Neo4j
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings():  # type: ignore[no-untyped-def]
+    """bcikg.settings.Neo4jSettings of the local test server; fails (or skips) when it is down."""
+    if SKIP_NEO4J:
+        pytest.skip("BCIKG_SKIP_NEO4J=1: Neo4j tests skipped")
+    from neo4j_server import settings_from_env
+
+    from bcikg.errors import Neo4jUnavailable
+    from bcikg.graph.neo4j_store import open_driver
+    from bcikg.settings import Neo4jSettings
+
+    raw = settings_from_env()
+    if not raw["password"]:
+        pytest.fail("no Neo4j password found: run `make neo4j-up` (scripts/neo4j.sh up) first, or set NEO4J_PASSWORD")
+    settings = Neo4jSettings(uri=raw["uri"], user=raw["user"], password=raw["password"], database=raw["database"])
+    try:
+        open_driver(settings).close()
+    except Neo4jUnavailable as exc:
+        pytest.fail(
+            f"{exc}\nThe Neo4j tests need the local server: run `make neo4j-up` (or `bash scripts/neo4j.sh up`), "
+            "or set BCIKG_SKIP_NEO4J=1 to skip them."
+        )
+    return settings
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_settings):  # type: ignore[no-untyped-def]
+    from bcikg.graph.neo4j_store import open_driver
+
+    driver = open_driver(neo4j_settings)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture
+def fresh_neo4j(neo4j_settings, neo4j_driver) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """An empty (of this project's labels) database before the test."""
+    from bcikg.graph.neo4j_store import wipe
+
+    wipe(neo4j_settings, driver=neo4j_driver)
+    yield
