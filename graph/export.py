@@ -1,7 +1,8 @@
 """export: the graph as files other tools read.
 
     jsonl      one JSON object per line: organisations in the flat form the scorers read, other
-               nodes as {"id", "type": <label>, ...properties}, relationships (all but
+               nodes as {"id", "type": <label>, ...properties} (a Document's ``source`` property
+               is written as "publisher", so that only relationships have "source"), relationships (all but
                MENTIONED_IN, which is folded into each node's "evidence") as
                {"id", "type", "source", "target", "properties", "evidence"}
     graphml    for Gephi and yEd (lists become JSON strings, labels one ':'-joined string)
@@ -122,7 +123,10 @@ def node_record(graph: nx.MultiDiGraph, node_id: str) -> dict[str, Any]:
     for key in sorted(data):
         if key not in ("labels", "id", "type"):
             value = data[key]
-            record[key] = list(value) if isinstance(value, tuple) else value
+            # consumers tell relationships from nodes by "source"/"target": a document's
+            # publisher goes out as "publisher"
+            name = "publisher" if key in ("source", "target") else key
+            record[name] = list(value) if isinstance(value, tuple) else value
     return record
 
 
@@ -269,9 +273,9 @@ def _scalar_type(value: object) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
-        return "int"
+        return "long"
     if isinstance(value, float):
-        return "float"
+        return "double"
     return "string"
 
 

@@ -320,14 +320,16 @@ def _sentence_claims(sentence: Sentence, split: SplitDocument, paragraph: str, d
         terms = merge_terms(*(chain_terms(sentence.text[s:e]) for s, e in kind_spans))
         if not (terms.segments or terms.subsectors):
             # "…研发康复训练系统,获批全球首例…注册证": the chain place is in a neighbouring clause
-            # that states nothing of the other kind
-            others = [
-                chain_terms(sentence.text[s:e])
-                for s, e in spans
-                if (s, e) not in kind_spans and not _clause_kinds(sentence.text[s:e])
-            ]
-            extra = merge_terms(*others)
-            terms = merge_terms(terms, ChainTerms(extra.segments, extra.subsectors, []))
+            # that states nothing of the other kind (its pillars too, when the claim's own clauses
+            # name nothing at all)
+            extra = merge_terms(
+                *(
+                    chain_terms(sentence.text[s:e])
+                    for s, e in spans
+                    if (s, e) not in kind_spans and not _clause_kinds(sentence.text[s:e])
+                )
+            )
+            terms = merge_terms(terms, ChainTerms(extra.segments, extra.subsectors, [] if terms else extra.pillars))
         if not terms:
             continue
         lo, hi = kind_spans[0][0], kind_spans[-1][1]

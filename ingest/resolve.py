@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from bcikg.ingest.lexicon import name_rules
-from bcikg.ingest.names import _common_word, name_words
+from bcikg.ingest.names import _common_word
 from bcikg.ingest.regions import gazetteer
 from bcikg.ingest.textutil import normalize_name, stable_hash, strip_legal_form
 from bcikg.models import (
@@ -62,14 +62,15 @@ def company_core(name: str) -> str:
     rules = name_rules()
     core = strip_legal_form(normalize_name(name))
     lead = gaz.leading_place(core)
-    if lead is not None and len(core) - len(lead[0]) >= 2:
-        core = core[len(lead[0]) :]
+    rest = core[len(lead[0]) :] if lead is not None else core
+    if lead is not None and len(rest) >= 2 and rest not in ("集团", "公司", "控股", "实业"):
+        core = rest  # 临港集团 keeps its place: without it nothing is left
     for suffix in sorted(rules.weak_suffixes, key=len, reverse=True):
         if core.endswith(suffix) and len(core) - len(suffix) >= 2:
             core = core[: -len(suffix)]
             break
     for suffix in ("集团", "公司"):
-        if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+        if core.endswith(suffix) and len(core) - len(suffix) >= 2 and not gaz.candidates(core[: -len(suffix)]):
             core = core[: -len(suffix)]
     return core
 
@@ -183,7 +184,7 @@ def _merge_variants(mentions: list[OrgMention], keys: list[str], first_by_key: d
     for key, m in reps.items():
         by_type[m.type].append(key)
     names = {key: normalize_name(m.name) for key, m in reps.items()}
-    for org_type, type_keys in by_type.items():
+    for type_keys in by_type.values():
         for short_key in type_keys:
             short = names[short_key]
             short_m = reps[short_key]
@@ -203,7 +204,6 @@ def _merge_variants(mentions: list[OrgMention], keys: list[str], first_by_key: d
             ):
                 for full_key in candidates:
                     uf.union(first_by_key[short_key], first_by_key[full_key])
-    del org_type
 
 
 def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) -> bool:
@@ -474,5 +474,3 @@ def _regions(
             everything.update(gaz.ancestors(rid))
     return [gaz.get(rid).to_model() for rid in sorted(everything)]
 
-
-_ = name_words  # imported for its side effect of loading the generic word list once

@@ -148,6 +148,16 @@ def _subject(sentence: str, start: int, end: int) -> str:
     return subject.rstrip("、等 ")
 
 
+def _subject_before(pre: str) -> str:
+    """What is counted when it comes before the number: "新增检测平台2家" -> 检测平台,
+    "企业数量达到50家" -> 企业数量."""
+    verbs = list(_rules().goal_verbs.finditer(pre))
+    if not verbs:
+        return pre.strip()
+    after = pre[verbs[-1].end() :].strip()
+    return after or pre[: verbs[0].start()].strip()
+
+
 @dataclass
 class _Paragraph:
     start: int
@@ -202,11 +212,7 @@ def _sentence_targets(
         subject = _subject(text, m.end(), subject_end)
         ev_end = m.end() + len(text[m.end() : subject_end].rstrip("、，, "))
         if not subject:
-            # "企业数量达到50家": what is counted comes before the number
-            subject = text[c_start : m.start()].strip()
-            for v in rules.goal_verbs.finditer(subject):
-                subject = subject[: v.start()].strip()
-                break
+            subject = _subject_before(text[c_start : m.start()])
         if not subject:
             continue
         # in an enumeration ("5家以上A、10家以上B") a later target's evidence starts at its own number

@@ -47,15 +47,18 @@ def normalize_name(name: str) -> str:
     """The comparison form of an organisation name: NFKC, no spaces/quotes/brackets (nor what is
     inside round brackets, usually a place: 某某科技(上海)有限公司), no legal form, lower-case.
     Idempotent: normalize_name(normalize_name(x)) == normalize_name(x)."""
-    s = fold(name or "")
-    previous = None
-    while previous != s:
+    s = name or ""
+    for _ in range(8):  # every step can expose work for another (NFKC of a lower-cased letter …)
         previous = s
+        s = fold(s)
         s = _BRACKETED.sub("", s)
-    s = _DROP.sub("", s)
-    s = re.sub(r"[()（）]", "", s)
-    s = strip_legal_form(s)
-    return s.lower()
+        s = _DROP.sub("", s)
+        s = re.sub(r"[()（）]", "", s)
+        s = strip_legal_form(s)
+        s = s.lower()
+        if s == previous:
+            break
+    return s
 
 
 def stable_hash(*parts: str, length: int = 16) -> str:

@@ -1,0 +1,340 @@
+"""Gap, compare and targets reports on a hand-written knowledge graph (tests/data/report/chain_kg.json):
+fictional organisations in real regions, built into a graph with bcikg.graph.build."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rich.console import Console
+
+from bcikg.errors import InputError, NotFound
+from bcikg.graph.build import build_graph
+from bcikg.models import KnowledgeGraph
+from bcikg.report import (
+    EmbeddedSource,
+    GapReport,
+    compare_report,
+    gap_report,
+    render,
+    render_table,
+    targets_report,
+)
+from bcikg.report.assemble import pick_evidence
+from bcikg.report.model import EvidenceRef
+
+KG_PATH = Path(__file__).parent / "data" / "report" / "chain_kg.json"
+JX, GJ, NC, DL = "region:中国/江西省", "region:中国/江西省/赣江新区", "region:中国/江西省/南昌市", "region:中国/辽宁省/大连市"
+
+
+def chain_graph() -> nx.MultiDiGraph:
+    return build_graph(KnowledgeGraph.model_validate_json(KG_PATH.read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def source() -> EmbeddedSource:
+    return EmbeddedSource(chain_graph())
+
+
+def subsector(report: GapReport, key: str):  # type: ignore[no-untyped-def]
+    return next(sub for seg in report.segments for sub in seg.subsectors if sub.key == key)
+
+
+def pillar(report: GapReport, key: str):  # type: ignore[no-untyped-def]
+    return next(p for p in report.pillars if p.key == key)
+
+
+def segment(report: GapReport, key: str):  # type: ignore[no-untyped-def]
+    return next(s for s in report.segments if s.segment == key)
+
+
+# ------------------------------------------------------------------ regions
+
+
+@pytest.mark.parametrize(
+    ("name", "region_id"),
+    [("江西", JX), ("江西省", JX), ("赣江新区", GJ), ("南昌", NC), ("江西省/南昌市", NC), ("大连", DL), (JX, JX),
+     ("上海", "region:中国/上海市")],
+)
+def test_short_forms_resolve(source: EmbeddedSource, name: str, region_id: str) -> None:
+    assert gap_report(source, name).region.id == region_id
+
+
+@pytest.mark.parametrize("name", ["西藏", "西藏自治区"])
+def test_region_without_data_is_not_found(source: EmbeddedSource, name: str) -> None:
+    with pytest.raises(NotFound) as info:
+        gap_report(source, name)
+    message = str(info.value)
+    assert "西藏" in message and "regions with data" in message and "江西省" in message
+
+
+def test_unknown_name_is_not_found(source: EmbeddedSource) -> None:
+    with pytest.raises(NotFound, match="unknown region 'Atlantis'.*regions with data"):
+        gap_report(source, "Atlantis")
+
+
+def test_region_in_graph_but_without_data(source: EmbeddedSource) -> None:
+    # 浙江省 is in the graph only as the parent of 杭州市 (whose firm is based there): it has data
+    # through the roll-up; 中国 likewise. A region node with nothing under it raises NotFound.
+    graph = source.graph
+    graph.add_node("region:中国/西藏自治区", labels=("Region",), id="region:中国/西藏自治区", name="西藏自治区",
+                   level="province", full_name="西藏自治区", aliases=["西藏"])  # fmt: skip
+    with pytest.raises(NotFound, match="no organisation or document mentions 西藏自治区"):
+        gap_report(EmbeddedSource(graph), "西藏")
+    assert gap_report(source, "浙江").segments[0].organizations[0].name == "星河电极"
+
+
+# ------------------------------------------------------------------ statuses, roll-up, presence
+
+
+def test_rollup_includes_sub_regions(source: EmbeddedSource) -> None:
+    report = gap_report(source, "江西")
+    assert [r.id for r in report.includes] == [JX, NC, GJ]
+    names = {o.name for o in report.organizations}
+    assert {"青禾算法", "赣江康复科技", "南昌示例医院", "江城基金", "远山神经", "江西省科技厅"} == names
+    # the sub-region alone does not include its sibling 南昌市
+    assert "青禾算法" not in {o.name for o in gap_report(source, "赣江新区").organizations}
+
+
+def test_presence_home_and_settled(source: EmbeddedSource) -> None:
+    report = gap_report(source, "江西")
+    by_name = {o.name: o for o in report.organizations}
+    settled = by_name["远山神经"]
+    assert settled.presence == "settled"
+    assert settled.region == "湖北省武汉市"
+    assert settled.settled_in == ["江西省赣江新区"]
+    assert by_name["青禾算法"].presence == "home" and by_name["青禾算法"].region == "江西省南昌市"
+
+
+@pytest.mark.parametrize(
+    ("region", "kind", "key", "status", "count"),
+    [
+        ("江西", "segment", "upstream", "thin", 1),
+        ("江西", "segment", "midstream", "thin", 1),
+        ("江西", "segment", "downstream", "covered", 2),
+        ("江西", "subsector", "electrodes", "gap", 0),
+        ("江西", "subsector", "neuromodulation", "thin", 1),
+        ("江西", "subsector", "medical_rehabilitation", "covered", 2),
+        ("江西", "pillar", "clinical_resources", "thin", 1),
+        ("江西", "pillar", "capital", "thin", 1),
+        ("江西", "pillar", "testing", "gap", 0),
+        ("江西", "pillar", "policy", "covered", 2),  # an agency and a policy
+        ("赣江新区", "segment", "midstream", "gap", 0),
+        ("大连", "segment", "upstream", "gap", 0),
+        ("大连", "subsector", "medical_rehabilitation", "thin", 1),
+        ("大连", "pillar", "research", "thin", 1),
+    ],
+)
+def test_status_by_thresholds(source: EmbeddedSource, region: str, kind: str, key: str, status: str, count: int) -> None:
+    report = gap_report(source, region)
+    entry = {"segment": segment, "subsector": subsector, "pillar": pillar}[kind](report, key)
+    assert (entry.status, entry.count) == (status, count)
+
+
+def test_policy_pillar_lists_policies(source: EmbeddedSource) -> None:
+    entry = pillar(gap_report(source, "江西"), "policy")
+    assert [p.name for p in entry.policies] == ["江西示例脑机接口措施"]
+    assert entry.candidates == []  # taxonomy: candidates = false for the policy pillar
+
+
+# ------------------------------------------------------------------ candidates
+
+
+def test_candidates_rank_companies_first_then_mentions(source: EmbeddedSource) -> None:
+    electrodes = subsector(gap_report(source, "江西"), "electrodes")
+    assert [(c.rank, c.name, c.company, c.mentions) for c in electrodes.candidates] == [
+        (1, "星河电极", True, 3),
+        (2, "晨光电极研究所", False, 4),
+    ]
+    first = electrodes.candidates[0]
+    assert first.region == "浙江省杭州市"
+    assert first.evidence is not None and "电极" in first.evidence.sentence
+
+
+def test_candidates_exclude_organisations_present(source: EmbeddedSource) -> None:
+    jiangxi = gap_report(source, "江西")
+    # thin in 江西 through 远山神经 itself, the only neuromodulation firm: no candidate left
+    assert subsector(jiangxi, "neuromodulation").status == "thin"
+    assert subsector(jiangxi, "neuromodulation").candidates == []
+    dalian = gap_report(source, "大连")
+    assert [c.name for c in subsector(dalian, "neuromodulation").candidates] == ["远山神经"]
+    assert subsector(dalian, "neuromodulation").candidates[0].settled_in == ["江西省赣江新区"]
+
+
+def test_covered_links_have_no_candidates(source: EmbeddedSource) -> None:
+    report = gap_report(source, "江西")
+    assert subsector(report, "medical_rehabilitation").candidates == []
+    assert segment(report, "downstream").candidates == []
+
+
+def test_every_gap_lists_candidates_when_the_corpus_has_any(source: EmbeddedSource) -> None:
+    report = gap_report(source, "大连")
+    active = {"electrodes", "chips", "signal_acquisition", "neuromodulation", "algorithms", "medical_rehabilitation"}
+    for seg in report.segments:
+        for sub in seg.subsectors:
+            if sub.status != "covered" and sub.key in active:
+                assert sub.candidates, sub.key
+
+
+def test_candidate_limit(source: EmbeddedSource) -> None:
+    report = gap_report(source, "江西", candidates=1)
+    assert [c.name for c in subsector(report, "electrodes").candidates] == ["星河电极"]
+    assert all(not sub.candidates for seg in gap_report(source, "江西", candidates=0).segments for sub in seg.subsectors)
+    with pytest.raises(InputError):
+        gap_report(source, "江西", candidates=-1)
+
+
+def test_explicit_segment_statement_ranks_before_mentions() -> None:
+    graph = chain_graph()
+    # mark 东岸采集's upstream segment as stated explicitly in the text
+    for _, target, data in graph.out_edges("org:000000000000000a", data=True):
+        if data["type"] == "IN_SEGMENT":
+            data["explicit"] = True
+    upstream = segment(gap_report(EmbeddedSource(graph), "大连"), "upstream")
+    assert [c.name for c in upstream.candidates][:2] == ["东岸采集", "星河电极"]
+    assert upstream.candidates[0].explicit is True
+
+
+# ------------------------------------------------------------------ claims and targets
+
+
+def test_claims_of_the_region_and_sub_regions(source: EmbeddedSource) -> None:
+    jiangxi = gap_report(source, "江西")
+    assert [(c.kind, c.region) for c in jiangxi.claims] == [("strength", "江西省赣江新区")]
+    dalian = gap_report(source, "大连")
+    assert [c.kind for c in dalian.claims] == ["gap"]
+    assert dalian.claims[0].evidence[0].text == "我市缺乏上游核心部件企业"
+    assert segment(dalian, "upstream").claims == dalian.claims
+    assert subsector(dalian, "electrodes").claims == dalian.claims
+
+
+def test_targets_attach_to_the_gaps_they_bear_on(source: EmbeddedSource) -> None:
+    report = gap_report(source, "江西")
+    chips = subsector(report, "chips")
+    assert chips.status == "gap"
+    assert [(t.year, t.quantity, t.unit, t.subject) for t in chips.targets] == [(2028, 3.0, "家", "脑机接口芯片企业")]
+    assert chips.targets[0].agencies == ["江西省科技厅"]
+    assert chips.targets[0].policy == "江西示例脑机接口措施"
+    assert subsector(report, "electrodes").targets == []
+
+
+def test_targets_report(source: EmbeddedSource) -> None:
+    report = targets_report(source, "江西")
+    assert len(report.targets) == 1
+    bears = {(b.kind, b.key): b.status for b in report.targets[0].bears_on}
+    assert bears == {("segment", "upstream"): "thin", ("subsector", "chips"): "gap"}
+
+
+def test_compare_report(source: EmbeddedSource) -> None:
+    report = compare_report(source, ["江西", "大连", "上海"])
+    assert [r.full_name for r in report.regions] == ["江西省", "辽宁省大连市", "上海市"]
+    rows = {(row.kind, row.key): row for row in report.rows}
+    assert rows[("subsector", "medical_rehabilitation")].counts == [2, 1, 0]
+    assert rows[("subsector", "chips")].counts == [0, 0, 1]
+    assert rows[("segment", "upstream")].statuses == ["thin", "gap", "covered"]
+    with pytest.raises(InputError):
+        compare_report(source, ["江西"])
+
+
+# ------------------------------------------------------------------ evidence
+
+
+def test_every_organisation_has_evidence_from_the_graph(source: EmbeddedSource) -> None:
+    report = gap_report(source, "江西")
+    for entry in report.organizations:
+        assert entry.evidence is not None
+        assert entry.evidence.text in entry.evidence.sentence
+    # a settled organisation in the overall list is shown by its signing sentence
+    settled = next(o for o in report.organizations if o.presence == "settled")
+    assert settled.evidence is not None and "签约" in settled.evidence.sentence
+
+
+def test_pick_evidence_prefers_a_cue_sentence() -> None:
+    a = EvidenceRef(doc_id="doc:a", sentence="甲公司成立于2019年。", start=0, end=3, text="甲公司")
+    b = EvidenceRef(doc_id="doc:b", sentence="甲公司研发柔性电极。", start=0, end=3, text="甲公司")
+    assert pick_evidence([b, a], ["电极"]) == b
+    assert pick_evidence([b, a], ["芯片"]) == a
+    assert pick_evidence([], ["芯片"]) is None
+
+
+def test_report_json_round_trips_and_is_deterministic(source: EmbeddedSource) -> None:
+    first = gap_report(source, "江西").model_dump_json()
+    again = gap_report(EmbeddedSource(chain_graph()), "江西").model_dump_json()
+    assert first == again
+    assert GapReport.model_validate_json(first).model_dump_json() == first
+
+
+def test_schema_describes_the_report() -> None:
+    schema = GapReport.model_json_schema()
+    assert {"region", "segments", "pillars", "claims", "targets", "organizations"} <= set(schema["properties"])
+    assert "presence" in json.dumps(schema)
+
+
+# ------------------------------------------------------------------ rendering
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "html"])
+def test_render_formats(source: EmbeddedSource, fmt: str) -> None:
+    report = gap_report(source, "江西")
+    text = render(report, fmt)
+    assert "远山神经" in text and "星河电极" in text
+    if fmt == "json":
+        assert json.loads(text)["region"]["full_name"] == "江西省"
+
+
+def test_render_unknown_format(source: EmbeddedSource) -> None:
+    with pytest.raises(InputError, match="unknown format"):
+        render(gap_report(source, "江西"), "pdf")
+
+
+def _hostile_graph() -> nx.MultiDiGraph:
+    graph = chain_graph()
+    graph.nodes["org:0000000000000005"]["name"] = "<script>alert(1)</script>远山|神经*[x](y)"
+    return graph
+
+
+def test_html_escapes_text_from_the_data() -> None:
+    page = render(gap_report(EmbeddedSource(_hostile_graph()), "江西"), "html")
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # one self-contained page: no scripts, stylesheets, images or fonts from elsewhere
+    assert not re.search(r"(src|href)\s*=", page)
+    assert "@import" not in page and "url(" not in page
+    assert "Noto Sans CJK SC" in page and "<svg" in page
+
+
+def test_markdown_escapes_table_syntax() -> None:
+    text = render(gap_report(EmbeddedSource(_hostile_graph()), "江西"), "markdown")
+    assert "远山\\|神经\\*\\[x\\](y)" in text
+    assert "<script>" not in text
+
+
+def test_html_chain_map_marks_settled_and_empty_slots(source: EmbeddedSource) -> None:
+    page = render(gap_report(source, "江西"), "html")
+    assert 'class="org settled"' in page and 'class="org home"' in page
+    assert 'class="slot gap"' in page and "stroke-dasharray" in page
+
+
+def test_compare_and_targets_render(source: EmbeddedSource) -> None:
+    compare = compare_report(source, ["江西", "大连"])
+    assert "rgba(" in render(compare, "html")  # the heat map
+    assert "| 环节 | 江西省 | 辽宁省大连市 |" in render(compare, "markdown")
+    targets = targets_report(source, "江西")
+    assert "脑机接口芯片企业" in render(targets, "markdown")
+    assert "脑机接口芯片企业" in render(targets, "html")
+
+
+@pytest.mark.parametrize("which", ["gaps", "compare", "targets"])
+def test_tables_render_in_a_terminal(source: EmbeddedSource, which: str) -> None:
+    report = {
+        "gaps": lambda: gap_report(source, "江西"),
+        "compare": lambda: compare_report(source, ["江西", "大连"]),
+        "targets": lambda: targets_report(source, "江西"),
+    }[which]()
+    console = Console(record=True, width=200, color_system=None)
+    console.print(render_table(report))
+    text = console.export_text()
+    assert "江西省" in text
