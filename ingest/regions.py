@@ -160,6 +160,9 @@ class Gazetteer:
                 hits.append(RegionHit(m.start(), m.end(), surface, rid))
         return hits
 
+    def has_place(self, text: str) -> bool:
+        return self._pattern.search(text) is not None
+
     def leading_place(self, name: str, context: Iterable[str] = ()) -> tuple[str, str] | None:
         """The place a name starts with ('广州析芒' -> ('广州', region id)), if any."""
         m = self._pattern.match(name)

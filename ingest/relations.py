@@ -212,6 +212,12 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
     previous_subject: list[Mention] = []
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
+        if not here:
+            # no organisation: nothing to relate, but a signing list may open or close here
+            signing_list_open = _list_state(ctx, sentence, signing_list_open)
+            if not sentence.text.startswith(c.continuation):
+                previous_subject = []
+            continue
         s = _Sentence(ctx, sentence, here, previous_subject)
         heads = s.clause_subjects()
         if heads:
@@ -493,6 +499,21 @@ def _signing_event(ctx: DocumentContext) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _opens_signing_list(text: str) -> bool:
+    """"此次集中签约的15家企业…:" introduces the signers in the paragraphs that follow."""
+    c = cues()
+    return bool(any(w in text for w in c.sign) and re.search(r"\d+家(?:企业|公司)", text) and text.rstrip().endswith(("：", ":")))
+
+
+def _list_state(ctx: DocumentContext, sentence: Sentence, list_open: bool) -> bool:
+    """Whether a signing list stays open after a sentence that names no organisation."""
+    if _opens_signing_list(sentence.text):
+        return True
+    if list_open:
+        return sentence.paragraph == getattr(ctx, "_last_list_paragraph", sentence.paragraph)
+    return False
+
+
 def _settlement(
     ctx: DocumentContext, s: _Sentence, event_region: str | None, event_date: str | None, list_open: bool
 ) -> tuple[list[RelationMention], bool]:
@@ -501,9 +522,7 @@ def _settlement(
     out: list[RelationMention] = []
     text = s.text
     companies = [m for m in s.mentions if m.type == "Company"]
-    # "此次集中签约的15家企业…:" opens a list of the signers in the following paragraphs
-    opens = any(w in text for w in c.sign) and re.search(r"\d+家(?:企业|公司)", text) and text.rstrip().endswith(("：", ":"))
-    if opens:
+    if _opens_signing_list(text):
         return out, True
     # after "8家企业签约落户园区", a chain description (上游,A…;中游,B…) lists the signers
     if event_region and companies and classify.marker_scopes(text) and _after_signing(ctx, s.sentence):

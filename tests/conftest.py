@@ -41,32 +41,36 @@ def small_graph(kg_small: KnowledgeGraph) -> nx.MultiDiGraph:
 
 
 @pytest.fixture(scope="session")
-def neo4j_settings():  # type: ignore[no-untyped-def]
+def neo4j_settings():
     """bcikg.settings.Neo4jSettings of the local test server; fails (or skips) when it is down."""
     if SKIP_NEO4J:
         pytest.skip("BCIKG_SKIP_NEO4J=1: Neo4j tests skipped")
+    from bcikg.graph.neo4j_store import open_driver
     from neo4j_server import settings_from_env
 
     from bcikg.errors import Neo4jUnavailable
-    from bcikg.graph.neo4j_store import open_driver
     from bcikg.settings import Neo4jSettings
 
     raw = settings_from_env()
     if not raw["password"]:
-        pytest.fail("no Neo4j password found: run `make neo4j-up` (scripts/neo4j.sh up) first, or set NEO4J_PASSWORD")
-    settings = Neo4jSettings(uri=raw["uri"], user=raw["user"], password=raw["password"], database=raw["database"])
+        pytest.fail(
+            "no Neo4j password found: run `make neo4j-up` (scripts/neo4j.sh up) first, or set NEO4J_PASSWORD"
+        )
+    settings = Neo4jSettings(
+        uri=raw["uri"], user=raw["user"], password=raw["password"], database=raw["database"]
+    )
     try:
         open_driver(settings).close()
     except Neo4jUnavailable as exc:
         pytest.fail(
-            f"{exc}\nThe Neo4j tests need the local server: run `make neo4j-up` (or `bash scripts/neo4j.sh up`), "
-            "or set BCIKG_SKIP_NEO4J=1 to skip them."
+            f"{exc}\nThe Neo4j tests need the local server: run `make neo4j-up` "
+            "(or `bash scripts/neo4j.sh up`), or set BCIKG_SKIP_NEO4J=1 to skip them."
         )
     return settings
 
 
 @pytest.fixture(scope="session")
-def neo4j_driver(neo4j_settings):  # type: ignore[no-untyped-def]
+def neo4j_driver(neo4j_settings):
     from bcikg.graph.neo4j_store import open_driver
 
     driver = open_driver(neo4j_settings)
@@ -75,7 +79,7 @@ def neo4j_driver(neo4j_settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def fresh_neo4j(neo4j_settings, neo4j_driver) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def fresh_neo4j(neo4j_settings, neo4j_driver) -> Iterator[None]:
     """An empty (of this project's labels) database before the test."""
     from bcikg.graph.neo4j_store import wipe
 

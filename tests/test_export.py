@@ -24,7 +24,18 @@ from conftest import DATA
 from bcikg.models import KnowledgeGraph
 
 EVAL = Path("/work/shared/eval")
-ORG_KEYS = ["id", "type", "name", "aliases", "region", "region_id", "settled_in", "segment", "subsectors", "evidence"]
+ORG_KEYS = [
+    "id",
+    "type",
+    "name",
+    "aliases",
+    "region",
+    "region_id",
+    "settled_in",
+    "segment",
+    "subsectors",
+    "evidence",
+]
 
 
 def records(graph: nx.MultiDiGraph) -> list[dict]:
@@ -66,7 +77,9 @@ def test_organization_record_exactly(small_graph: nx.MultiDiGraph) -> None:
         ("org:0000000000000005", "江西省", None),
     ],
 )
-def test_region_and_segment_forms(small_graph: nx.MultiDiGraph, org_id: str, region: str | None, segment) -> None:
+def test_region_and_segment_forms(
+    small_graph: nx.MultiDiGraph, org_id: str, region: str | None, segment
+) -> None:
     rec = by_id(small_graph)[org_id]
     assert rec["region"] == region
     assert rec["segment"] == segment
@@ -76,8 +89,12 @@ def test_region_and_segment_forms(small_graph: nx.MultiDiGraph, org_id: str, reg
 def test_settled_in_is_deduplicated_and_sorted(kg_small: KnowledgeGraph) -> None:
     kg = kg_small.model_copy(deep=True)
     extra = kg.relations[0].model_copy(
-        update={"id": "rel:extra-signing", "type": "SIGNED_IN", "source": "org:0000000000000001",
-                "target": "region:中国/江西省/南昌市"}
+        update={
+            "id": "rel:extra-signing",
+            "type": "SIGNED_IN",
+            "source": "org:0000000000000001",
+            "target": "region:中国/江西省/南昌市",
+        }
     )
     duplicate = extra.model_copy(update={"id": "rel:extra-signing-2"})
     kg.relations += [extra, duplicate]
@@ -100,8 +117,21 @@ def test_other_nodes_and_relationships(small_graph: nx.MultiDiGraph) -> None:
     rels = [r for r in recs if "source" in r]
     assert len(nodes) == small_graph.number_of_nodes()
     types = {r["type"] for r in nodes}
-    assert types == {"Company", "Hospital", "Fund", "Agency", "Institute", "Platform", "Region", "Segment",
-                     "Subsector", "Document", "Policy", "Claim", "Target"}
+    assert types == {
+        "Company",
+        "Hospital",
+        "Fund",
+        "Agency",
+        "Institute",
+        "Platform",
+        "Region",
+        "Segment",
+        "Subsector",
+        "Document",
+        "Policy",
+        "Claim",
+        "Target",
+    }
     region = next(r for r in nodes if r["id"] == "region:中国/江西省/赣江新区")
     assert region == {
         "id": "region:中国/江西省/赣江新区",
@@ -142,7 +172,9 @@ def test_official_org_scorer_reads_the_export(small_graph: nx.MultiDiGraph, tmp_
         export.write_jsonl(small_graph, f)
     proc = subprocess.run(
         [sys.executable, str(EVAL / "score.py"), str(path), str(DATA / "gold_small.jsonl"), "--json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result = json.loads(proc.stdout)
     assert (result["precision"], result["recall"]) == (1.0, 1.0)
@@ -151,15 +183,25 @@ def test_official_org_scorer_reads_the_export(small_graph: nx.MultiDiGraph, tmp_
     assert result["segment_accuracy"] == 1.0, result["wrong_segment"]
 
 
-@pytest.mark.skipif(not (EVAL / "score_relations.py").is_file(), reason="the official scorers are not available")
+@pytest.mark.skipif(
+    not (EVAL / "score_relations.py").is_file(), reason="the official scorers are not available"
+)
 def test_official_relation_scorer_reads_the_export(small_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
     path = tmp_path / "graph.jsonl"
     with open(path, "w", encoding="utf-8") as f:
         export.write_jsonl(small_graph, f)
     proc = subprocess.run(
-        [sys.executable, str(EVAL / "score_relations.py"), str(path), str(DATA / "gold_small_relations.jsonl"),
-         str(DATA / "gold_small.jsonl"), "--json"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            str(EVAL / "score_relations.py"),
+            str(path),
+            str(DATA / "gold_small_relations.jsonl"),
+            str(DATA / "gold_small.jsonl"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result = json.loads(proc.stdout)
     assert (result["recall"], result["precision"]) == (1.0, 1.0), result
@@ -179,8 +221,10 @@ def test_graphml_round_trip(small_graph: nx.MultiDiGraph, tmp_path: Path) -> Non
     assert json.loads(node["aliases"]) == ["星河脑科技"]
     assert node["label"] == "星河脑科技有限公司"
     assert "rel:fixture0010" in {k for _, _, k in back.edges(keys=True)}
-    assert path.read_bytes() == (export.write_graphml(small_graph, tmp_path / "again.graphml") or
-                                 (tmp_path / "again.graphml").read_bytes())
+    assert path.read_bytes() == (
+        export.write_graphml(small_graph, tmp_path / "again.graphml")
+        or (tmp_path / "again.graphml").read_bytes()
+    )
 
 
 def test_nodelink_round_trip(small_graph: nx.MultiDiGraph) -> None:
@@ -250,7 +294,11 @@ def test_neo4j_csv_picks_another_array_delimiter_and_flags_multiline(
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bcikg.cli", *args],
-        capture_output=True, text=True, cwd=cwd, env={**os.environ, "COLUMNS": "200"}, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=120,
     )
 
 
@@ -295,8 +343,9 @@ def test_cli_export_neo4j_csv_prints_the_import_command(store_dir: Path, tmp_pat
         (["--store", "{missing}"], 3, "no store at"),
     ],
 )
-def test_cli_export_errors_are_one_line(store_dir: Path, tmp_path: Path, args: list[str], code: int,
-                                        message: str) -> None:
+def test_cli_export_errors_are_one_line(
+    store_dir: Path, tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
     args = [a.replace("{missing}", str(tmp_path / "missing")) for a in args]
     if "--store" not in args:
         args += ["--store", str(store_dir)]

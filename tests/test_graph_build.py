@@ -32,8 +32,11 @@ POLICY = "policy:jiangxi-bci-demo-plan"
 
 
 def edges_of(graph: nx.MultiDiGraph, node: str, rel_type: str) -> list[tuple[str, str, dict]]:
-    return [(key, target, data) for _, target, key, data in graph.out_edges(node, keys=True, data=True)
-            if data["type"] == rel_type]
+    return [
+        (key, target, data)
+        for _, target, key, data in graph.out_edges(node, keys=True, data=True)
+        if data["type"] == rel_type
+    ]
 
 
 def test_static_nodes_present_even_for_an_empty_graph() -> None:
@@ -68,12 +71,25 @@ def test_counts_on_the_fixture(small_graph: nx.MultiDiGraph, kg_small: Knowledge
     assert labels["Region"] == len(kg_small.regions)
     assert labels["Policy"] == labels["Claim"] == labels["Target"] == 1
     types = Counter(t for _, _, t in small_graph.edges(data="type"))
-    for kind in ("SIGNED_IN", "PARTNERS_WITH", "CLINICAL_TRIAL_AT", "INCUBATED_BY", "OPERATES", "INVESTS_IN",
-                 "ISSUED", "RESPONSIBLE_FOR", "LOCATED_IN"):
+    for kind in (
+        "SIGNED_IN",
+        "PARTNERS_WITH",
+        "CLINICAL_TRIAL_AT",
+        "INCUBATED_BY",
+        "OPERATES",
+        "INVESTS_IN",
+        "ISSUED",
+        "RESPONSIBLE_FOR",
+        "LOCATED_IN",
+    ):
         assert types[kind] == sum(1 for r in kg_small.relations if r.type == kind), kind
-    assert types["MENTIONED_IN"] == sum(
-        len(x.evidence) for x in [*kg_small.organizations, *kg_small.policies, *kg_small.claims, *kg_small.targets]
-    )
+    evidence_lists: list[list[Evidence]] = [
+        *(o.evidence for o in kg_small.organizations),
+        *(p.evidence for p in kg_small.policies),
+        *(c.evidence for c in kg_small.claims),
+        *(t.evidence for t in kg_small.targets),
+    ]
+    assert types["MENTIONED_IN"] == sum(len(e) for e in evidence_lists)
     assert small_graph.graph["dangling"] == []
 
 
@@ -90,8 +106,10 @@ def _neo4j_value_ok(value: object) -> bool:
     if isinstance(value, (str, int, float, bool)):
         return True
     if isinstance(value, list):
-        return None not in value and len({type(v) for v in value}) <= 1 and all(
-            isinstance(v, (str, int, float, bool)) for v in value
+        return (
+            None not in value
+            and len({type(v) for v in value}) <= 1
+            and all(isinstance(v, (str, int, float, bool)) for v in value)
         )
     return False
 
@@ -133,7 +151,9 @@ def test_organization_node_and_its_edges(small_graph: nx.MultiDiGraph, kg_small:
 def test_home_and_settled_regions_come_only_from_relations(kg_small: KnowledgeGraph) -> None:
     # drop the LOCATED_IN and SIGNED_IN relations of 星河: the org fields must not bring them back
     kg = kg_small.model_copy(deep=True)
-    kg.relations = [r for r in kg.relations if not (r.source == XINGHE and r.type in ("LOCATED_IN", "SIGNED_IN"))]
+    kg.relations = [
+        r for r in kg.relations if not (r.source == XINGHE and r.type in ("LOCATED_IN", "SIGNED_IN"))
+    ]
     graph = build_graph(kg)
     assert edges_of(graph, XINGHE, "LOCATED_IN") == []
     assert edges_of(graph, XINGHE, "SIGNED_IN") == []
@@ -240,5 +260,5 @@ def test_in_segment_explicit_flag_when_the_model_has_it(
     if explicit is not None:
         object.__setattr__(org, "segment_explicit", explicit)  # a field the resolver may add
     graph = build_graph(kg)
-    (_, _, data), = edges_of(graph, CHENXI, "IN_SEGMENT")
+    ((_, _, data),) = edges_of(graph, CHENXI, "IN_SEGMENT")
     assert data.get("explicit") == expected

@@ -19,6 +19,7 @@ from bcikg.graph import neo4j_store
 from bcikg.graph.build import build_graph
 from bcikg.graph.embedded import EmbeddedStore
 from bcikg.graph.neo4j_store import counts, ensure_schema, load, open_driver, run_query, wipe
+from pydantic import SecretStr
 
 from bcikg.errors import Neo4jUnavailable
 from bcikg.models import KnowledgeGraph
@@ -31,14 +32,22 @@ pytestmark = pytest.mark.neo4j
 def expected_counts(graph: nx.MultiDiGraph) -> dict[str, int]:
     labels = Counter(primary_label(d["labels"]) for _, d in graph.nodes(data=True))
     types = Counter(t for _, _, t in graph.edges(data="type"))
-    return {**{label: labels[label] for label in KEYED_LABELS}, **{t: types[t] for t in sorted(RELATIONSHIP_TYPES)}}
+    return {
+        **{label: labels[label] for label in KEYED_LABELS},
+        **{t: types[t] for t in sorted(RELATIONSHIP_TYPES)},
+    }
 
 
 def test_counts_after_load(neo4j_settings, neo4j_driver, fresh_neo4j, small_graph) -> None:
     summary = load(small_graph, neo4j_settings, driver=neo4j_driver)
-    assert (summary.nodes, summary.relationships) == (small_graph.number_of_nodes(), small_graph.number_of_edges())
+    assert (summary.nodes, summary.relationships) == (
+        small_graph.number_of_nodes(),
+        small_graph.number_of_edges(),
+    )
     assert counts(neo4j_driver) == expected_counts(small_graph)
-    labels = run_query(neo4j_driver, "MATCH (n {id: $id}) RETURN labels(n) AS labels", {"id": "org:0000000000000003"})
+    labels = run_query(
+        neo4j_driver, "MATCH (n {id: $id}) RETURN labels(n) AS labels", {"id": "org:0000000000000003"}
+    )
     assert sorted(labels[0]["labels"]) == ["Hospital", "Organization"]
 
 
@@ -111,15 +120,26 @@ def test_values_come_back_as_stored(neo4j_settings, neo4j_driver, fresh_neo4j, s
     assert row == {"year": 2027, "quantity": 10.0, "segments": [], "quantity_max": None}
     edge = run_query(
         neo4j_driver,
-        "MATCH (:Organization {id: 'org:0000000000000001'})-[r:SIGNED_IN]->(:Region) RETURN r.evidence AS evidence",
+        "MATCH (:Organization {id: 'org:0000000000000001'})-[r:SIGNED_IN]->(:Region) "
+        "RETURN r.evidence AS evidence",
     )[0]
-    assert edge["evidence"] == small_graph.edges["org:0000000000000001", "region:中国/江西省/赣江新区",
-                                                 "rel:fixture0010"]["evidence"]
+    assert (
+        edge["evidence"]
+        == small_graph.edges["org:0000000000000001", "region:中国/江西省/赣江新区", "rel:fixture0010"][
+            "evidence"
+        ]
+    )
 
 
 def test_progress_reaches_the_total(neo4j_settings, neo4j_driver, fresh_neo4j, small_graph) -> None:
     seen: list[tuple[int, int]] = []
-    load(small_graph, neo4j_settings, driver=neo4j_driver, batch_size=10, progress=lambda d, t: seen.append((d, t)))
+    load(
+        small_graph,
+        neo4j_settings,
+        driver=neo4j_driver,
+        batch_size=10,
+        progress=lambda d, t: seen.append((d, t)),
+    )
     total = small_graph.number_of_nodes() + small_graph.number_of_edges()
     assert seen[-1] == (total, total)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
@@ -154,15 +174,20 @@ def test_unreachable_server_is_one_clear_line(neo4j_settings: Neo4jSettings) -> 
     assert time.monotonic() - started < 10
     message = str(info.value)
     assert message == (
-        "cannot reach Neo4j at bolt://127.0.0.1:1: connection refused; start it (make neo4j-up) or set NEO4J_URI"
+        "cannot reach Neo4j at bolt://127.0.0.1:1: connection refused; "
+        "start it (make neo4j-up) or set NEO4J_URI"
     )
     assert neo4j_settings.password.get_secret_value() not in message
 
 
 def test_wrong_password_is_one_clear_line(neo4j_settings: Neo4jSettings) -> None:
     wrong = "wrong-" + neo4j_settings.password.get_secret_value()
-    settings = Neo4jSettings(uri=neo4j_settings.uri, user=neo4j_settings.user, password=wrong,  # type: ignore[arg-type]
-                             database=neo4j_settings.database)
+    settings = Neo4jSettings(
+        uri=neo4j_settings.uri,
+        user=neo4j_settings.user,
+        password=SecretStr(wrong),
+        database=neo4j_settings.database,
+    )
     with pytest.raises(Neo4jUnavailable) as info:
         open_driver(settings)
     message = str(info.value)
@@ -180,8 +205,13 @@ def test_unknown_database_is_one_clear_line(neo4j_settings: Neo4jSettings) -> No
 # ------------------------------------------------------------------ CLI
 
 
-def cli(*args: str, settings: Neo4jSettings, cwd: Path, extra_env: dict[str, str] | None = None,
-        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str,
+    settings: Neo4jSettings,
+    cwd: Path,
+    extra_env: dict[str, str] | None = None,
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "NEO4J_URI": settings.uri,
@@ -191,26 +221,54 @@ def cli(*args: str, settings: Neo4jSettings, cwd: Path, extra_env: dict[str, str
         "COLUMNS": "200",
         **(extra_env or {}),
     }
-    return subprocess.run([sys.executable, "-m", "bcikg.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, input=stdin, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "bcikg.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        input=stdin,
+        timeout=300,
+    )
 
 
 def test_cli_load(neo4j_settings, neo4j_driver, fresh_neo4j, small_graph, tmp_path: Path) -> None:
     EmbeddedStore(tmp_path / "store").save({}, small_graph)
-    proc = cli("load", "--store", str(tmp_path / "store"), "--wipe", "--yes", "--batch-size", "20",
-               settings=neo4j_settings, cwd=tmp_path)
+    proc = cli(
+        "load",
+        "--store",
+        str(tmp_path / "store"),
+        "--wipe",
+        "--yes",
+        "--batch-size",
+        "20",
+        settings=neo4j_settings,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
-    assert f"loaded {small_graph.number_of_nodes()} nodes and {small_graph.number_of_edges()} relationships" in proc.stdout
+    assert (
+        f"loaded {small_graph.number_of_nodes()} nodes and {small_graph.number_of_edges()} relationships"
+        in proc.stdout
+    )
     assert counts(neo4j_driver) == expected_counts(small_graph)
     secret = neo4j_settings.password.get_secret_value()
     assert secret not in proc.stdout and secret not in proc.stderr
 
 
-def test_cli_load_wipe_asks_first(neo4j_settings, neo4j_driver, fresh_neo4j, small_graph, tmp_path: Path) -> None:
+def test_cli_load_wipe_asks_first(
+    neo4j_settings, neo4j_driver, fresh_neo4j, small_graph, tmp_path: Path
+) -> None:
     EmbeddedStore(tmp_path / "store").save({}, small_graph)
     load(small_graph, neo4j_settings, driver=neo4j_driver)
-    proc = cli("load", "--store", str(tmp_path / "store"), "--wipe", settings=neo4j_settings, cwd=tmp_path,
-               stdin="n\n")
+    proc = cli(
+        "load",
+        "--store",
+        str(tmp_path / "store"),
+        "--wipe",
+        settings=neo4j_settings,
+        cwd=tmp_path,
+        stdin="n\n",
+    )
     assert proc.returncode != 0
     assert "Delete every bcikg node" in proc.stderr
     assert counts(neo4j_driver) == expected_counts(small_graph)  # nothing was deleted
@@ -218,8 +276,14 @@ def test_cli_load_wipe_asks_first(neo4j_settings, neo4j_driver, fresh_neo4j, sma
 
 def test_cli_load_without_server(neo4j_settings, small_graph, tmp_path: Path) -> None:
     EmbeddedStore(tmp_path / "store").save({}, small_graph)
-    proc = cli("load", "--store", str(tmp_path / "store"), settings=neo4j_settings, cwd=tmp_path,
-               extra_env={"NEO4J_URI": "bolt://127.0.0.1:1"})
+    proc = cli(
+        "load",
+        "--store",
+        str(tmp_path / "store"),
+        settings=neo4j_settings,
+        cwd=tmp_path,
+        extra_env={"NEO4J_URI": "bolt://127.0.0.1:1"},
+    )
     assert proc.returncode == Neo4jUnavailable.exit_code
     assert proc.stderr.strip().startswith("error: cannot reach Neo4j at bolt://127.0.0.1:1")
     assert "Traceback" not in proc.stderr

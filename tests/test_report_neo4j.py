@@ -1,0 +1,73 @@
+"""Both backends give the same report: the hand-written graph loaded into the real Neo4j
+(never mocked) against the same graph in memory. The seed corpus is checked the same way in
+tests/test_report_seeds.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from bcikg.errors import NotFound
+from bcikg.graph.build import build_graph
+from bcikg.graph.neo4j_store import load
+from bcikg.models import KnowledgeGraph
+from bcikg.report import EmbeddedSource, compare_report, gap_report, targets_report
+from bcikg.report.neo4j import Neo4jSource
+
+pytestmark = pytest.mark.neo4j
+
+KG_PATH = Path(__file__).parent / "data" / "report" / "chain_kg.json"
+REGIONS = ["江西", "赣江新区", "南昌", "大连", "上海", "浙江", "中国"]
+
+
+@pytest.fixture(scope="module")
+def graph() -> nx.MultiDiGraph:
+    g = build_graph(KnowledgeGraph.model_validate_json(KG_PATH.read_text(encoding="utf-8")))
+    # one explicit segment statement, so the ranking tier is exercised on both backends
+    for _, _, data in g.out_edges("org:000000000000000a", data=True):
+        if data["type"] == "IN_SEGMENT":
+            data["explicit"] = True
+    return g
+
+
+@pytest.fixture(scope="module")
+def sources(graph, neo4j_settings, neo4j_driver):  # type: ignore[no-untyped-def]
+    from bcikg.graph.neo4j_store import wipe
+
+    wipe(neo4j_settings, driver=neo4j_driver)
+    load(graph, neo4j_settings, driver=neo4j_driver)
+    return EmbeddedSource(graph), Neo4jSource(neo4j_driver, neo4j_settings.database)
+
+
+@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("candidates", [0, 1, 5])
+def test_gap_report_json_identical(sources, region: str, candidates: int) -> None:  # type: ignore[no-untyped-def]
+    embedded, neo4j = sources
+    a = gap_report(embedded, region, candidates=candidates).model_dump_json(indent=1)
+    b = gap_report(neo4j, region, candidates=candidates).model_dump_json(indent=1)
+    assert a == b
+
+
+def test_compare_and_targets_identical(sources) -> None:  # type: ignore[no-untyped-def]
+    embedded, neo4j = sources
+    assert compare_report(embedded, ["江西", "大连", "上海"]) == compare_report(neo4j, ["江西", "大连", "上海"])
+    assert targets_report(embedded, "江西") == targets_report(neo4j, "江西")
+
+
+def test_explicit_rank_on_neo4j(sources) -> None:  # type: ignore[no-untyped-def]
+    _, neo4j = sources
+    upstream = gap_report(neo4j, "大连").segments[0]
+    assert upstream.candidates[0].name == "东岸采集" and upstream.candidates[0].explicit
+
+
+@pytest.mark.parametrize("region", ["西藏", "Atlantis"])
+def test_not_found_identical(sources, region: str) -> None:  # type: ignore[no-untyped-def]
+    messages = []
+    for source in sources:
+        with pytest.raises(NotFound) as info:
+            gap_report(source, region)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert "regions with data" in messages[0]
