@@ -309,7 +309,13 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
             if hits and hits[0].start == 0:
                 mention.home, mention.home_cue = hits[0].region_id, "cue"
                 return
-    before = text[max(0, mention.rel_start - 12) : mention.rel_start]
+    before = text[max(0, mention.rel_start - 16) : mention.rel_start]
+    located = re.search(r"(?:位于|坐落于|地处)([^，,。；;的]{2,12})的$", before)
+    if located:
+        hits = ctx.gaz.find(located.group(1), ctx.context_regions())
+        if hits:
+            mention.home, mention.home_cue = hits[-1].region_id, "cue"  # 位于深圳市南山区的某产业园
+            return
     for cue in ctx.rules.home_place_before:
         if before.endswith(cue):
             hits = ctx.gaz.find(before[: -len(cue)], ctx.context_regions())
@@ -426,7 +432,8 @@ def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
     """Find further mentions of names already found: the same name elsewhere, and short forms."""
     forms: dict[str, Mention] = {}
     for m in sorted(mentions, key=lambda x: (-len(x.cand.name), x.start)):
-        for form in (m.cand.name, *_short_forms(m, ctx)):
+        latin_aliases = [a for a in m.cand.aliases if a.isascii() and len(a) >= 2]  # (FDA)
+        for form in (m.cand.name, *_short_forms(m, ctx), *latin_aliases):
             forms.setdefault(form, m)
     if not forms:
         return []

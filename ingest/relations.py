@@ -151,7 +151,10 @@ class _Sentence:
 def _region_actor(ctx: DocumentContext, text: str, pos: int) -> Mention | None:
     """新区/赣江新区/我市 as the subject of a clause stands for the body that governs it, when
     the document names that body (新区管委会, 市政府)."""
-    clause = re.split(r"[，,。；;：:]", text[:pos])[-1]
+    clauses = re.split(r"[，,。；;：:]", text[:pos])
+    clause = clauses[-1]
+    if len(clause) <= 2 and len(clauses) > 1:
+        clause = clauses[-2]  # 新区负责人透露,将推出…: the speaker's clause names the actor
     for head in cues().region_actor_heads:
         i = clause.find(head)
         if i >= 0 and i <= 4:
@@ -234,6 +237,7 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
         for m in here:
             if m.type == "Company":
                 last_company = m
+    out += _inside_parks(ctx, by_sentence)
     out += _issued(ctx, by_sentence)
     out += _responsibilities(ctx, by_sentence)
     return _dedupe(out)
@@ -580,6 +584,35 @@ def _settlement(
     return out, False
 
 
+# ---------------------------------------------------------------- platforms inside parks
+
+_PARK_HEADS = ("集聚区", "产业园", "园区", "科技园", "先导区", "基地", "示范区", "创新港")
+
+
+def _inside_parks(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list[RelationMention]:
+    """依托某集聚区建设某孵化器 / 某平台位于某产业园: LOCATED_IN from the platform to the park."""
+    out = []
+    for sentence in ctx.sentences:
+        here = sorted(by_sentence.get(sentence.index, []), key=lambda m: m.start)
+        parks = [m for m in here if m.type == "Platform" and m.name.endswith(_PARK_HEADS)]
+        for park in parks:
+            text = sentence.text
+            before = text[max(0, park.rel_start - 4) : park.rel_start]
+            after = text[park.rel_end : park.rel_end + 6]
+            if before.endswith(("依托", "在", "于")) and re.match(r"(?:内)?(?:建设|打造|搭建|设立|布局)", after):
+                clause_end = min([i for i in (text.find(ch, park.rel_end) for ch in "，,。；;") if i >= 0] + [len(text)])
+                for m in here:
+                    if m.type == "Platform" and m is not park and park.rel_end < m.rel_start < clause_end:
+                        out.append(_relation(ctx, "LOCATED_IN", m.name, park.name, sentence, park.start, m.end))
+            if before.endswith(("位于", "落户", "入驻")):
+                for m in here:
+                    if m.type in ("Platform", "Company") and m.rel_end <= park.rel_start - 2 and m.name != park.name:
+                        gap = text[m.rel_end : park.rel_start]
+                        if len(gap) <= 6 and not re.search(r"[，,。；;]", gap):
+                            out.append(_relation(ctx, "LOCATED_IN", m.name, park.name, sentence, m.start, park.end))
+    return out
+
+
 # ---------------------------------------------------------------- policies
 
 
@@ -606,6 +639,66 @@ def extract_policies(ctx: DocumentContext, mentions: list[Mention]) -> list[Poli
                     evidence=Evidence(doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]),
                 )
             )
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence.index, []).append(m)
+    for sentence in ctx.sentences:
+        for title, a, b, _issuers in _unbracketed_policies(ctx, sentence, by_sentence.get(sentence.index, [])):
+            start, end = sentence.start + a, sentence.start + b
+            out.append(
+                PolicyMention(
+                    key=policy_key(title), title=title, date=ctx.doc.date,
+                    evidence=Evidence(doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]),
+                )
+            )
+    return out
+
+
+_ADVERBS = re.compile(r"^(?:首次|正式|率先|还|也|又|再|已|先后|相继|陆续|将|同步|联合)+")
+
+
+def _unbracketed_policies(
+    ctx: DocumentContext, sentence: Sentence, here: list[Mention]
+) -> list[tuple[str, int, int, list[Mention]]]:
+    """Policies named without 《》: 国家医保局首次设立BCI独立收费项目, 国务院政府工作报告提出….
+    (title, start, end, issuers) with offsets in the sentence."""
+    c = cues()
+    text = sentence.text
+    out = []
+    agencies = [m for m in sorted(here, key=lambda m: m.start) if m.type == "Agency"]
+    for agency in agencies:
+        rest = text[agency.rel_end :]
+        # 国务院政府工作报告: the body's own report or plan right after its name
+        own = re.match(r"(?!请示|汇报|报送|提交|审议|听取)[\u4e00-\u9fff]{2,10}?(?:工作报告|报告|方案|规划)", rest)
+        verb = None
+        if own and not re.search(r"[、和与及]", own.group(0)):
+            a, b = agency.rel_end, agency.rel_end + own.end()
+        else:
+            m = re.match(r"(?:" + "|".join(map(re.escape, (*c.issue, "设立", "推出"))) + r")", _ADVERBS.sub("", rest))
+            if m is None:
+                continue
+            verb = m.group(0)
+            skipped = len(rest) - len(_ADVERBS.sub("", rest))
+            a = agency.rel_end + skipped + len(verb)
+            phrase = re.match(r"[^，,。；;！？!?《]{2,24}", text[a:])
+            if phrase is None:
+                continue
+            words = (*c.policy_words, "项目", "通道", "标准", "机制", "目录")
+            title = phrase.group(0)
+            ends = [title.rfind(w) + len(w) for w in words if w in title]
+            if not ends:
+                continue
+            b = a + max(ends)
+        title = text[a:b]
+        if len(title) >= 4 and not title.startswith("《"):
+            out.append((title, a, b, [agency]))
+    # 将推出含58条举措的专项行动方案: a region acting through its governing body
+    for m in re.finditer(r"(?:推出|出台|发布|印发)([^，,。；;！？!?《]{2,24}?(?:方案|措施|意见|政策|规划|办法))", text):
+        if any(a <= m.start(1) < b for _, a, b, _ in out):
+            continue
+        actor = _region_actor(ctx, text, m.start())
+        if actor is not None:
+            out.append((m.group(1), m.start(1), m.end(1), [actor]))
     return out
 
 
@@ -665,6 +758,11 @@ def _issued(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list
             for m in issuers:
                 start, end = m.start, sentence.start + book.end()
                 out.append(_relation(ctx, "ISSUED", m.name, policy_key(title), sentence, start, end, "policy", ctx.doc.date))
+        for title, a, b, issuers in _unbracketed_policies(ctx, sentence, here):
+            for m in issuers:
+                start = min(m.start, sentence.start + a)
+                out.append(_relation(ctx, "ISSUED", m.name, policy_key(title), sentence, start, sentence.start + b, "policy",
+                                     ctx.doc.date))
     if doc_policy is not None and ctx.doc.title:
         # the issuing body in the title of a policy document
         for m in by_sentence.get(doc_policy_sentence_index(ctx, doc_policy), []):
