@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from bcikg.errors import BcikgError, InputError
 
@@ -76,7 +76,9 @@ def progress_bar() -> Progress:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively) of .txt, .md and .html.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (read recursively) of .txt, .md and .html.")
+    ],
     store: StoreOption = DEFAULT_STORE,
     max_size: Annotated[str, typer.Option("--max-size", help="Skip files larger than this.")] = "50MB",
     workers: Annotated[
@@ -97,7 +99,7 @@ def ingest(
     from bcikg.ingest.pipeline import ingest_paths
 
     with progress_bar() as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def on_progress(stage: str, done: int, total: int | None) -> None:
             if stage not in tasks:
@@ -105,7 +107,11 @@ def ingest(
             bar.update(tasks[stage], completed=done, total=total)
 
         summary = ingest_paths(
-            paths, store, max_bytes=parse_size(max_size), workers=workers or (os.cpu_count() or 1), progress=on_progress
+            paths,
+            store,
+            max_bytes=parse_size(max_size),
+            workers=workers or (os.cpu_count() or 1),
+            progress=on_progress,
         )
     for skipped in summary.skipped:
         err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)

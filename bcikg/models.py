@@ -129,12 +129,16 @@ class OrgMention(Model):
     evidence: Evidence
     home_region: str | None = Field(default=None, description="region id the text gives as its home")
     settled_regions: list[str] = Field(default_factory=list, description="region ids it signed/settled in")
-    doc_region: str | None = Field(default=None, description="region the document is about, for generic names")
+    doc_region: str | None = Field(
+        default=None, description="region the document is about, for generic names"
+    )
     generic: bool = Field(default=False, description="name has no distinctive part; identity needs a region")
     segments: list[SegmentKey] = Field(default_factory=list)
     segment_explicit: bool = Field(default=False, description="segment stated by the text, not keyword cues")
     subsectors: list[str] = Field(default_factory=list)
-    aliases: list[str] = Field(default_factory=list, description="other forms written here, e.g. with a department")
+    aliases: list[str] = Field(
+        default_factory=list, description="other forms written here, e.g. with a department"
+    )
     home_cue: str = Field(
         default="", description="how home_region was found: name, qualified, national, local, cue or document"
     )
@@ -156,7 +160,9 @@ class PolicyMention(Model):
     is_document: bool = Field(default=False, description="the document is this policy")
     region_id: str | None = None
     date: str | None = None
-    tasks: list[str] = Field(default_factory=list, description="numbered tasks, e.g. '第1条 开展有组织的科研攻关'")
+    tasks: list[str] = Field(
+        default_factory=list, description="numbered tasks, e.g. '第1条 开展有组织的科研攻关'"
+    )
     evidence: Evidence
 
 
@@ -220,7 +226,9 @@ class Region(Model):
     name: str
     level: RegionLevel
     parent: str | None = None
-    full_name: str = Field(description="display path without the country, e.g. '江西省赣江新区'; '美国' abroad")
+    full_name: str = Field(
+        description="display path without the country, e.g. '江西省赣江新区'; '美国' abroad"
+    )
     aliases: list[str] = Field(default_factory=list)
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import os
 import random
 import re
 import sys
@@ -97,6 +98,21 @@ FILLER = [
     "专家建议，应加快建立脑机接口产品标准体系和临床评价方法。",
     "{month}月以来，已有{k}个脑机接口项目完成备案。",
     "该项目总投资约{m2}亿元，预计{year}年建成投产。",
+    "从全球看，脑机接口领域的融资事件数量在过去一年增长了约{p}%。",
+    "部分企业已启动创新医疗器械特别审查程序，希望缩短产品上市周期。",
+    "多位代表提到，高质量的临床数据是产品获批的关键。",
+    "在电极材料方面，柔性化、微型化和长期稳定性是主要攻关方向。",
+    "解码算法的进步使得患者每分钟可输出的字符数明显提高。",
+    "医保支付和收费编码问题也受到与会者关注。",
+    "当天还发布了{k}项脑机接口典型应用案例。",
+    "有分析指出，产业链上游的核心器件仍主要依赖进口。",
+    "围绕康复场景，多家机构正在探索院内院外一体化服务模式。",
+    "据统计，今年前{month}个月共举办各类脑机接口学术活动{k}场。",
+    "相关负责人透露，第二批项目正在洽谈中，预计年内签约。",
+    "针对中小企业，当地将提供场地租金减免和首台套保险补偿。",
+    "有研究人员提醒，消费级产品的宣传应避免夸大功效。",
+    "在人才方面，复合型的神经工程人才仍然紧缺。",
+    "本次发布的数据显示，区域内脑机接口企业数量较上年增加{k}家。",
 ]
 NOISE = [
     "责任编辑：{person}",
@@ -288,12 +304,37 @@ class _Maker:
             "hosp": self.pick(self.hospitals)[0][0],
         }
 
-    def filler(self, place: Place, count: int) -> list[str]:
+    def filler(self, place: Place) -> list[str]:
+        """Paragraphs of two to four sentences without organisations; no sentence twice."""
+        sentences = self.rng.sample(FILLER, len(FILLER))
         lines = []
-        for _ in range(count):
-            sentences = self.rng.sample(FILLER, self.rng.randint(2, 4))
-            lines.append("".join(s.format(**self.values(place)) for s in sentences))
+        while sentences:
+            take, sentences = sentences[: self.rng.randint(2, 4)], sentences[4:]
+            lines.append("".join(s.format(**self.values(place)) for s in take))
         return lines
+
+    def event(self) -> str:
+        """One more fact with organisations in it, in one of several sentence shapes."""
+        rng = self.rng
+        (company, home), = self.pick(self.companies)
+        c = self.comma()
+        choice = rng.randrange(8)
+        if choice == 0:
+            return f"{company}与{self.pick(self.institutes)[0][0]}签署合作协议{c}共同开展{rng.choice(MIDSTREAM_WORK)}。"
+        if choice == 1:
+            return f"{company}已入驻{self.pick(self.incubators)[0][0]}{c}团队规模约{rng.randint(20, 300)}人。"
+        if choice == 2:
+            return f"去年{c}{self.pick(self.funds)[0][0]}投资了{company}。"
+        if choice == 3:
+            return f"{company}正与{self.pick(self.hospitals)[0][0]}合作开展{rng.choice(DOWNSTREAM_WORK)}相关的临床研究。"
+        if choice == 4:
+            return f"{company}总部位于{self.district(home)}{c}主要产品为{rng.choice(PRODUCTS)}。"
+        if choice == 5:
+            (other, _), = self.pick(self.companies)
+            return f"{company}和{other}还将联合建设{home.short}脑机接口中试平台。"
+        if choice == 6:
+            return f"另据了解{c}{company}今年已在{self.place().name}设立子公司。"
+        return f"{self.person()}曾任{company}技术负责人{c}长期从事{rng.choice(UPSTREAM_WORK)}研究。"
 
     def noise(self, place: Place) -> str:
         return self.rng.choice(NOISE).format(**self.values(place))
@@ -443,9 +484,14 @@ class _Maker:
         place = self.place()
         target = rng.randint(MIN_BYTES + 200, MAX_BYTES - 300)
         paragraphs = list(body)
-        extra = self.filler(place, 12)
-        while _size(title, paragraphs) < target and extra:
-            paragraphs.insert(rng.randint(1, len(paragraphs)), extra.pop())
+        extra = self.filler(place)
+        while _size(title, paragraphs) < target:
+            if kind != "policy" and (not extra or rng.random() < 0.45):
+                paragraphs.insert(rng.randint(1, len(paragraphs)), self.event())
+            elif extra:
+                paragraphs.insert(rng.randint(1, len(paragraphs)), extra.pop())
+            else:
+                break
         if rng.random() < 0.7:
             paragraphs.insert(rng.randint(0, len(paragraphs)), self.noise(place))
         if rng.random() < 0.5:
@@ -503,6 +549,107 @@ def write_corpus(
         stats.chars += len(article.text)
         stats.kinds[article.kind] = stats.kinds.get(article.kind, 0) + 1
     return stats
+
+
+# ------------------------------------------------------------------ measuring (bench/scale, bench/ingest)
+
+_WRAPPER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
+@dataclass
+class Measured:
+    """A command's wall time and memory. ``max_rss`` is ru_maxrss of RUSAGE_CHILDREN (the largest
+    single process of the command's tree); ``tree_rss``/``tree_pss`` are the peaks of the sums
+    over all its processes at once, sampled from /proc (RSS counts pages shared by forked workers
+    once per process, so it overstates; PSS shares them out)."""
+
+    returncode: int
+    seconds: float
+    stdout: str
+    stderr: str
+    max_rss: int
+    tree_rss: int
+    tree_pss: int
+
+
+def _descendants(pid: int) -> list[int]:
+    out, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{current}/task/{tid}/children") as f:
+                    children = [int(c) for c in f.read().split()]
+            except OSError:
+                continue
+            out.extend(children)
+            stack.extend(children)
+    return out
+
+
+def _rss_pss(pid: int) -> tuple[int, int]:
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss, pss
+
+
+def run_measured(
+    command: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None, interval: float = 0.1
+) -> Measured:
+    """Run ``command`` (through a tiny wrapper that reports ru_maxrss of its children) and
+    sample the memory of its process tree while it runs."""
+    import subprocess
+    import tempfile
+    import threading
+    import time
+
+    with tempfile.NamedTemporaryFile("r", suffix=".maxrss") as report:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _WRAPPER, report.name, *command],
+            env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        peak = [0, 0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                totals = [_rss_pss(pid) for pid in _descendants(proc.pid)]
+                peak[0] = max(peak[0], sum(t[0] for t in totals))
+                peak[1] = max(peak[1], sum(t[1] for t in totals))
+                done.wait(interval)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        stdout, stderr = proc.communicate()
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        text = report.read().strip()
+    max_rss = int(text) * 1024 if text.isdigit() else 0  # Linux reports KiB
+    return Measured(proc.returncode, seconds, stdout, stderr, max_rss, max(peak[0], max_rss), peak[1])
+
+
+def mib(n: float) -> str:
+    return f"{n / 1024**2:,.0f} MiB"
 
 
 def parse_size(text: str) -> int:

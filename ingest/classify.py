@@ -62,7 +62,7 @@ def subsectors_in(text: str) -> list[str]:
 def segments_of(subsectors: list[str]) -> list[SegmentKey]:
     cues = _cues()
     segs = {cues.segment_of_subsector[s] for s in subsectors}
-    return [seg for seg in ("upstream", "midstream", "downstream") if seg in segs]  # type: ignore[misc]
+    return [seg for seg in ("upstream", "midstream", "downstream") if seg in segs]
 
 
 def marker_scopes(sentence: str) -> list[tuple[int, int, SegmentKey]]:

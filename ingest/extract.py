@@ -8,14 +8,15 @@ regions, and the chain position of each mention.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bcikg.ingest import classify
+from bcikg.ingest.lexicon import name_rules, taxonomy
 from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
 from bcikg.ingest.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
-from bcikg.ingest.lexicon import name_rules, taxonomy
 from bcikg.ingest.textutil import is_cjk, strip_legal_form
 from bcikg.models import (
     DocumentExtraction,
@@ -83,6 +84,8 @@ class DocumentContext:
         self.zone: str | None = None
         self.zone_for_word: dict[str, str] = {}
         self.sentence_mentions: dict[int, list[Mention]] = {}
+        self.mentions: list[Mention] = []  # all accepted mentions, once found
+        self.last_list_paragraph: int | None = None  # where a list of signers continues
         self.region: str | None = None
         self.policy = False
 
@@ -107,7 +110,11 @@ class DocumentContext:
                 for m in re.finditer(word, sentence.text):
                     if sentence.text[max(0, m.end() - len(full)) : m.end()] == full:
                         continue  # part of the full name, already found
-                    if m.start() > 0 and is_cjk(sentence.text[m.start() - 1]) and not _deictic_position(sentence.text, m.start()):
+                    if (
+                        m.start() > 0
+                        and is_cjk(sentence.text[m.start() - 1])
+                        and not _deictic_position(sentence.text, m.start())
+                    ):
                         continue  # 集团园区, 产业新区: a compound noun, not the zone itself
                     self.region_hits.append((sentence, RegionHit(m.start(), m.end(), word, zone)))
         weighted = []
@@ -145,7 +152,11 @@ def _deictic_position(text: str, pos: int) -> bool:
     if not previous:
         return True
     tok = previous[-1]
-    return tok.tag.startswith(("v", "p", "r", "d", "c", "u", "x")) or tok.text in "该本全我此" or tok.text in name_rules().left_stop
+    return (
+        tok.tag.startswith(("v", "p", "r", "d", "c", "u", "x"))
+        or tok.text in "该本全我此"
+        or tok.text in name_rules().left_stop
+    )
 
 
 # ---------------------------------------------------------------- acceptance of generic names
@@ -163,8 +174,44 @@ def _preceding_verb(ctx: DocumentContext, mention: Mention) -> str:
     return best
 
 
-_REALISED = ("打造", "搭建", "建成", "揭牌", "启动", "运营", "上线", "落成", "成立", "挂牌", "开园", "投用", "投运", "联合", "依托")
-_MODAL = ("要", "应", "需", "将", "鼓励", "支持", "推动", "推进", "加快", "积极", "探索", "建议", "力争", "争取", "布局", "谋划", "提出", "计划", "拟")
+_REALISED = (
+    "打造",
+    "搭建",
+    "建成",
+    "揭牌",
+    "启动",
+    "运营",
+    "上线",
+    "落成",
+    "成立",
+    "挂牌",
+    "开园",
+    "投用",
+    "投运",
+    "联合",
+    "依托",
+)
+_MODAL = (
+    "要",
+    "应",
+    "需",
+    "将",
+    "鼓励",
+    "支持",
+    "推动",
+    "推进",
+    "加快",
+    "积极",
+    "探索",
+    "建议",
+    "力争",
+    "争取",
+    "布局",
+    "谋划",
+    "提出",
+    "计划",
+    "拟",
+)
 
 
 def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bool:
@@ -173,11 +220,16 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
     cand = mention.cand
     org_type = mention.type
     if not cand.generic:
-        if ctx.policy and org_type in ("Institute", "Platform", "Fund") and cand.prefix == "none" and cand.rule == "suffix":
+        if (
+            ctx.policy
+            and org_type in ("Institute", "Platform", "Fund")
+            and cand.prefix == "none"
+            and cand.rule == "suffix"
+        ):
             # a policy text names categories to build (卓越工程师学院); only placed ones are real
             return _preceding_verb(ctx, mention) in ctx.words.existing_verbs
         return True
-    if cand.prefix == "place" or cand.prefix == "org" or cand.quoted and cand.rule == "list":
+    if cand.prefix == "place" or cand.prefix == "org" or (cand.quoted and cand.rule == "list"):
         return True
     if cand.prefix == "admin":
         if org_type in ("Agency", "Hospital", "Fund"):
@@ -193,7 +245,10 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
     if not any(word in name for word in ctx.words.domain):
         return False
     if org_type == "Fund":
-        amount = re.search(r"[0-9一二三四五六七八九十百千]+(?:\.[0-9]+)?[亿万]元$", mention.sentence.text[: mention.rel_start])
+        amount = re.search(
+            r"[0-9一二三四五六七八九十百千]+(?:\.[0-9]+)?[亿万]元$",
+            mention.sentence.text[: mention.rel_start],
+        )
         return amount is not None
     before = mention.sentence.text[: mention.rel_start]
     clause_start = max(before.rfind(ch) for ch in "。；;") + 1
@@ -202,13 +257,17 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
         return False  # a plan or a target (到2027年建成…), not a body that exists
     own_clause = re.split(r"[，,]", clause)[-1]  # the verb that governs the name is in its own clause
     after = mention.sentence.text[mention.rel_end : mention.rel_end + 4]
-    realised = any(v in own_clause for v in _REALISED) or after.startswith(("揭牌", "启动", "运营", "建成", "落成"))
+    realised = any(v in own_clause for v in _REALISED) or after.startswith(
+        ("揭牌", "启动", "运营", "建成", "落成")
+    )
     if not realised:
         return False
     # a company's own product platform (某公司打造的…平台) is not an organisation
     subject = [a for a in actors if a.sentence is mention.sentence and a.start < mention.start]
     region_actor = any(
-        h.start < mention.rel_start and h.region_id != COUNTRY_ID for s, h in ctx.region_hits if s is mention.sentence
+        h.start < mention.rel_start and h.region_id != COUNTRY_ID
+        for s, h in ctx.region_hits
+        if s is mention.sentence
     )
     return region_actor or any(a.type != "Company" for a in subject)
 
@@ -218,7 +277,9 @@ def _in_category_list(mention: Mention) -> bool:
     after = mention.sentence.text[mention.rel_end : mention.rel_end + 24]
     after = re.split(r"[。；;]", after)[0]
     before = mention.sentence.text[max(0, mention.rel_start - 3) : mention.rel_start]
-    return bool(re.search(r"等[^，,。；;]{0,8}(?:平台|机构|载体|中心|实验室)", after)) or before.endswith(("及", "全国"))
+    return bool(re.search(r"等[^，,。；;]{0,8}(?:平台|机构|载体|中心|实验室)", after)) or before.endswith(
+        ("及", "全国")
+    )
 
 
 def _admin(name: str) -> str:
@@ -237,12 +298,26 @@ def _qualify(ctx: DocumentContext, mention: Mention) -> None:
     name = mention.name
     if cand.prefix == "admin":
         prefix = _admin(name)
-        level = {"省": "province", "省委": "province", "市": "city", "市委": "city", "区": "district", "区委": "district",
-                 "县": "district", "县委": "district", "自治区": "province"}.get(prefix)
+        level = {
+            "省": "province",
+            "省委": "province",
+            "市": "city",
+            "市委": "city",
+            "区": "district",
+            "区委": "district",
+            "县": "district",
+            "县委": "district",
+            "自治区": "province",
+        }.get(prefix)
         if prefix in ctx.rules.zone_words:
             level = "zone:" + prefix
         target = ctx.region_at_level(level) if level else None
-        if target is None and level == "city" and ctx.region and ctx.gaz.get(ctx.region).name in _MUNICIPALITIES:
+        if (
+            target is None
+            and level == "city"
+            and ctx.region
+            and ctx.gaz.get(ctx.region).name in _MUNICIPALITIES
+        ):
             target = ctx.region
         if target is not None:
             place = ctx.gaz.get(target).name
@@ -294,12 +369,18 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
     if mention.home is not None:
         return
     text = mention.sentence.text
-    after = text[mention.rel_end : group_end + 12] if group_end >= mention.rel_end else text[mention.rel_end : mention.rel_end + 12]
+    after = (
+        text[mention.rel_end : group_end + 12]
+        if group_end >= mention.rel_end
+        else text[mention.rel_end : mention.rel_end + 12]
+    )
     if any(word in after for word in ctx.rules.local_words) and ctx.region is not None:
         mention.home, mention.home_cue = ctx.region, "local"
         return
     window_after = text[mention.rel_end : mention.rel_end + 16]
-    companies_here = {m.name for m in ctx.sentence_mentions.get(mention.sentence.index, []) if m.type == "Company"}
+    companies_here = {
+        m.name for m in ctx.sentence_mentions.get(mention.sentence.index, []) if m.type == "Company"
+    }
     if mention.type == "Company" and len(companies_here) == 1:
         window_after = text[mention.rel_end :]  # 某公司董事长表示,公司总部位于杭州
     for cue in ctx.rules.home_before_place:
@@ -365,7 +446,11 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     continue
                 if explicit and m.type == "Company":
                     m.segments, m.explicit = explicit[:1], True
-                    m.subsectors = [s for s in classify.subsectors_in(own_text) if classify.segments_of([s]) == explicit[:1]]
+                    m.subsectors = [
+                        s
+                        for s in classify.subsectors_in(own_text)
+                        if classify.segments_of([s]) == explicit[:1]
+                    ]
                     continue
                 if m.type == "Company":
                     subs = classify.subsectors_in(own_text) or name_subs
@@ -377,7 +462,7 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
                 m.subsectors = subs
                 segs = set(m.segments) | set(classify.segments_of(subs))
-                m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]  # type: ignore[misc]
+                m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
             _home_for_group(ctx, group, len(sentence.text) if gi + 1 == len(groups) else next_start)
 
 
@@ -387,7 +472,9 @@ def _home_for_group(ctx: DocumentContext, group: list[Mention], group_end: int) 
         _home_from_context(ctx, m, group_end)
 
 
-_RESPECTIVE = re.compile(r"^[^，,。；;]{0,4}?(?:在|于|分别在|分别于)((?:[\u4e00-\u9fff]{2,8}[、和及与]){1,5}[\u4e00-\u9fff]{2,8}?)(?:两地|三地|四地|等地|分别)")
+_RESPECTIVE = re.compile(
+    r"^[^，,。；;]{0,4}?(?:在|于|分别在|分别于)((?:[\u4e00-\u9fff]{2,8}[、和及与]){1,5}[\u4e00-\u9fff]{2,8}?)(?:两地|三地|四地|等地|分别)"
+)
 
 
 def _respective_places(ctx: DocumentContext, group: list[Mention]) -> None:
@@ -449,13 +536,35 @@ def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
             before = sentence.text[hit.start() - 1] if hit.start() > 0 else ""
             after = sentence.text[hit.end()] if hit.end() < len(sentence.text) else ""
             source = forms[hit.group(0)]
-            if before and is_cjk(before) and before not in "与和及、的在由是将对从向为" and source.cand.name != hit.group(0):
+            if (
+                before
+                and is_cjk(before)
+                and before not in "与和及、的在由是将对从向为"
+                and source.cand.name != hit.group(0)
+            ):
                 continue
             if after and (after.isascii() and after.isalnum()):
                 continue
-            cand = Candidate(hit.start(), hit.end(), hit.group(0), source.type, "alias", source.cand.prefix, source.cand.generic)
-            copy = Mention(start, end, sentence, cand, source.name, source.type, source.home, source.home_cue,
-                           generic=source.generic)
+            cand = Candidate(
+                hit.start(),
+                hit.end(),
+                hit.group(0),
+                source.type,
+                "alias",
+                source.cand.prefix,
+                source.cand.generic,
+            )
+            copy = Mention(
+                start,
+                end,
+                sentence,
+                cand,
+                source.name,
+                source.type,
+                source.home,
+                source.home_cue,
+                generic=source.generic,
+            )
             out.append(copy)
             taken.append((start, end))
     return out
@@ -487,8 +596,19 @@ def _anaphora(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
                 continue  # ambiguous and far away
             source = previous[-1]
             cand = Candidate(hit.start(1), hit.end(1), word, source.type, "anaphor", source.cand.prefix)
-            out.append(Mention(start, start + len(word), sentence, cand, source.name, source.type, source.home,
-                               source.home_cue, generic=source.generic))
+            out.append(
+                Mention(
+                    start,
+                    start + len(word),
+                    sentence,
+                    cand,
+                    source.name,
+                    source.type,
+                    source.home,
+                    source.home_cue,
+                    generic=source.generic,
+                )
+            )
     return out
 
 
@@ -498,7 +618,7 @@ def _anaphora(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
 def _fill_ellipsis(mentions: list[Mention]) -> None:
     """南昌大学第一附属医院、第二附属医院: the second item shares the first one's owner."""
     ordered = sorted(mentions, key=lambda m: m.start)
-    for prev, cur in zip(ordered, ordered[1:], strict=False):
+    for prev, cur in itertools.pairwise(ordered):
         if prev.sentence is not cur.sentence or not cur.name.startswith("第"):
             continue
         between = cur.sentence.text[prev.rel_end : cur.rel_start]
@@ -557,8 +677,14 @@ def find_mentions(ctx: DocumentContext) -> list[Mention]:
         if owner is None:
             continue
         start, end, inner, org_type = owner
-        cand = Candidate(start - m.sentence.start, end - m.sentence.start, inner, org_type, "nested",
-                         "admin" if _admin(inner) else "none")
+        cand = Candidate(
+            start - m.sentence.start,
+            end - m.sentence.start,
+            inner,
+            org_type,
+            "nested",
+            "admin" if _admin(inner) else "none",
+        )
         nested.append(Mention(start, end, m.sentence, cand, inner, org_type))
         m.cand.prefix = "org"
     accepted += nested
@@ -581,19 +707,33 @@ def extract_document(split: SplitDocument) -> DocumentExtraction:
         m.settled = sorted({r.target for r in rels if r.kind == "SIGNED_IN" and r.source == m.name})
     org_mentions = [_to_model(ctx, m) for m in mentions]
     region_mentions = [
-        RegionMention(region_id=hit.region_id, evidence=ctx.evidence(s, s.start + hit.start, s.start + hit.end))
+        RegionMention(
+            region_id=hit.region_id, evidence=ctx.evidence(s, s.start + hit.start, s.start + hit.end)
+        )
         for s, hit in ctx.region_hits
     ]
     policies = relations.extract_policies(ctx, mentions)
     claims, targets = _claims_and_targets(split, ctx, policies)
     doc = ctx.doc
     info = DocumentInfo(
-        id=doc.id, path=doc.path, format=doc.format, encoding=doc.encoding, title=doc.title, date=doc.date,
-        source=doc.source, region_id=ctx.region, chars=len(doc.text),
+        id=doc.id,
+        path=doc.path,
+        format=doc.format,
+        encoding=doc.encoding,
+        title=doc.title,
+        date=doc.date,
+        source=doc.source,
+        region_id=ctx.region,
+        chars=len(doc.text),
     )
     return DocumentExtraction(
-        document=info, orgs=org_mentions, regions=region_mentions, relations=rels, policies=policies,
-        claims=claims, targets=targets,
+        document=info,
+        orgs=org_mentions,
+        regions=region_mentions,
+        relations=rels,
+        policies=policies,
+        claims=claims,
+        targets=targets,
     )
 
 

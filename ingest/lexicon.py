@@ -189,7 +189,12 @@ def taxonomy() -> Taxonomy:
             )
         )
     pillars = tuple(
-        Pillar(key=p["key"], name=p["name"], types=tuple(p.get("types", [])), name_cues=tuple(p.get("name_cues", [])))
+        Pillar(
+            key=p["key"],
+            name=p["name"],
+            types=tuple(p.get("types", [])),
+            name_cues=tuple(p.get("name_cues", [])),
+        )
         for p in raw.get("pillar", [])
     )
     return Taxonomy(

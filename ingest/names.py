@@ -18,6 +18,7 @@ document's region) happens in bcikg.ingest.extract.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -126,8 +127,21 @@ def _trigger_pattern() -> re.Pattern[str]:
 
     rules = name_rules()
     words = {
-        *rules.all_suffixes, *rules.national_names, *rules.titles, *rules.class_nouns, *rules.business_verbs,
-        "、", "等", "创办", "创立", "创建", "孵化", "成立", "研发的", "培育的", "投资的",
+        *rules.all_suffixes,
+        *rules.national_names,
+        *rules.titles,
+        *rules.class_nouns,
+        *rules.business_verbs,
+        "、",
+        "等",
+        "创办",
+        "创立",
+        "创建",
+        "孵化",
+        "成立",
+        "研发的",
+        "培育的",
+        "投资的",
         *(marker for seg in taxonomy().segments for marker in seg.markers),
     }
     return literal_pattern(words)
@@ -213,10 +227,25 @@ def _merge_latin(tokens: list[Token]) -> list[Token]:
 # A number with a measure word (3亿元, 15家, 五个) ends a name on its left; a bare ordinal inside a
 # name (南昌大学第一附属医院, 南大一附院) does not.
 _QUANTITY = re.compile(r"^[0-9０-９.一二三四五六七八九十百千万亿两几多数]+[亿万千百]?[元家个名款项座余批]$")
-_QUANTIFIERS = frozenset({"亿元", "万元", "元", "家", "个", "亿", "万", "余家", "多家", "首个", "首家", "款", "名"})
+_QUANTIFIERS = frozenset(
+    {"亿元", "万元", "元", "家", "个", "亿", "万", "余家", "多家", "首个", "首家", "款", "名"}
+)
 
 
-_NOT_ADMIN = ("省级", "市级", "区级", "县级", "国家级", "区域", "市场", "市民", "省份", "县域", "区块", "市值")
+_NOT_ADMIN = (
+    "省级",
+    "市级",
+    "区级",
+    "县级",
+    "国家级",
+    "区域",
+    "市场",
+    "市民",
+    "省份",
+    "县域",
+    "区块",
+    "市值",
+)
 _GOVERNMENT_HEADS = ("政府", "委", "办", "厅", "局")
 
 
@@ -271,7 +300,10 @@ class SentenceNames:
         return tokens
 
     def _quoted_spans(self) -> list[tuple[int, int]]:
-        return [(m.start(), m.end()) for m in re.finditer(r"[“\"「『‘][^“”\"「」『』‘’]{1,30}[”\"」』’]", self.text)]
+        return [
+            (m.start(), m.end())
+            for m in re.finditer(r"[“\"「『‘][^“”\"「」『』‘’]{1,30}[”\"」』’]", self.text)
+        ]
 
     def _inside(self, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
         return any(s < end and start < e and not (s >= start and e <= end) for s, e in spans)
@@ -285,7 +317,11 @@ class SentenceNames:
             return True
         if len(tok.text) > 1 and self.gaz.candidates(tok.text):
             return False  # a place inside a name (大连大学), whatever jieba tags it
-        if any(ch.isascii() and ch.isdigit() for ch in tok.text) or tok.text in _QUANTIFIERS or _QUANTITY.match(tok.text):
+        if (
+            any(ch.isascii() and ch.isdigit() for ch in tok.text)
+            or tok.text in _QUANTIFIERS
+            or _QUANTITY.match(tok.text)
+        ):
             return True
         if tok.tag == "m" and not tok.text.startswith("第") and len(tok.text) > 1:
             return True
@@ -293,7 +329,12 @@ class SentenceNames:
             return True
         # a common verb of two or more characters that is not a usual part of names (发展, 投资 …);
         # rare verb-tagged words (启衡, 澄明) are how brands are made
-        return len(tok.text) > 1 and tok.tag == "v" and tok.text not in self.words.generic and _frequent(tok.text)
+        return (
+            len(tok.text) > 1
+            and tok.tag == "v"
+            and tok.text not in self.words.generic
+            and _frequent(tok.text)
+        )
 
     def _name_start(self, index: int, floor: int = 0) -> int:
         """Character offset where a name begins whose first word after the suffix side is
@@ -358,11 +399,17 @@ class SentenceNames:
         tok_index = self.tok_by_start.get(offset)
         token = self.tokens[tok_index].text if tok_index is not None else ""
         for prefix in self.rules.admin_prefixes:
-            if not name.startswith(prefix) or token in _NOT_ADMIN or token.startswith(("省级", "市级", "区级", "县级", "国家级")):
+            if (
+                not name.startswith(prefix)
+                or token in _NOT_ADMIN
+                or token.startswith(("省级", "市级", "区级", "县级", "国家级"))
+            ):
                 continue
             # the prefix is a word of its own (省/科技厅), or jieba glued it to a government
             # word (省政府, 省委)
-            if (offset + len(prefix)) in self.tok_by_end or token.startswith(prefix) and token.endswith(_GOVERNMENT_HEADS):
+            if (offset + len(prefix)) in self.tok_by_end or (
+                token.startswith(prefix) and token.endswith(_GOVERNMENT_HEADS)
+            ):
                 return prefix
         return ""
 
@@ -404,17 +451,28 @@ class SentenceNames:
             return None  # 国务院政府(工作报告)
         if org_type == "Company" and suffix and prefix == "none" and len(core) < 2:
             return None  # 次保险
-        quoted = any(s <= start and end <= e for s, e in self.quoted_spans) or bool(re.search(r"[“”\"]", name))
-        if prefix == "place" and not core and suffix and org_type in ("Company",) and suffix in self.rules.weak_suffixes:
+        quoted = any(s <= start and end <= e for s, e in self.quoted_spans) or bool(
+            re.search(r"[“”\"]", name)
+        )
+        if (
+            prefix == "place"
+            and not core
+            and suffix
+            and org_type in ("Company",)
+            and suffix in self.rules.weak_suffixes
+        ):
             return None  # 上海科技: a place and an industry word
         if org_type == "Agency" and suffix in self.rules.single_char_agency:
             if prefix == "none" and name not in self.rules.national_names:
                 return None
             if len(name) < 3:
                 return None
-        if suffix in self.rules.weak_suffixes and prefix != "place":
-            if generic or len(core) < 2 or _common_word(core):
-                return None  # 消费电子, 远程医疗, 人工智能: an industry word after a common word
+        if (
+            suffix in self.rules.weak_suffixes
+            and prefix != "place"
+            and (generic or len(core) < 2 or _common_word(core))
+        ):
+            return None  # 消费电子, 远程医疗, 人工智能: an industry word after a common word
         if self._is_media(name):
             return None
         if self.gaz.candidates(name):
@@ -495,7 +553,7 @@ class SentenceNames:
         return out
 
     def _quoted_before(self, pos: int) -> int | None:
-        if pos > 0 and self.text[pos - 1] in "”\"":
+        if pos > 0 and self.text[pos - 1] in '”"':
             opening = self.text.rfind("“", 0, pos - 1)
             if opening >= 0 and pos - 1 - opening <= 20:
                 return opening
@@ -511,13 +569,13 @@ class SentenceNames:
         i = self.tok_by_start.get(start) if by_tag else None
         while i is not None and self.tokens[i].start < suffix_start:
             tok = self.tokens[i]
-            verb = (
+            is_verb = (
                 tok.text in self.words.creation_verbs
                 or tok.text in self.words.existing_verbs
                 or tok.text in self.words.policy_verbs
                 or (len(tok.text) > 1 and tok.tag in ("v", "vd", "ad") and tok.text not in self.words.generic)
             )
-            if not verb:
+            if not is_verb:
                 break
             i += 1
             start = self.tokens[i].start if i < len(self.tokens) else start
@@ -537,7 +595,9 @@ class SentenceNames:
             i = rest.find(div)
             if 2 <= i <= 6:
                 piece = rest[: i + len(div)]
-                if any(ch in PUNCT for ch in piece) or any(w in piece for w in self.rules.left_stop if len(w) > 1 or w in "的与和等"):
+                if any(ch in PUNCT for ch in piece) or any(
+                    w in piece for w in self.rules.left_stop if len(w) > 1 or w in "的与和等"
+                ):
                     continue
                 if any(suffix in piece for suffix in self.rules.strong_suffixes if len(suffix) > 1):
                     continue  # 复旦大学附属华山医院 is a hospital, not a department of the university
@@ -618,7 +678,7 @@ class SentenceNames:
         return out
 
     def _chain_subjects(self, found: list[Candidate]) -> list[Candidate]:
-        """"上游,禾川电极专注柔性微电极研发,启元芯科聚焦…": in a chain description, the words that
+        """ "上游,禾川电极专注柔性微电极研发,启元芯科聚焦…": in a chain description, the words that
         open a clause before a business verb name a company."""
         from bcikg.ingest.classify import marker_scopes
 
@@ -661,7 +721,7 @@ class SentenceNames:
         # the first item extends left from the word before the first separator
         first_start = max(self._name_start(self.tok_by_end[first_end]), cstart)
         spans = [(first_start, first_end)]
-        spans += [(a + 1, b) for a, b in zip(seps, seps[1:], strict=False)]
+        spans += [(a + 1, b) for a, b in itertools.pairwise(seps)]
         if seps:
             last_start = seps[-1] + 1
             known = next((c for c in found if c.start == last_start), None)
@@ -686,7 +746,7 @@ class SentenceNames:
         strong = list_type is not None or len(sibling_types) >= 2
         out = []
         for a, b in spans:
-            if any(c.start <= a and b <= c.end or a <= c.start and c.end == b for c in found):
+            if any((c.start <= a and b <= c.end) or (a <= c.start and c.end == b) for c in found):
                 continue  # already found (as a whole, or as its end: 贯彻落实|党中央)
             a = self._strip_leading_verb(a, b - 1, by_tag=False)
             cand = self._list_item(a, b, item_type, strong)
@@ -708,7 +768,11 @@ class SentenceNames:
                 rest = self.text[tok.start : limit]
                 if tok.text in self.rules.left_stop or tok.text in self.rules.after_weak:
                     return tok.start
-                if len(tok.text) > 1 and tok.tag in ("v", "p", "c", "d", "u", "uj", "vn") and tok.text not in self.words.generic:
+                if (
+                    len(tok.text) > 1
+                    and tok.tag in ("v", "p", "c", "d", "u", "uj", "vn")
+                    and tok.text not in self.words.generic
+                ):
                     return tok.start
                 if rest.startswith(self.rules.titles) or self.rules.class_nouns.get(tok.text):
                     return tok.start
@@ -746,7 +810,11 @@ class SentenceNames:
         end = pos
         while i < len(self.tokens):
             tok = self.tokens[i]
-            if tok.tag == "x" or tok.text in ("的", "和", "与", "及") or (tok.tag.startswith(("v", "p", "d", "u", "c", "r")) and tok.tag != "vn"):
+            if (
+                tok.tag == "x"
+                or tok.text in ("的", "和", "与", "及")
+                or (tok.tag.startswith(("v", "p", "d", "u", "c", "r")) and tok.tag != "vn")
+            ):
                 break
             end = tok.end
             i += 1
@@ -822,7 +890,11 @@ class SentenceNames:
                 continue
             if _title_pattern().search(name):
                 continue  # 高级工程师李骁健教授: a person between two titles
-            if not any(t.tag in ("", "nz", "ng", "nt", "eng") or len(t.text) == 1 for t in self.tokens if start <= t.start < end):
+            if not any(
+                t.tag in ("", "nz", "ng", "nt", "eng") or len(t.text) == 1
+                for t in self.tokens
+                if start <= t.start < end
+            ):
                 continue  # only common words before the title (精神病学专家): not a name
             cand = self._make(start, end, self._abbreviation_type(name), "title", "")
             if cand is not None and not (cand.prefix == "none" and len(name) > 8):
@@ -830,7 +902,9 @@ class SentenceNames:
         return out
 
     _FOUNDED = re.compile(r"(?:创办|创立|创建|孵化出|成立了)([\u4e00-\u9fffA-Za-z]{2,8})(?=[，,。；;、]|$)")
-    _ORIGIN = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fffA-Za-z]{2,8})(?:研发|孵化|培育|投资)的(?=[\u4e00-\u9fffA-Za-z])")
+    _ORIGIN = re.compile(
+        r"(?<![\u4e00-\u9fff])([\u4e00-\u9fffA-Za-z]{2,8})(?:研发|孵化|培育|投资)的(?=[\u4e00-\u9fffA-Za-z])"
+    )
 
     def _patterns(self, found: list[Candidate]) -> list[Candidate]:
         out = []
@@ -869,7 +943,17 @@ class SentenceNames:
 
     def _select(self, found: list[Candidate]) -> list[Candidate]:
         """Keep maximal spans; among equal spans the more specific rule wins."""
-        priority = {"national": 0, "suffix": 1, "latin": 2, "list": 3, "chain": 4, "attached": 5, "title": 6, "founded": 7, "origin": 8}
+        priority = {
+            "national": 0,
+            "suffix": 1,
+            "latin": 2,
+            "list": 3,
+            "chain": 4,
+            "attached": 5,
+            "title": 6,
+            "founded": 7,
+            "origin": 8,
+        }
         found = sorted(found, key=lambda c: (c.start, -(c.end - c.start), priority.get(c.rule, 9)))
         kept: list[Candidate] = []
         for cand in found:

@@ -9,7 +9,7 @@ e.g. 'region:中国/江西省/赣江新区'.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -97,7 +97,11 @@ class Gazetteer:
             entry = self.by_id[aid]
             if entry.level == level:
                 return aid
-            if level == "city" and entry.level == "province" and entry.name in {"北京市", "上海市", "天津市", "重庆市"}:
+            if (
+                level == "city"
+                and entry.level == "province"
+                and entry.name in {"北京市", "上海市", "天津市", "重庆市"}
+            ):
                 return aid  # a municipality is its own city
         return None
 
@@ -176,7 +180,7 @@ class Gazetteer:
         a child while that child holds at least half of its parent's weight."""
         if not weighted_hits:
             return None
-        subtree: Counter[str] = Counter()
+        subtree: dict[str, float] = defaultdict(float)
         for rid, weight in weighted_hits:
             for aid in self.ancestors(rid):
                 subtree[aid] += weight
@@ -204,12 +208,12 @@ def _load_entries() -> tuple[list[RegionEntry], frozenset[str]]:
     for line in read_data_text("regions.tsv").splitlines():
         if not line or line.startswith("#"):
             continue
-        path_text, level, _adcode, aliases = (line.split("\t") + ["", "", ""])[:4]
+        path_text, level, _adcode, aliases = ([*line.split("\t"), "", "", ""])[:4]
         path = tuple(path_text.split("/"))
         rid = region_id(path)
         parent = region_id(path[:-1]) if len(path) > 1 else None
         alias_list = tuple(a for a in aliases.split(",") if a and a != path[-1])
-        entries.append(RegionEntry(rid, path[-1], level, parent, path, alias_list))  # type: ignore[arg-type]
+        entries.append(RegionEntry(rid, path[-1], level, parent, path, alias_list))
     blocked = frozenset(
         line.strip()
         for line in read_data_text("region_short_forms_blocked.txt").splitlines()

@@ -67,7 +67,7 @@ def _relation(
         kind=kind,
         source=source,
         target=target,
-        target_kind=target_kind,  # type: ignore[arg-type]
+        target_kind=target_kind,
         date=date,
         properties=dict(properties),
         evidence=Evidence(
@@ -89,7 +89,13 @@ def _date_in(text: str) -> str | None:
 class _Sentence:
     """The organisation mentions and region actors of one sentence, in order."""
 
-    def __init__(self, ctx: DocumentContext, sentence: Sentence, mentions: list[Mention], previous_subject: list[Mention]):
+    def __init__(
+        self,
+        ctx: DocumentContext,
+        sentence: Sentence,
+        mentions: list[Mention],
+        previous_subject: list[Mention],
+    ):
         self.ctx = ctx
         self.sentence = sentence
         self.text = sentence.text
@@ -116,7 +122,7 @@ class _Sentence:
             if not out:
                 if len(gap) > 8 or re.search(r"[，,。；;：:]", gap):
                     break
-            elif gap.strip(" “”\"") not in ("、", "和", "及", "以及", "与", ""):
+            elif gap.strip(' “”"') not in ("、", "和", "及", "以及", "与", ""):
                 break
             out.append(m)
             cursor = m.rel_end
@@ -141,7 +147,7 @@ class _Sentence:
             if not out:
                 if len(gap) > 6 or re.search(r"[，,。；;：:]", gap):
                     break
-            elif gap.strip(" “”\"") not in ("、", "和", "及", "以及"):
+            elif gap.strip(' “”"') not in ("、", "和", "及", "以及"):
                 break
             out.insert(0, m)
             cursor = m.rel_start
@@ -170,8 +176,12 @@ def _region_actor(ctx: DocumentContext, text: str, pos: int) -> Mention | None:
 def _governing_body(ctx: DocumentContext, region: str | None) -> Mention | None:
     if region is None:
         return None
-    for m in ctx._mentions:  # set by extract_relations
-        if m.type == "Agency" and m.home == region and m.name.endswith(("管委会", "管理委员会", "人民政府", "政府")):
+    for m in ctx.mentions:
+        if (
+            m.type == "Agency"
+            and m.home == region
+            and m.name.endswith(("管委会", "管理委员会", "人民政府", "政府"))
+        ):
             return m
     return None
 
@@ -203,7 +213,7 @@ def _subject(ctx: DocumentContext, s: _Sentence, pos: int, last_company: Mention
 
 
 def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[RelationMention]:
-    ctx._mentions = mentions  # type: ignore[attr-defined]
+    ctx.mentions = mentions
     c = cues()
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
@@ -295,7 +305,9 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
         if verb is None:
             # 由A与B…启动: two bodies joined by 与 as one subject act together
             joined = len(subjects) == 1 and len(objects) == 1 and text[pos] == "与"
-            followed_by_action = re.match(r"[^，,。；;]{0,12}(?:启动|开展|共同|联合|同时|合作|共建|签署|签订)", after_objects)
+            followed_by_action = re.match(
+                r"[^，,。；;]{0,12}(?:启动|开展|共同|联合|同时|合作|共建|签署|签订)", after_objects
+            )
             if not (joined and followed_by_action):
                 continue
             verb = "与"
@@ -344,27 +356,50 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
             continue
         before = text[: m.rel_start]
         # 由X下属Y运营的Z
-        passive = re.search(r"由([^，,。；;]{2,40}?)(?:" + "|".join(map(re.escape, c.operate_passive)) + r")的?$", before)
+        passive = re.search(
+            r"由([^，,。；;]{2,40}?)(?:" + "|".join(map(re.escape, c.operate_passive)) + r")的?$", before
+        )
         if passive:
-            owners = [x for x in s.mentions if passive.start(1) <= x.rel_start and x.rel_end <= passive.end(1)]
+            owners = [
+                x for x in s.mentions if passive.start(1) <= x.rel_start and x.rel_end <= passive.end(1)
+            ]
             if owners:
                 owner = owners[-1]  # 临港集团下属临港科投公司: the one named last runs it
-                out.append(_relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb="运营"))
+                out.append(
+                    _relation(
+                        ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb="运营"
+                    )
+                )
             continue
         # Z由X运营: the platform first, its operator after 由
         after = text[m.rel_end :]
-        by = re.match(r"(?:将|已|现|目前)?由([^，,。；;]{2,30}?)(?:" + "|".join(map(re.escape, c.operate_passive)) + ")", after)
+        by = re.match(
+            r"(?:将|已|现|目前)?由([^，,。；;]{2,30}?)(?:"
+            + "|".join(map(re.escape, c.operate_passive))
+            + ")",
+            after,
+        )
         if by:
-            owners = [x for x in s.mentions if m.rel_end + by.start(1) <= x.rel_start and x.rel_end <= m.rel_end + by.end(1)]
+            owners = [
+                x
+                for x in s.mentions
+                if m.rel_end + by.start(1) <= x.rel_start and x.rel_end <= m.rel_end + by.end(1)
+            ]
             for owner in owners[-1:]:
-                out.append(_relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb="运营"))
+                out.append(
+                    _relation(
+                        ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb="运营"
+                    )
+                )
             continue
         clause_start = max(before.rfind(ch) for ch in "。；;") + 1
         clause = before[clause_start:]
         verb = None
         for v in c.operate:
             i = clause.rfind(v)
-            if i >= 0 and re.fullmatch(r"[^，,。；;]*", clause[i + len(v) :].replace("、", "").replace("和", "")):
+            if i >= 0 and re.fullmatch(
+                r"[^，,。；;]*", clause[i + len(v) :].replace("、", "").replace("和", "")
+            ):
                 verb = v
                 break
         if verb is None:
@@ -380,14 +415,22 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
             if i >= 0:
                 partners += s.group_after(i + len(lead), verb_pos)
         for owner in [*subjects, *partners]:
-            if owner.name != m.name and owner.type != "Platform" or owner.name != m.name and m.type == "Platform" and owner.type == "Company":
-                out.append(_relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb=verb))
+            if (owner.name != m.name and owner.type != "Platform") or (
+                owner.name != m.name and m.type == "Platform" and owner.type == "Company"
+            ):
+                out.append(
+                    _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb=verb)
+                )
     # a nested owner runs the centre named after it (南大一附院脑机接口临床研究中心)
     for m in s.mentions:
         if m.cand.rule == "nested":
             outer = next((x for x in s.mentions if x is not m and x.start == m.start and x.end > m.end), None)
             if outer is not None:
-                out.append(_relation(ctx, "OPERATES", m.name, outer.name, s.sentence, outer.start, outer.end, verb="nested"))
+                out.append(
+                    _relation(
+                        ctx, "OPERATES", m.name, outer.name, s.sentence, outer.start, outer.end, verb="nested"
+                    )
+                )
     return out
 
 
@@ -398,7 +441,9 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     c = cues()
     out: list[RelationMention] = []
     text = s.text
-    incubators = [m for m in s.mentions if m.type == "Platform" and any(w in m.name for w in ("孵化", "加速器", "园"))]
+    incubators = [
+        m for m in s.mentions if m.type == "Platform" and any(w in m.name for w in ("孵化", "加速器", "园"))
+    ]
     for word in c.incubate_list:
         for hit in re.finditer(re.escape(word), text):
             members = s.group_after(hit.end())
@@ -410,7 +455,16 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
             for member in members:
                 if member.type != "Company":
                     continue
-                out.append(_relation(ctx, "INCUBATED_BY", member.name, host[-1].name, s.sentence, *_span(s, member, host[-1])))
+                out.append(
+                    _relation(
+                        ctx,
+                        "INCUBATED_BY",
+                        member.name,
+                        host[-1].name,
+                        s.sentence,
+                        *_span(s, member, host[-1]),
+                    )
+                )
     # 某公司是清华大学孵化的企业: the subject came out of the institute
     for m in s.mentions:
         if m.type not in ("Institute", "Company", "Platform"):
@@ -421,7 +475,11 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
             if re.search(r"(?:是|为|系)$", before):
                 for subject in s.clause_subjects() or []:
                     if subject is not m and subject.type == "Company":
-                        out.append(_relation(ctx, "INCUBATED_BY", subject.name, m.name, s.sentence, *_span(s, subject, m)))
+                        out.append(
+                            _relation(
+                                ctx, "INCUBATED_BY", subject.name, m.name, s.sentence, *_span(s, subject, m)
+                            )
+                        )
     # 北大研发的深脑医疗: a company that came out of a university or institute
     for m in s.mentions:
         if m.type != "Company":
@@ -432,7 +490,9 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
                 origin = [x for x in s.mentions if x.rel_end == m.rel_start - len(verb) - 1]
                 for o in origin:
                     if o.type in ("Institute", "Company", "Hospital"):
-                        out.append(_relation(ctx, "INCUBATED_BY", m.name, o.name, s.sentence, *_span(s, o, m)))
+                        out.append(
+                            _relation(ctx, "INCUBATED_BY", m.name, o.name, s.sentence, *_span(s, o, m))
+                        )
     return out
 
 
@@ -441,12 +501,18 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     text = s.text
     if not any(word in text for word in c.clinical):
         return []
-    hospitals = [m for m in s.mentions if m.type == "Hospital" and text[max(0, m.rel_start - 1) : m.rel_start] in ("在", "于", "赴")]
+    hospitals = [
+        m
+        for m in s.mentions
+        if m.type == "Hospital" and text[max(0, m.rel_start - 1) : m.rel_start] in ("在", "于", "赴")
+    ]
     companies = [m for m in s.mentions if m.type == "Company"]
     out = []
     for h in hospitals:
         for company in companies:
-            out.append(_relation(ctx, "CLINICAL_TRIAL_AT", company.name, h.name, s.sentence, *_span(s, company, h)))
+            out.append(
+                _relation(ctx, "CLINICAL_TRIAL_AT", company.name, h.name, s.sentence, *_span(s, company, h))
+            )
     return out
 
 
@@ -464,7 +530,11 @@ def _investment(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
             if verb is None:
                 continue
             for company in raised:
-                out.append(_relation(ctx, "INVESTS_IN", m.name, company.name, s.sentence, *_span(s, m, company), verb=verb))
+                out.append(
+                    _relation(
+                        ctx, "INVESTS_IN", m.name, company.name, s.sentence, *_span(s, m, company), verb=verb
+                    )
+                )
     for m in s.mentions:
         if m.type not in ("Fund", "Company"):
             continue
@@ -474,7 +544,11 @@ def _investment(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
             continue
         for target in s.group_after(m.rel_end + len(verb)):
             if target.type == "Company":
-                out.append(_relation(ctx, "INVESTS_IN", m.name, target.name, s.sentence, *_span(s, m, target), verb=verb))
+                out.append(
+                    _relation(
+                        ctx, "INVESTS_IN", m.name, target.name, s.sentence, *_span(s, m, target), verb=verb
+                    )
+                )
     return out
 
 
@@ -485,7 +559,9 @@ def _after_signing(ctx: DocumentContext, sentence: Sentence) -> bool:
     """Is there, before this sentence, one that reports a number of companies signing?"""
     c = cues()
     return any(
-        s.index < sentence.index and any(w in s.text for w in c.sign + c.settle) and re.search(r"\d+家(?:企业|公司)", s.text)
+        s.index < sentence.index
+        and any(w in s.text for w in c.sign + c.settle)
+        and re.search(r"\d+家(?:企业|公司)", s.text)
         for s in ctx.sentences
     )
 
@@ -504,9 +580,13 @@ def _signing_event(ctx: DocumentContext) -> tuple[str | None, str | None]:
 
 
 def _opens_signing_list(text: str) -> bool:
-    """"此次集中签约的15家企业…:" introduces the signers in the paragraphs that follow."""
+    """ "此次集中签约的15家企业…:" introduces the signers in the paragraphs that follow."""
     c = cues()
-    return bool(any(w in text for w in c.sign) and re.search(r"\d+家(?:企业|公司)", text) and text.rstrip().endswith(("：", ":")))
+    return bool(
+        any(w in text for w in c.sign)
+        and re.search(r"\d+家(?:企业|公司)", text)
+        and text.rstrip().endswith(("：", ":"))
+    )
 
 
 def _list_state(ctx: DocumentContext, sentence: Sentence, list_open: bool) -> bool:
@@ -514,7 +594,7 @@ def _list_state(ctx: DocumentContext, sentence: Sentence, list_open: bool) -> bo
     if _opens_signing_list(sentence.text):
         return True
     if list_open:
-        return sentence.paragraph == getattr(ctx, "_last_list_paragraph", sentence.paragraph)
+        return sentence.paragraph == (ctx.last_list_paragraph if ctx.last_list_paragraph is not None else sentence.paragraph)
     return False
 
 
@@ -531,7 +611,11 @@ def _settlement(
     # after "8家企业签约落户园区", a chain description (上游,A…;中游,B…) lists the signers
     if event_region and companies and classify.marker_scopes(text) and _after_signing(ctx, s.sentence):
         for m in companies:
-            out.append(_relation(ctx, "SIGNED_IN", m.name, event_region, s.sentence, m.start, m.end, "region", event_date))
+            out.append(
+                _relation(
+                    ctx, "SIGNED_IN", m.name, event_region, s.sentence, m.start, m.end, "region", event_date
+                )
+            )
         return out, False
     # A、B等企业也与园区签署了合作协议: signing with the zone or city itself
     for hit in re.finditer(r"与", text):
@@ -542,33 +626,64 @@ def _settlement(
         signers = [m for m in s.group_before(hit.start()) if m.type == "Company"]
         if not signers:
             clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;") + 1
-            signers = [m for m in s.mentions if m.type == "Company" and clause_start <= m.rel_start < hit.start()]
+            signers = [
+                m for m in s.mentions if m.type == "Company" and clause_start <= m.rel_start < hit.start()
+            ]
         for m in signers:
-            out.append(_relation(ctx, "SIGNED_IN", m.name, places[0].region_id, s.sentence, m.start, m.end, "region",
-                                 _date_in(text) or event_date))
+            out.append(
+                _relation(
+                    ctx,
+                    "SIGNED_IN",
+                    m.name,
+                    places[0].region_id,
+                    s.sentence,
+                    m.start,
+                    m.end,
+                    "region",
+                    _date_in(text) or event_date,
+                )
+            )
     if list_open:
         if not companies:
-            return out, s.sentence.paragraph == getattr(ctx, "_last_list_paragraph", s.sentence.paragraph)
+            return out, s.sentence.paragraph == (ctx.last_list_paragraph if ctx.last_list_paragraph is not None else s.sentence.paragraph)
         if len(companies) == 1 and "、" not in text and not classify.marker_scopes(text):
             return out, True  # a caption between the list's paragraphs (某公司科研人员在实验室…)
-        ctx._last_list_paragraph = s.sentence.paragraph  # type: ignore[attr-defined]
+        ctx.last_list_paragraph = s.sentence.paragraph
         target = event_region or ctx.zone or ctx.region
         if target:
             for m in companies:
-                if m.home_cue == "local" or True:
-                    out.append(_relation(ctx, "SIGNED_IN", m.name, target, s.sentence, m.start, m.end, "region", event_date))
+                out.append(
+                    _relation(
+                        ctx, "SIGNED_IN", m.name, target, s.sentence, m.start, m.end, "region", event_date
+                    )
+                )
         return out, True
     # X落户/入驻/扎根<place>: explicit settlement in the sentence
     for word in c.settle:
         for hit in re.finditer(re.escape(word), text):
-            places = [h for sent, h in ctx.region_hits if sent is s.sentence and hit.end() <= h.start <= hit.end() + 2]
+            places = [
+                h
+                for sent, h in ctx.region_hits
+                if sent is s.sentence and hit.end() <= h.start <= hit.end() + 2
+            ]
             if not places:
                 continue
             place = places[0]
             for m in companies:
                 if abs(m.rel_start - hit.start()) < 40:
-                    out.append(_relation(ctx, "SIGNED_IN", m.name, place.region_id, s.sentence, m.start, m.end,
-                                         "region", _date_in(text)))
+                    out.append(
+                        _relation(
+                            ctx,
+                            "SIGNED_IN",
+                            m.name,
+                            place.region_id,
+                            s.sentence,
+                            m.start,
+                            m.end,
+                            "region",
+                            _date_in(text),
+                        )
+                    )
     # 首批入驻企业A、B: settled where the host is
     for word in c.incubate_list:
         for hit in re.finditer(re.escape(word), text):
@@ -580,7 +695,19 @@ def _settlement(
             region = region or ctx.region
             if region:
                 for m in members:
-                    out.append(_relation(ctx, "SIGNED_IN", m.name, region, s.sentence, m.start, m.end, "region", _date_in(text)))
+                    out.append(
+                        _relation(
+                            ctx,
+                            "SIGNED_IN",
+                            m.name,
+                            region,
+                            s.sentence,
+                            m.start,
+                            m.end,
+                            "region",
+                            _date_in(text),
+                        )
+                    )
     return out, False
 
 
@@ -599,17 +726,29 @@ def _inside_parks(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -
             text = sentence.text
             before = text[max(0, park.rel_start - 4) : park.rel_start]
             after = text[park.rel_end : park.rel_end + 6]
-            if before.endswith(("依托", "在", "于")) and re.match(r"(?:内)?(?:建设|打造|搭建|设立|布局)", after):
-                clause_end = min([i for i in (text.find(ch, park.rel_end) for ch in "，,。；;") if i >= 0] + [len(text)])
+            if before.endswith(("依托", "在", "于")) and re.match(
+                r"(?:内)?(?:建设|打造|搭建|设立|布局)", after
+            ):
+                clause_end = min(
+                    [i for i in (text.find(ch, park.rel_end) for ch in "，,。；;") if i >= 0] + [len(text)]
+                )
                 for m in here:
                     if m.type == "Platform" and m is not park and park.rel_end < m.rel_start < clause_end:
-                        out.append(_relation(ctx, "LOCATED_IN", m.name, park.name, sentence, park.start, m.end))
+                        out.append(
+                            _relation(ctx, "LOCATED_IN", m.name, park.name, sentence, park.start, m.end)
+                        )
             if before.endswith(("位于", "落户", "入驻")):
                 for m in here:
-                    if m.type in ("Platform", "Company") and m.rel_end <= park.rel_start - 2 and m.name != park.name:
+                    if (
+                        m.type in ("Platform", "Company")
+                        and m.rel_end <= park.rel_start - 2
+                        and m.name != park.name
+                    ):
                         gap = text[m.rel_end : park.rel_start]
                         if len(gap) <= 6 and not re.search(r"[，,。；;]", gap):
-                            out.append(_relation(ctx, "LOCATED_IN", m.name, park.name, sentence, m.start, park.end))
+                            out.append(
+                                _relation(ctx, "LOCATED_IN", m.name, park.name, sentence, m.start, park.end)
+                            )
     return out
 
 
@@ -633,22 +772,40 @@ def extract_policies(ctx: DocumentContext, mentions: list[Mention]) -> list[Poli
             start, end = sentence.start + m.start(), sentence.start + m.end()
             out.append(
                 PolicyMention(
-                    key=policy_key(title), title=title, is_document=bool(doc_policy and doc_policy.key == policy_key(title)),
+                    key=policy_key(title),
+                    title=title,
+                    is_document=bool(doc_policy and doc_policy.key == policy_key(title)),
                     region_id=ctx.region if doc_policy and doc_policy.key == policy_key(title) else None,
                     date=ctx.doc.date,
-                    evidence=Evidence(doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]),
+                    evidence=Evidence(
+                        doc_id=ctx.doc.id,
+                        sentence=sentence.text,
+                        start=start,
+                        end=end,
+                        text=ctx.text[start:end],
+                    ),
                 )
             )
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence.index, []).append(m)
     for sentence in ctx.sentences:
-        for title, a, b, _issuers in _unbracketed_policies(ctx, sentence, by_sentence.get(sentence.index, [])):
+        for title, a, b, _issuers in _unbracketed_policies(
+            ctx, sentence, by_sentence.get(sentence.index, [])
+        ):
             start, end = sentence.start + a, sentence.start + b
             out.append(
                 PolicyMention(
-                    key=policy_key(title), title=title, date=ctx.doc.date,
-                    evidence=Evidence(doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]),
+                    key=policy_key(title),
+                    title=title,
+                    date=ctx.doc.date,
+                    evidence=Evidence(
+                        doc_id=ctx.doc.id,
+                        sentence=sentence.text,
+                        start=start,
+                        end=end,
+                        text=ctx.text[start:end],
+                    ),
                 )
             )
     return out
@@ -669,12 +826,16 @@ def _unbracketed_policies(
     for agency in agencies:
         rest = text[agency.rel_end :]
         # 国务院政府工作报告: the body's own report or plan right after its name
-        own = re.match(r"(?!请示|汇报|报送|提交|审议|听取)[\u4e00-\u9fff]{2,10}?(?:工作报告|报告|方案|规划)", rest)
+        own = re.match(
+            r"(?!请示|汇报|报送|提交|审议|听取)[\u4e00-\u9fff]{2,10}?(?:工作报告|报告|方案|规划)", rest
+        )
         verb = None
         if own and not re.search(r"[、和与及]", own.group(0)):
             a, b = agency.rel_end, agency.rel_end + own.end()
         else:
-            m = re.match(r"(?:" + "|".join(map(re.escape, (*c.issue, "设立", "推出"))) + r")", _ADVERBS.sub("", rest))
+            m = re.match(
+                r"(?:" + "|".join(map(re.escape, (*c.issue, "设立", "推出"))) + r")", _ADVERBS.sub("", rest)
+            )
             if m is None:
                 continue
             verb = m.group(0)
@@ -693,7 +854,9 @@ def _unbracketed_policies(
         if len(title) >= 4 and not title.startswith("《"):
             out.append((title, a, b, [agency]))
     # 将推出含58条举措的专项行动方案: a region acting through its governing body
-    for m in re.finditer(r"(?:推出|出台|发布|印发)([^，,。；;！？!?《]{2,24}?(?:方案|措施|意见|政策|规划|办法))", text):
+    for m in re.finditer(
+        r"(?:推出|出台|发布|印发)([^，,。；;！？!?《]{2,24}?(?:方案|措施|意见|政策|规划|办法))", text
+    ):
         if any(a <= m.start(1) < b for _, a, b, _ in out):
             continue
         actor = _region_actor(ctx, text, m.start())
@@ -721,8 +884,15 @@ def _document_policy(ctx: DocumentContext) -> PolicyMention | None:
     end = start + (len(name) if i >= 0 else len(sentence.text))
     tasks = [task for task, _ in _tasks(ctx)]
     return PolicyMention(
-        key=policy_key(name), title=name, is_document=True, region_id=ctx.region, date=ctx.doc.date, tasks=tasks,
-        evidence=Evidence(doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]),
+        key=policy_key(name),
+        title=name,
+        is_document=True,
+        region_id=ctx.region,
+        date=ctx.doc.date,
+        tasks=tasks,
+        evidence=Evidence(
+            doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]
+        ),
     )
 
 
@@ -750,25 +920,63 @@ def _issued(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list
             if not any(w in title for w in c.policy_words):
                 continue
             before = sentence.text[: book.start()]
-            verb = next((v for v in c.issue if before.rstrip("“”").endswith(v) or re.search(re.escape(v) + r"[^，,。；;]{0,6}$", before)), None)
+            verb = next(
+                (
+                    v
+                    for v in c.issue
+                    if before.rstrip("“”").endswith(v)
+                    or re.search(re.escape(v) + r"[^，,。；;]{0,6}$", before)
+                ),
+                None,
+            )
             if verb is None:
                 continue
             clause_start = max(before.rfind(ch) for ch in "。；;") + 1
-            issuers = [m for m in here if clause_start <= m.rel_start and m.rel_end <= book.start() and m.type == "Agency"]
+            issuers = [
+                m
+                for m in here
+                if clause_start <= m.rel_start and m.rel_end <= book.start() and m.type == "Agency"
+            ]
             for m in issuers:
                 start, end = m.start, sentence.start + book.end()
-                out.append(_relation(ctx, "ISSUED", m.name, policy_key(title), sentence, start, end, "policy", ctx.doc.date))
+                out.append(
+                    _relation(
+                        ctx, "ISSUED", m.name, policy_key(title), sentence, start, end, "policy", ctx.doc.date
+                    )
+                )
         for title, a, b, issuers in _unbracketed_policies(ctx, sentence, here):
             for m in issuers:
                 start = min(m.start, sentence.start + a)
-                out.append(_relation(ctx, "ISSUED", m.name, policy_key(title), sentence, start, sentence.start + b, "policy",
-                                     ctx.doc.date))
+                out.append(
+                    _relation(
+                        ctx,
+                        "ISSUED",
+                        m.name,
+                        policy_key(title),
+                        sentence,
+                        start,
+                        sentence.start + b,
+                        "policy",
+                        ctx.doc.date,
+                    )
+                )
     if doc_policy is not None and ctx.doc.title:
         # the issuing body in the title of a policy document
         for m in by_sentence.get(doc_policy_sentence_index(ctx, doc_policy), []):
             if m.type == "Agency" and doc_policy.evidence.start > m.start:
-                out.append(_relation(ctx, "ISSUED", m.name, doc_policy.key, m.sentence, m.start, doc_policy.evidence.end,
-                                     "policy", ctx.doc.date))
+                out.append(
+                    _relation(
+                        ctx,
+                        "ISSUED",
+                        m.name,
+                        doc_policy.key,
+                        m.sentence,
+                        m.start,
+                        doc_policy.evidence.end,
+                        "policy",
+                        ctx.doc.date,
+                    )
+                )
     return out
 
 
@@ -796,6 +1004,18 @@ def _responsibilities(ctx: DocumentContext, by_sentence: dict[int, list[Mention]
         task = current[-1]
         for m in by_sentence.get(sentence.index, []):
             if m.type in ("Agency", "Institute", "Company", "Platform"):
-                out.append(_relation(ctx, "RESPONSIBLE_FOR", m.name, doc_policy.key, sentence, m.start, m.end, "policy",
-                                     None, task=task))
+                out.append(
+                    _relation(
+                        ctx,
+                        "RESPONSIBLE_FOR",
+                        m.name,
+                        doc_policy.key,
+                        sentence,
+                        m.start,
+                        m.end,
+                        "policy",
+                        None,
+                        task=task,
+                    )
+                )
     return out

@@ -12,7 +12,7 @@ Ids are hashes of keys, so a re-run over the same documents produces the same gr
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 
 from bcikg.ingest.lexicon import name_rules
@@ -35,7 +35,14 @@ from bcikg.models import (
 )
 
 # How much a rule's type judgement counts when mentions of one organisation disagree.
-_TYPE_WEIGHT = {"Agency": 1.0, "Hospital": 1.0, "Fund": 1.0, "Institute": 1.0, "Platform": 1.0, "Company": 0.8}
+_TYPE_WEIGHT = {
+    "Agency": 1.0,
+    "Hospital": 1.0,
+    "Fund": 1.0,
+    "Institute": 1.0,
+    "Platform": 1.0,
+    "Company": 0.8,
+}
 _HOME_CUE_RANK = {"name": 0, "qualified": 0, "national": 0, "cue": 1, "local": 2, "document": 3, "": 4}
 _SEGMENT_ORDER: tuple[SegmentKey, ...] = ("upstream", "midstream", "downstream")
 
@@ -70,7 +77,11 @@ def company_core(name: str) -> str:
             core = core[: -len(suffix)]
             break
     for suffix in ("集团", "公司"):
-        if core.endswith(suffix) and len(core) - len(suffix) >= 2 and not gaz.candidates(core[: -len(suffix)]):
+        if (
+            core.endswith(suffix)
+            and len(core) - len(suffix) >= 2
+            and not gaz.candidates(core[: -len(suffix)])
+        ):
             core = core[: -len(suffix)]
     return core
 
@@ -175,7 +186,9 @@ def resolve(extractions: Iterable[DocumentExtraction]) -> KnowledgeGraph:
 # ---------------------------------------------------------------- merging variants
 
 
-def _merge_variants(mentions: list[OrgMention], keys: list[str], first_by_key: dict[str, int], uf: _UnionFind) -> None:
+def _merge_variants(
+    mentions: list[OrgMention], keys: list[str], first_by_key: dict[str, int], uf: _UnionFind
+) -> None:
     # one representative per key with its best name
     reps: dict[str, OrgMention] = {}
     for key, i in first_by_key.items():
@@ -197,10 +210,14 @@ def _merge_variants(mentions: list[OrgMention], keys: list[str], first_by_key: d
                 if _variant_of(short, short_m, full, full_m):
                     candidates.append(full_key)
             # several candidates that are themselves forms of one organisation count as one
-            if len(candidates) == 1 or candidates and all(
-                _variant_of(names[a], reps[a], names[b], reps[b]) or _variant_of(names[b], reps[b], names[a], reps[a])
-                for i, a in enumerate(candidates)
-                for b in candidates[i + 1 :]
+            if len(candidates) == 1 or (
+                candidates
+                and all(
+                    _variant_of(names[a], reps[a], names[b], reps[b])
+                    or _variant_of(names[b], reps[b], names[a], reps[a])
+                    for i, a in enumerate(candidates)
+                    for b in candidates[i + 1 :]
+                )
             ):
                 for full_key in candidates:
                     uf.union(first_by_key[short_key], first_by_key[full_key])
@@ -209,8 +226,10 @@ def _merge_variants(mentions: list[OrgMention], keys: list[str], first_by_key: d
 def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) -> bool:
     if len(short) >= len(full):
         return False
-    same_region_or_unknown = short_m.doc_region is None or full_m.doc_region is None or _related_regions(
-        short_m.doc_region, full_m.doc_region
+    same_region_or_unknown = (
+        short_m.doc_region is None
+        or full_m.doc_region is None
+        or _related_regions(short_m.doc_region, full_m.doc_region)
     )
     # 华山医院 of 复旦大学附属华山医院
     if full.endswith(short) and len(short) >= 4:
@@ -221,7 +240,9 @@ def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) 
     if full.endswith(short) and not gazetteer().leading_place(short):
         lead = gazetteer().leading_place(full)
         if lead is not None and len(lead[0]) + len(short) == len(full) and short_m.doc_region is not None:
-            return gazetteer().is_within(short_m.doc_region, lead[1]) or gazetteer().is_within(lead[1], short_m.doc_region)
+            return gazetteer().is_within(short_m.doc_region, lead[1]) or gazetteer().is_within(
+                lead[1], short_m.doc_region
+            )
     national = "national" in (short_m.home_cue, full_m.home_cue)
     if _is_abbreviation(short, full) and (same_region_or_unknown or national):
         return True
@@ -244,7 +265,10 @@ def _related_regions(a: str, b: str) -> bool:
 
 
 def _inherit_owner_region(
-    organizations: list[Organization], relations: list[Relation], home_rank: dict[str, int], home_evidence: dict[str, Evidence]
+    organizations: list[Organization],
+    relations: list[Relation],
+    home_rank: dict[str, int],
+    home_evidence: dict[str, Evidence],
 ) -> None:
     """A centre named after the hospital that runs it (南大一附院…中心) is where that hospital is,
     unless its own name or the text says otherwise."""
@@ -255,14 +279,16 @@ def _inherit_owner_region(
         owner, platform = by_id.get(rel.source), by_id.get(rel.target)
         if owner is None or platform is None or owner.region is None:
             continue
-        if home_rank.get(platform.id, 4) >= _HOME_CUE_RANK["document"] and home_rank.get(owner.id, 4) < home_rank.get(platform.id, 4):
+        if home_rank.get(platform.id, 4) >= _HOME_CUE_RANK["document"] and home_rank.get(
+            owner.id, 4
+        ) < home_rank.get(platform.id, 4):
             platform.region = owner.region
             if rel.evidence:
                 home_evidence[platform.id] = rel.evidence[0]
 
 
 def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organization, Evidence | None, int]:
-    weights: Counter[OrgType] = Counter()
+    weights: dict[OrgType, float] = defaultdict(float)
     for m in members:
         weights[m.type] += _TYPE_WEIGHT[m.type]
     org_type = max(weights, key=lambda t: (weights[t], t))
@@ -280,7 +306,11 @@ def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organizat
     aliases = [a for a in aliases if len(a) >= 2 and not _is_anaphor_word(a)]
     # home region: the best-ranked cue; for the canonical name's own place first
     homes = sorted(
-        ((_HOME_CUE_RANK.get(m.home_cue, 4), 0 if m.name == name else 1, m.home_region, m.evidence) for m in members if m.home_region),
+        (
+            (_HOME_CUE_RANK.get(m.home_cue, 4), 0 if m.name == name else 1, m.home_region, m.evidence)
+            for m in members
+            if m.home_region
+        ),
         key=lambda x: (x[0], x[1], x[2] or ""),
     )
     region = homes[0][2] if homes else None
@@ -393,7 +423,11 @@ def _relations(
                 merged[rid] = rel
             if r.evidence not in rel.evidence:
                 rel.evidence.append(r.evidence)
-            if r.kind == "SIGNED_IN" and r.date and (rel.properties.get("date") is None or r.date < str(rel.properties["date"])):
+            if (
+                r.kind == "SIGNED_IN"
+                and r.date
+                and (rel.properties.get("date") is None or r.date < str(rel.properties["date"]))
+            ):
                 rel.properties["date"] = r.date  # the earliest date the documents give
     for rel in merged.values():
         rel.evidence.sort(key=lambda ev: (ev.doc_id, ev.start, ev.end))
@@ -473,4 +507,3 @@ def _regions(
         if rid in gaz.by_id:
             everything.update(gaz.ancestors(rid))
     return [gaz.get(rid).to_model() for rid in sorted(everything)]
-

@@ -116,7 +116,9 @@ def split_document(document: Document) -> SplitDocument:
             end -= 1
         if start < end and not _in_ranges(start, noise_starts, noise):
             for s, e in _cut_long(start, end, text):
-                sentences.append(Sentence(index=len(sentences), paragraph=paragraph, start=s, end=e, text=text[s:e]))
+                sentences.append(
+                    Sentence(index=len(sentences), paragraph=paragraph, start=s, end=e, text=text[s:e])
+                )
             line_has_text = True
         if raw.endswith("\n") and line_has_text:
             paragraph += 1  # in articles and scraped pages a line is a paragraph

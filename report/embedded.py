@@ -2,14 +2,14 @@
 
 Every lookup starts from a node (the region, a subsector, an organisation) and follows its
 edges, so a report touches only the region's neighbourhood. Candidate lists (all organisations of
-a subsector, segment or pillar in rank order) are computed once per graph and kept in a cache
-beside it, like an index: the first report on a large graph pays for them, later ones walk the
-ranked list and skip the region's own organisations.
+a subsector, segment or pillar in rank order) are computed on first use and kept by the source,
+like an index: the first report on a large graph pays for them, later ones walk the ranked list
+and skip the region's own organisations. The graph must not change while a source uses it (the
+store's graph never does); make a new EmbeddedSource for a changed graph.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,21 +38,11 @@ _DATA_EDGES = frozenset({"LOCATED_IN", "SIGNED_IN", "ABOUT", "APPLIES_TO"})
 
 @dataclass
 class _Index:
-    stamp: tuple[int, int]
+    """Candidate lists of one source, built on first use."""
+
     ranked: dict[CandidateRequest, list[str]] = field(default_factory=dict)
     orgs: list[str] | None = None
-
-
-_INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Index] = weakref.WeakKeyDictionary()
-
-
-def _index(graph: nx.MultiDiGraph) -> _Index:
-    stamp = (graph.number_of_nodes(), graph.number_of_edges())
-    index = _INDEXES.get(graph)
-    if index is None or index.stamp != stamp:
-        index = _Index(stamp)
-        _INDEXES[graph] = index
-    return index
+    rank_fields: dict[str, tuple[int, frozenset[str]]] = field(default_factory=dict)  # mentions, explicit segments
 
 
 def _labels(data: dict[str, Any]) -> tuple[str, ...]:
@@ -69,17 +59,21 @@ class EmbeddedSource:
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.graph = graph
         self.lookup = GraphLookup(graph)
+        self._index = _Index()
 
     # -------------------------------------------------------------- edges
 
+    # The adjacency dicts themselves (networkx's _succ/_pred: {neighbour: {key: data}}), not the
+    # read-only views around them, which cost several times more per step on large graphs.
+
     def _out(self, node: str, *types: str) -> Iterable[tuple[str, dict[str, Any]]]:
-        for target, edges in self.graph.succ[node].items():
+        for target, edges in self.graph._succ[node].items():
             for data in edges.values():
                 if data.get("type") in types:
                     yield target, data
 
     def _in(self, node: str, *types: str) -> Iterable[tuple[str, dict[str, Any]]]:
-        for source, edges in self.graph.pred[node].items():
+        for source, edges in self.graph._pred[node].items():
             for data in edges.values():
                 if data.get("type") in types:
                     yield source, data
@@ -214,11 +208,8 @@ class EmbeddedSource:
     def _members(self, request: CandidateRequest, index: _Index) -> list[str]:
         if request.kind == "pillar":
             rule = pillar_rules()[request.key]
-            return [
-                o
-                for o in self._all_orgs(index)
-                if rule.supports(_org_type(self.graph.nodes[o]), self.graph.nodes[o]["name"])
-            ]
+            nodes = self.graph._node
+            return [o for o in self._all_orgs(index) if rule.supports(_org_type(nodes[o]), nodes[o]["name"])]
         node = ("subsector:" if request.kind == "subsector" else "segment:") + request.key
         if node not in self.graph:
             return []
@@ -226,17 +217,23 @@ class EmbeddedSource:
         return sorted({o for o, _ in self._in(node, rel)})
 
     def _rank_fields(self, node: str, segment: str | None) -> tuple[bool, int]:
-        explicit = segment is not None and any(
-            d.get("explicit") and self.graph.nodes[t].get("key") == segment for t, d in self._out(node, "IN_SEGMENT")
-        )
-        mentions = sum(1 for _ in self._out(node, "MENTIONED_IN"))
-        return explicit, mentions
+        """(explicit statement of ``segment``, number of mentions) of an organisation."""
+        cached = self._index.rank_fields.get(node)
+        if cached is None:
+            nodes = self.graph._node
+            explicit = frozenset(
+                nodes[t].get("key") for t, d in self._out(node, "IN_SEGMENT") if d.get("explicit")
+            )
+            cached = (sum(1 for _ in self._out(node, "MENTIONED_IN")), explicit)
+            self._index.rank_fields[node] = cached
+        mentions, explicit_segments = cached
+        return segment is not None and segment in explicit_segments, mentions
 
     def _ranked(self, request: CandidateRequest, index: _Index) -> list[str]:
         if request not in index.ranked:
             keyed = []
             for o in self._members(request, index):
-                data = self.graph.nodes[o]
+                data = self.graph._node[o]
                 explicit, mentions = self._rank_fields(o, request.segment)
                 company = _org_type(data) == "Company"
                 keyed.append(((not company, not explicit, -mentions, data["name"], o), o))
@@ -250,7 +247,7 @@ class EmbeddedSource:
     def candidates(
         self, requests: Sequence[CandidateRequest], region_ids: Sequence[str], limit: int
     ) -> dict[CandidateRequest, list[CandidateRecord]]:
-        index = _index(self.graph)
+        index = self._index
         regions = set(region_ids)
         out: dict[CandidateRequest, list[CandidateRecord]] = {}
         for request in requests:

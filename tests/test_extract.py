@@ -23,7 +23,9 @@ from bcikg.ingest.textutil import normalize_name
 from bcikg.models import Document, KnowledgeGraph
 
 ARTICLES = Path(__file__).parent.parent / "samples"
-EXPECTED = json.loads((Path(__file__).parent / "data" / "sample_expectations.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads(
+    (Path(__file__).parent / "data" / "sample_expectations.json").read_text(encoding="utf-8")
+)
 
 
 def names_in(sentence: str, region: str | None = None, policy: bool = False) -> set[str]:
@@ -93,7 +95,9 @@ def test_names_not_found(sentence: str, not_expected: set[str]) -> None:
 
 
 def test_conjunction_inside_a_placed_name_but_not_between_two_organisations() -> None:
-    assert "杭州市脑机接口与神经工程重点实验室" in names_in("依托杭州市脑机接口与神经工程重点实验室开展研究。")
+    assert "杭州市脑机接口与神经工程重点实验室" in names_in(
+        "依托杭州市脑机接口与神经工程重点实验室开展研究。"
+    )
     found = names_in("协和医院与天坛医院联合开展研究。")
     assert {"协和医院", "天坛医院"} <= found
 
@@ -164,7 +168,15 @@ def test_odd_text_extracts_without_error(text: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("公司医院基金局厅委研究院平台中心与和、等,。上游科技有限省市北京上海脑机接口康复A1 \n")) | st.characters(), max_size=300))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("公司医院基金局厅委研究院平台中心与和、等,。上游科技有限省市北京上海脑机接口康复A1 \n")
+        )
+        | st.characters(),
+        max_size=300,
+    )
+)
 def test_random_text_never_raises_and_offsets_slice_the_text(text: str) -> None:
     ex = extract_text(text)
     for m in ex.orgs:
@@ -225,7 +237,8 @@ def test_sample_relation(sample_graph: KnowledgeGraph, expected: list[str]) -> N
             continue
         other = rel.target if rel.source == src.id else rel.source
         label = (
-            names[other].name if other in names
+            names[other].name
+            if other in names
             else policies.get(other) or (gaz.get(other).full_name if other in gaz.by_id else other)
         )
         if target in label or (other in names and _find(sample_graph, target) is names[other]):

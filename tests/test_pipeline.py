@@ -22,7 +22,9 @@ SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.is_file())
 
 def graph_signature(store: Path) -> tuple:
     graph = EmbeddedStore(store).load_graph()
-    nodes = sorted((n, json.dumps(d, sort_keys=True, ensure_ascii=False, default=str)) for n, d in graph.nodes(data=True))
+    nodes = sorted(
+        (n, json.dumps(d, sort_keys=True, ensure_ascii=False, default=str)) for n, d in graph.nodes(data=True)
+    )
     edges = sorted(
         (u, v, k, json.dumps(d, sort_keys=True, ensure_ascii=False, default=str))
         for u, v, k, d in graph.edges(keys=True, data=True)
@@ -42,7 +44,9 @@ def test_reingesting_the_same_files_changes_nothing(tmp_path: Path) -> None:
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(order=st.permutations(SAMPLE_FILES), split=st.integers(min_value=0, max_value=len(SAMPLE_FILES)))
-def test_ingest_in_any_order_and_batches_gives_the_same_graph(tmp_path: Path, order: list[Path], split: int) -> None:
+def test_ingest_in_any_order_and_batches_gives_the_same_graph(
+    tmp_path: Path, order: list[Path], split: int
+) -> None:
     reference = tmp_path / "reference"
     if not reference.exists():
         ingest_paths(SAMPLE_FILES, reference)
@@ -62,12 +66,18 @@ def test_a_new_file_adds_only_its_facts(tmp_path: Path) -> None:
     after = EmbeddedStore(store).load_graph()
     added = set(after.nodes) - set(before.nodes)
     assert added, "the new article brought no nodes"
-    beijing_doc = next(n for n, d in after.nodes(data=True) if "Document" in d["labels"] and "beijing" in d.get("path", ""))
+    beijing_doc = next(
+        n for n, d in after.nodes(data=True) if "Document" in d["labels"] and "beijing" in d.get("path", "")
+    )
     for node in added:
         labels = after.nodes[node]["labels"]
         if "Organization" in labels:
             # every new organisation is mentioned in the new document
-            assert any(v == beijing_doc for _, v, d in after.out_edges(node, data=True) if d["type"] == "MENTIONED_IN")
+            assert any(
+                v == beijing_doc
+                for _, v, d in after.out_edges(node, data=True)
+                if d["type"] == "MENTIONED_IN"
+            )
     # what was there stays there
     assert set(before.nodes) <= set(after.nodes)
     assert isinstance(after, nx.MultiDiGraph)
@@ -84,7 +94,9 @@ def test_cli_ingest_reports_skipped_files_and_exit_code(tmp_path: Path) -> None:
     shutil.copy(SAMPLES / "beijing_trial.txt", data)
     (data / "empty.txt").write_bytes(b"")
     (data / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)
-    result = run_cli("ingest", str(data), str(tmp_path / "missing.txt"), "--store", str(tmp_path / "store"), cwd=tmp_path)
+    result = run_cli(
+        "ingest", str(data), str(tmp_path / "missing.txt"), "--store", str(tmp_path / "store"), cwd=tmp_path
+    )
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("skipped")]
     assert len(lines) == 3

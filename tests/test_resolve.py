@@ -124,7 +124,11 @@ def test_resolution_is_deterministic_and_order_independent() -> None:
 def test_every_home_region_has_one_located_in_relation() -> None:
     kg = resolve([extract("苏州澄心医疗总部位于苏州,与苏州大学附属第一医院合作。", "doc:r1")])
     for org in kg.organizations:
-        located = [r for r in kg.relations if r.type == "LOCATED_IN" and r.source == org.id and r.target.startswith("region:")]
+        located = [
+            r
+            for r in kg.relations
+            if r.type == "LOCATED_IN" and r.source == org.id and r.target.startswith("region:")
+        ]
         assert len(located) == (1 if org.region else 0)
         if org.region:
             assert located[0].target == org.region

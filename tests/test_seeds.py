@@ -63,7 +63,11 @@ def test_page_noise_of_the_scraped_article_yields_no_node(seed_export: Path) -> 
     tail = scraped[scraped.index("猜你喜欢") :]
     head = scraped[: scraped.index("上海脑机接口未来产业集聚区建设提速")]
     nodes = [json.loads(line) for line in seed_export.read_text(encoding="utf-8").splitlines()]
-    orgs = [n for n in nodes if n.get("type") in {"Company", "Hospital", "Fund", "Agency", "Institute", "Platform"}]
+    orgs = [
+        n
+        for n in nodes
+        if n.get("type") in {"Company", "Hospital", "Fund", "Agency", "Institute", "Platform"}
+    ]
     for org in orgs:
         for ev in org["evidence"]:
             if ev["doc_id"] and ev["sentence"] in tail + head:
