@@ -246,7 +246,7 @@ def register(app: typer.Typer) -> None:
             for info in list_queries():
                 out.print(f"[bold]{info.name}[/bold]  {info.purpose}", highlight=False)
                 for p in info.parameters:
-                    flag = " (optional)" if p.optional else ""
+                    flag = ", optional" if p.optional else ""
                     out.print(f"    ${p.name} ({p.kind}{flag}) {p.description}", markup=False)
                 if info.example:
                     out.print(f"    example: {info.example}", markup=False)

@@ -4,7 +4,6 @@ Registered on the main app by bcikg.cli. The library (bcikg.report) computes and
 module parses options, opens the backend and writes the output.
 """
 
-
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -50,10 +49,14 @@ def register(app: typer.Typer) -> None:
         str | None,
         typer.Option("--uri", help="Bolt address (default $NEO4J_URI, .env, bolt://127.0.0.1:7687)."),
     ]
-    UserOption = Annotated[str | None, typer.Option("--user", help="Neo4j user (default $NEO4J_USER, .env, neo4j).")]
+    UserOption = Annotated[
+        str | None, typer.Option("--user", help="Neo4j user (default $NEO4J_USER, .env, neo4j).")
+    ]
     PasswordOption = Annotated[
         str | None,
-        typer.Option("--password", help="Neo4j password (better: $NEO4J_PASSWORD or .env, which stay out of `ps`)."),
+        typer.Option(
+            "--password", help="Neo4j password (better: $NEO4J_PASSWORD or .env, which stay out of `ps`)."
+        ),
     ]
     DatabaseOption = Annotated[
         str | None, typer.Option("--database", help="Database (default $NEO4J_DATABASE, neo4j).")
@@ -61,7 +64,12 @@ def register(app: typer.Typer) -> None:
 
     @contextmanager
     def open_source(
-        backend: str, store: Path, uri: str | None, user: str | None, password: str | None, database: str | None
+        backend: str,
+        store: Path,
+        uri: str | None,
+        user: str | None,
+        password: str | None,
+        database: str | None,
     ) -> Iterator[ReportSource]:
         if backend not in BACKENDS:
             raise InputError(f"unknown backend {backend!r}; choose embedded or neo4j")
@@ -87,9 +95,11 @@ def register(app: typer.Typer) -> None:
         if fmt not in FORMATS:
             raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if output is not None and output.is_dir():
-            raise InputError(f"{output} is a folder; give a file name, e.g. -o report.{'md' if fmt == 'markdown' else fmt}")
+            raise InputError(
+                f"{output} is a folder; give a file name, e.g. -o report.{'md' if fmt == 'markdown' else fmt}"
+            )
         if fmt == "table":
-            renderable = render_table(report)  # type: ignore[arg-type]
+            renderable = render_table(report)
             if output is None:
                 out.print(renderable)
                 return
@@ -116,7 +126,8 @@ def register(app: typer.Typer) -> None:
     @report_app.command()
     def gaps(
         region: Annotated[
-            str | None, typer.Argument(help="Region as people write it: 江西, 江西省, 赣江新区, 上海, 江西省/南昌市.")
+            str | None,
+            typer.Argument(help="Region as people write it: 江西, 江西省, 赣江新区, 上海, 江西省/南昌市."),
         ] = None,
         format: FormatOption = "table",
         backend: BackendOption = "embedded",

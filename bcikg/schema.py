@@ -7,19 +7,19 @@ Nodes (networkx node key == the ``id`` property; attribute ``labels`` is a tuple
 
     (:Organization:<OrgType> {id, name, type, aliases})
     (:Region {id, name, level, full_name, aliases})
-    (:Segment {id, key, name})                    key in upstream/midstream/downstream
-    (:Subsector {id, key, name, segment})
+    (:Segment {id, key, name, title, rank})       key in upstream/midstream/downstream
+    (:Subsector {id, key, name, segment, rank})   rank: position in the taxonomy, for ordering
     (:Document {id, path, format, encoding, title, date, source, region, chars})
     (:Policy {id, name, date, region, tasks})
-    (:Claim {id, kind, text, segments, subsectors, pillars})
-    (:Target {id, year, quantity, quantity_max, unit, subject, segments, subsectors, pillars})
+    (:Claim {id, kind, text, region, segments, subsectors, pillars})
+    (:Target {id, year, quantity, quantity_max, unit, subject, region, segments, subsectors, pillars})
 
 Relationships (networkx MultiDiGraph edge key == the ``id`` property; attribute ``type``):
 
     (Region)-[:PART_OF]->(Region)
     (Segment)-[:UPSTREAM_OF]->(Segment)
     (Subsector)-[:PART_OF]->(Segment)
-    (Organization)-[:IN_SEGMENT {explicit}]->(Segment)
+    (Organization)-[:IN_SEGMENT {explicit}]->(Segment)     explicit only when the model records it
     (Organization)-[:IN_SUBSECTOR]->(Subsector)
     (Organization)-[:LOCATED_IN]->(Region)                 home region
     (Organization)-[:SIGNED_IN {date}]->(Region)           signed, settled or runs a project there
@@ -36,8 +36,10 @@ Relationships (networkx MultiDiGraph edge key == the ``id`` property; attribute 
     (Organization|Policy|Claim|Target)-[:MENTIONED_IN {sentence, start, end, text}]->(Document)
 
 Every relationship between organisations, regions and policies carries ``evidence``: a JSON
-string (list of {doc_id, sentence, start, end, text}) so that both backends store the same
-primitive value.
+string (list of {doc_id, sentence, start, end, text}, ordered by doc_id and offsets) so that both
+backends store the same primitive value, and ``sentence``: the first of those sentences, as a
+plain property for queries. Relationship ids: Relation.id for extracted relations; for the
+structural ones a stable hash of type, ends and distinguishing properties ('rel:' + 16 hex).
 """
 
 from __future__ import annotations

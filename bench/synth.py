@@ -26,7 +26,6 @@ As a command::
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import os
 import random

@@ -18,15 +18,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
+
 from bcikg.ingest.lexicon import taxonomy
 from bcikg.ingest.regions import gazetteer
-
 from bcikg.models import SEGMENTS, Evidence, KnowledgeGraph, Organization, Region
 from bcikg.schema import ORG_LABEL, check_labels, check_relationship_type
 
 Props = dict[str, Any]
 
 SEGMENT_PREFIX = "segment:"
+_RESERVED_EDGE_KEYS = frozenset({"id", "type", "evidence", "sentence"})
 SUBSECTOR_PREFIX = "subsector:"
 
 
@@ -281,9 +282,11 @@ def build_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
         b.mentioned_in(target.id, target.evidence)
 
     for rel in kg.relations:
-        props: Props = {key: rel.properties[key] for key in sorted(rel.properties)}
-        props.pop("id", None)
-        props.pop("evidence", None)
+        props: Props = {}
+        for key in sorted(rel.properties):
+            # names the graph itself uses keep the extractor's value under another name
+            name = f"property_{key}" if key in _RESERVED_EDGE_KEYS else key
+            props[name] = rel.properties[key]
         props["evidence"] = evidence_json(rel.evidence)
         if rel.evidence:
             # the first sentence in document order, so that queries can show one without JSON

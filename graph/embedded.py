@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import gzip
 import json
 import os
@@ -69,6 +70,18 @@ def _write_file(path: Path, data: bytes) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Unpickling creates millions of dicts; the cycle collector would scan them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class EmbeddedStore:
@@ -183,7 +196,7 @@ class EmbeddedStore:
 
     def _read_graph(self, gen: Path) -> nx.MultiDiGraph:
         self._read_meta(gen)
-        with open(gen / GRAPH, "rb") as f:
+        with open(gen / GRAPH, "rb") as f, _no_gc():
             try:
                 graph = pickle.load(f)
             except Exception as exc:  # unpickling can raise almost anything on a damaged file

@@ -17,7 +17,6 @@ from typing import Any
 
 import neo4j
 import networkx as nx
-from bcikg.queries import statement
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
@@ -29,6 +28,7 @@ from neo4j.exceptions import (
 
 from bcikg.errors import Neo4jUnavailable
 from bcikg.models import ORG_TYPES
+from bcikg.queries import statement
 from bcikg.schema import KEYED_LABELS, ORG_LABEL, RELATIONSHIP_TYPES, primary_label
 from bcikg.settings import Neo4jSettings
 

@@ -5,10 +5,13 @@ bcikg/data/claims.toml) in a clause that names something on the chain: a segment
 a support pillar (bcikg/data/taxonomy.toml). The evidence is the clause (or run of clauses) that
 holds the kind words; ``evidence.sentence`` is the whole sentence.
 
-The region a claim is about, in order: regions named in the claim's clauses; a self-reference
-("我市", "我省", "新区" …) meaning the document's region at that level; regions named elsewhere in
-the sentence; else the document's region, when the paragraph is about it (names it, a place in it
-or refers to it as 我市/本省 …) or the title names it.
+The region a claim is about, in order: a self-reference ("我市", "我省", "新区" …) in the claim's
+clauses, meaning the document's region at that level; the regions the nearest clause up to the
+claim opens with as its subject ("美国在…领先", "山东、湖北等省份…", but not "广州析芒…", a company
+named after its city); a self-reference elsewhere in the sentence; a place in (or above) the
+document's region named in the sentence; else the document's region, when the paragraph is
+about it (refers to it as 我市/本省 …, or has it or a place in it as a clause's subject).
+Sentences about no region the document can vouch for give no claim.
 
 The chain vocabulary (``chain_terms``) is shared with bcikg.ingest.targets.
 """
@@ -127,23 +130,8 @@ def _masked(text: str, masks: re.Pattern[str]) -> str:
     return masks.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def chain_terms(text: str) -> ChainTerms:
-    """Segments, subsectors and pillars a piece of text names, in taxonomy order. A subsector
-    implies its segment."""
-    vocab = _vocabulary()
+def _in_taxonomy_order(segs: set[str], subs: set[str], pils: set[str]) -> ChainTerms:
     tax = taxonomy()
-    segs: set[str] = set()
-    subs: set[str] = set()
-    pils: set[str] = set()
-    for m in vocab.chain_pattern.finditer(_masked(text, vocab.chain_masks)):
-        for kind, key in vocab.chain_of[m.group(0)]:
-            if kind == "segment":
-                segs.add(key)
-            elif kind == "subsector":
-                subs.add(key)
-                segs.add(tax.subsector(key).segment)
-            else:
-                pils.add(key)
     return ChainTerms(
         segments=[s for s in SEGMENTS if s in segs],
         subsectors=[s.key for s in tax.subsectors if s.key in subs],
@@ -151,15 +139,23 @@ def chain_terms(text: str) -> ChainTerms:
     )
 
 
+def chain_terms(text: str) -> ChainTerms:
+    """Segments, subsectors and pillars a piece of text names, in taxonomy order. A subsector
+    implies its segment."""
+    vocab = _vocabulary()
+    found: dict[str, set[str]] = {"segment": set(), "subsector": set(), "pillar": set()}
+    for m in vocab.chain_pattern.finditer(_masked(text, vocab.chain_masks)):
+        for kind, key in vocab.chain_of[m.group(0)]:
+            found[kind].add(key)
+    found["segment"].update(taxonomy().subsector(key).segment for key in found["subsector"])
+    return _in_taxonomy_order(found["segment"], found["subsector"], found["pillar"])
+
+
 def merge_terms(*terms: ChainTerms) -> ChainTerms:
-    tax = taxonomy()
-    segs = {s for t in terms for s in t.segments}
-    subs = {s for t in terms for s in t.subsectors}
-    pils = {p for t in terms for p in t.pillars}
-    return ChainTerms(
-        segments=[s for s in SEGMENTS if s in segs],
-        subsectors=[s.key for s in tax.subsectors if s.key in subs],
-        pillars=[p.key for p in tax.pillars if p.key in pils],
+    return _in_taxonomy_order(
+        {s for t in terms for s in t.segments},
+        {s for t in terms for s in t.subsectors},
+        {p for t in terms for p in t.pillars},
     )
 
 
@@ -231,7 +227,11 @@ def _subject_regions(clause: str, context: list[str]) -> list[str]:
         if hit.surface in vocab.subject_excluded:
             break
         rest = clause[hit.end :]
-        if rest and not rest.startswith(("、", "和", "及", "与", *vocab.subject_followers)) and rest[0].isalnum():
+        if (
+            rest
+            and not rest.startswith(("、", "和", "及", "与", *vocab.subject_followers))
+            and rest[0].isalnum()
+        ):
             return []
         if hit.region_id not in found:
             found.append(hit.region_id)
@@ -241,18 +241,13 @@ def _subject_regions(clause: str, context: list[str]) -> list[str]:
     return found
 
 
-@dataclass
-class _Paragraphs:
-    text: dict[int, str]
-
-    @classmethod
-    def of(cls, split: SplitDocument) -> _Paragraphs:
-        spans: dict[int, tuple[int, int]] = {}
-        for s in split.sentences:
-            lo, hi = spans.get(s.paragraph, (s.start, s.end))
-            spans[s.paragraph] = (min(lo, s.start), max(hi, s.end))
-        text = split.document.text
-        return cls({p: text[lo:hi] for p, (lo, hi) in spans.items()})
+def paragraph_spans(split: SplitDocument) -> dict[int, tuple[int, int]]:
+    """Paragraph number -> (start, end) in the document text, from its sentences."""
+    spans: dict[int, tuple[int, int]] = {}
+    for s in split.sentences:
+        lo, hi = spans.get(s.paragraph, (s.start, s.end))
+        spans[s.paragraph] = (min(lo, s.start), max(hi, s.end))
+    return spans
 
 
 def _in_lineage(rid: str, doc_region: str) -> bool:
@@ -306,7 +301,9 @@ def _claim_regions(
     return []
 
 
-def _sentence_claims(sentence: Sentence, split: SplitDocument, paragraph: str, doc_region: str | None) -> list[Claim]:
+def _sentence_claims(
+    sentence: Sentence, split: SplitDocument, paragraph: str, doc_region: str | None
+) -> list[Claim]:
     spans = clauses(sentence.text)
     by_kind: dict[ClaimKind, list[tuple[int, int]]] = {}
     for start, end in spans:
@@ -314,7 +311,7 @@ def _sentence_claims(sentence: Sentence, split: SplitDocument, paragraph: str, d
             by_kind.setdefault(kind, []).append((start, end))
     claims: list[Claim] = []
     for kind in ("gap", "strength"):
-        kind_spans = by_kind.get(kind)  # type: ignore[call-overload]
+        kind_spans = by_kind.get(kind)
         if not kind_spans:
             continue
         terms = merge_terms(*(chain_terms(sentence.text[s:e]) for s, e in kind_spans))
@@ -329,7 +326,9 @@ def _sentence_claims(sentence: Sentence, split: SplitDocument, paragraph: str, d
                     if (s, e) not in kind_spans and not _clause_kinds(sentence.text[s:e])
                 )
             )
-            terms = merge_terms(terms, ChainTerms(extra.segments, extra.subsectors, [] if terms else extra.pillars))
+            terms = merge_terms(
+                terms, ChainTerms(extra.segments, extra.subsectors, [] if terms else extra.pillars)
+            )
         if not terms:
             continue
         lo, hi = kind_spans[0][0], kind_spans[-1][1]
@@ -346,7 +345,7 @@ def _sentence_claims(sentence: Sentence, split: SplitDocument, paragraph: str, d
             claims.append(
                 Claim(
                     region_id=rid,
-                    kind=kind,  # type: ignore[arg-type]
+                    kind=kind,
                     segments=terms.segments,
                     subsectors=terms.subsectors,
                     pillars=terms.pillars,
@@ -359,11 +358,12 @@ def _sentence_claims(sentence: Sentence, split: SplitDocument, paragraph: str, d
 def extract_claims(split: SplitDocument, region_id: str | None) -> list[Claim]:
     """The strengths and gaps the document states about regions (mostly its own, ``region_id``),
     in document order, each with the chain segments, subsectors and pillars it names."""
-    paragraphs = _Paragraphs.of(split)
+    text = split.document.text
+    paragraphs = {p: text[lo:hi] for p, (lo, hi) in paragraph_spans(split).items()}
     vocab = _vocabulary()
     out: list[Claim] = []
     for sentence in split.sentences:
         if not vocab.kind_pattern.search(sentence.text):
             continue
-        out.extend(_sentence_claims(sentence, split, paragraphs.text.get(sentence.paragraph, ""), region_id))
+        out.extend(_sentence_claims(sentence, split, paragraphs[sentence.paragraph], region_id))
     return out

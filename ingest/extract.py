@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bcikg.ingest import classify
 from bcikg.ingest.lexicon import name_rules, taxonomy
@@ -525,48 +526,56 @@ def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
     if not forms:
         return []
     taken = sorted((m.start, m.end) for m in mentions)
-    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    starts = [sentence.start for sentence in ctx.sentences]
+    hits: list[tuple[int, int, str, Sentence]] = []
+    text = ctx.text
+    # longest forms first, each occurrence found with str.find (no per-document regex to compile)
+    for form in sorted(forms, key=len, reverse=True):
+        pos = text.find(form)
+        while pos >= 0:
+            end = pos + len(form)
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and end <= ctx.sentences[i].end and not any(s < end and pos < e for s, e in taken):
+                hits.append((pos, end, form, ctx.sentences[i]))
+                taken.append((pos, end))
+            pos = text.find(form, end)
     out: list[Mention] = []
-    for sentence in ctx.sentences:
-        for hit in pattern.finditer(sentence.text):
-            start, end = sentence.start + hit.start(), sentence.start + hit.end()
-            if any(s < end and start < e for s, e in taken):
-                continue
-            # not inside a longer word: the characters around must not continue a name
-            before = sentence.text[hit.start() - 1] if hit.start() > 0 else ""
-            after = sentence.text[hit.end()] if hit.end() < len(sentence.text) else ""
-            source = forms[hit.group(0)]
-            if (
-                before
-                and is_cjk(before)
-                and before not in "与和及、的在由是将对从向为"
-                and source.cand.name != hit.group(0)
-            ):
-                continue
-            if after and (after.isascii() and after.isalnum()):
-                continue
-            cand = Candidate(
-                hit.start(),
-                hit.end(),
-                hit.group(0),
-                source.type,
-                "alias",
-                source.cand.prefix,
-                source.cand.generic,
-            )
-            copy = Mention(
-                start,
-                end,
-                sentence,
-                cand,
-                source.name,
-                source.type,
-                source.home,
-                source.home_cue,
-                generic=source.generic,
-            )
-            out.append(copy)
-            taken.append((start, end))
+    for start, end, form, sentence in sorted(hits, key=lambda h: h[0]):
+        hit_start, hit_end = start - sentence.start, end - sentence.start
+        # not inside a longer word: the characters around must not continue a name
+        before = sentence.text[hit_start - 1] if hit_start > 0 else ""
+        after = sentence.text[hit_end] if hit_end < len(sentence.text) else ""
+        source = forms[form]
+        if (
+            before
+            and is_cjk(before)
+            and before not in "与和及、的在由是将对从向为"
+            and source.cand.name != form
+        ):
+            continue
+        if after and (after.isascii() and after.isalnum()):
+            continue
+        cand = Candidate(
+            hit_start,
+            hit_end,
+            form,
+            source.type,
+            "alias",
+            source.cand.prefix,
+            source.cand.generic,
+        )
+        copy = Mention(
+            start,
+            end,
+            sentence,
+            cand,
+            source.name,
+            source.type,
+            source.home,
+            source.home_cue,
+            generic=source.generic,
+        )
+        out.append(copy)
     return out
 
 
@@ -659,13 +668,29 @@ def nested_owner(ctx: DocumentContext, mention: Mention) -> tuple[int, int, str,
 
 # ---------------------------------------------------------------- main
 
+# Analyses of whole sentences, reused when a sentence comes again (boilerplate, standard
+# policy phrases, reposted paragraphs); candidates are copied out because later stages edit them.
+_SENTENCE_CACHE: dict[tuple[str, tuple[str, ...], bool], list[Candidate]] = {}
+_SENTENCE_CACHE_LIMIT = 20_000
+
+
+def sentence_candidates(text: str, gaz: Gazetteer, context: list[str], policy: bool) -> list[Candidate]:
+    key = (text, tuple(context), policy)
+    found = _SENTENCE_CACHE.get(key)
+    if found is None:
+        found = SentenceNames(text, gaz, context, policy).candidates
+        if len(_SENTENCE_CACHE) >= _SENTENCE_CACHE_LIMIT:
+            _SENTENCE_CACHE.clear()
+        _SENTENCE_CACHE[key] = found
+    return [replace(c, aliases=list(c.aliases)) for c in found]
+
+
 
 def find_mentions(ctx: DocumentContext) -> list[Mention]:
     context = ctx.context_regions()
     raw: list[Mention] = []
     for sentence in ctx.sentences:
-        names = SentenceNames(sentence.text, ctx.gaz, context, ctx.policy)
-        for cand in names.candidates:
+        for cand in sentence_candidates(sentence.text, ctx.gaz, context, ctx.policy):
             start, end = sentence.start + cand.start, sentence.start + cand.end
             raw.append(Mention(start, end, sentence, cand, cand.name, cand.type))
     _fill_ellipsis(raw)

@@ -116,6 +116,9 @@ def _frequent(word: str) -> bool:
     return (jieba.dt.FREQ.get(word) or 0) >= _VERB_FREQ
 
 
+_BOOK = re.compile(r"《[^《》]{1,80}》")
+_COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
+_QUOTES = re.compile(r"[“”\"]")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?（）()\s]+")
 _LATIN = re.compile(r"[A-Za-z]{2}")
 
@@ -205,10 +208,15 @@ def _tag(word: str) -> str:
     return tag
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Words of the text (jieba without its HMM, dictionary tags), offsets shifted by offset."""
     _word_tags()  # make sure the domain words are in jieba's dictionary first
-    tokens = [Token(word, start, end, _tag(word)) for word, start, end in jieba.tokenize(text, HMM=False)]
-    return _merge_latin(tokens)
+    tokens = [
+        Token(word, start + offset, end + offset, _tag(word)) for word, start, end in jieba.tokenize(text, HMM=False)
+    ]
+    if any(t.tag == "eng" for t in tokens):
+        tokens = _merge_latin(tokens)
+    return tokens
 
 
 def _merge_latin(tokens: list[Token]) -> list[Token]:
@@ -263,7 +271,7 @@ class SentenceNames:
         self.tok_by_end = {t.end: i for i, t in enumerate(self.tokens)}
         self.tok_by_start = {t.start: i for i, t in enumerate(self.tokens)}
         self.quoted_spans = self._quoted_spans()
-        self.book_spans = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{1,80}》", text)]
+        self.book_spans = [(m.start(), m.end()) for m in _BOOK.finditer(text)]
         found: list[Candidate] = []
         found += self._national()
         found += self._by_suffix()
@@ -291,7 +299,7 @@ class SentenceNames:
             a, b = clause.span()
             body = clause.group(0)
             if _trigger_pattern().search(body) or self.gaz.has_place(body) or _LATIN.search(body):
-                tokens.extend(Token(t.text, t.start + a, t.end + a, t.tag) for t in tokenize(body))
+                tokens.extend(tokenize(body, a))
             else:
                 tokens.append(Token(body, a, b, "x"))
             pos = b
@@ -424,7 +432,7 @@ class SentenceNames:
         return "none", 0
 
     def is_generic_core(self, core: str) -> bool:
-        core = re.sub(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]", "", core.strip("“”\"'‘’"))
+        core = _COUNTED.sub("", core.strip("“”\"'‘’"))
         return not core or bool(self.words.generic_pattern.fullmatch(core))
 
     def _make(self, start: int, end: int, org_type: OrgType, rule: str, suffix: str) -> Candidate | None:
@@ -439,7 +447,7 @@ class SentenceNames:
             return None
         if self._inside(start, end, self.book_spans):
             return None
-        name = re.sub(r"[“”\"]", "", name)
+        name = _QUOTES.sub("", name)
         prefix, plen = self._prefix_kind(name, start)
         core = name[plen : len(name) - len(suffix)] if suffix else name[plen:]
         generic = self.is_generic_core(core) or self.is_generic_core(name[plen:])
@@ -452,7 +460,7 @@ class SentenceNames:
         if org_type == "Company" and suffix and prefix == "none" and len(core) < 2:
             return None  # 次保险
         quoted = any(s <= start and end <= e for s, e in self.quoted_spans) or bool(
-            re.search(r"[“”\"]", name)
+            _QUOTES.search(name)
         )
         if (
             prefix == "place"

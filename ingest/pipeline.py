@@ -8,7 +8,7 @@ earlier. The store is replaced atomically: a crash leaves the previous store as 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from bcikg.graph.build import build_graph
@@ -30,26 +30,16 @@ def extract_one(document: Document) -> DocumentExtraction:
     return extract_document(split_document(document))
 
 
-def _extract_all(documents: Sequence[Document], workers: int) -> Iterator[DocumentExtraction]:
-    if workers <= 1 or len(documents) < 4:
-        warm_up()
+def extract_stream(documents: Iterable[Document], *, workers: int = 1) -> Iterator[DocumentExtraction]:
+    """Extractions in input order. Documents are consumed lazily, so reading overlaps with
+    extraction and memory stays flat."""
+    warm_up()  # in the parent: forked workers share the loaded dictionaries copy-on-write
+    if workers <= 1:
         yield from map(extract_one, documents)
         return
-    # fork shares the loaded dictionaries copy-on-write; the initializer warms each worker once
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes=workers, initializer=warm_up) as pool:
+    with context.Pool(processes=workers) as pool:
         yield from pool.imap(extract_one, documents, chunksize=_CHUNK)
-
-
-def extract_documents(
-    documents: Sequence[Document], *, workers: int = 1, progress: ProgressCallback | None = None
-) -> list[DocumentExtraction]:
-    out = []
-    for i, extraction in enumerate(_extract_all(documents, workers), 1):
-        out.append(extraction)
-        if progress:
-            progress("extracting", i, len(documents))
-    return out
 
 
 def ingest_paths(
@@ -63,30 +53,32 @@ def ingest_paths(
     store = EmbeddedStore(Path(store_dir))
     extractions = store.load_extractions()
     summary = IngestSummary(store=str(store.directory))
-    new_documents: list[Document] = []
     seen_ids: set[str] = set()
-    for item in iter_read(list(paths), max_bytes=max_bytes):
-        if isinstance(item, SkippedFile):
-            summary.skipped.append(item)
-            continue
-        summary.documents_read += 1
-        if progress:
-            progress("reading", summary.documents_read, None)
-        if item.id in extractions or item.id in seen_ids:
-            summary.documents_unchanged += 1
-            continue
-        seen_ids.add(item.id)
-        new_documents.append(item)
-    summary.documents_new = len(new_documents)
-    for extraction in extract_documents(new_documents, workers=workers, progress=progress):
+
+    def new_documents() -> Iterator[Document]:
+        for item in iter_read(list(paths), max_bytes=max_bytes):
+            if isinstance(item, SkippedFile):
+                summary.skipped.append(item)
+                continue
+            summary.documents_read += 1
+            if item.id in extractions or item.id in seen_ids:
+                summary.documents_unchanged += 1
+                continue
+            seen_ids.add(item.id)
+            summary.documents_new += 1
+            yield item
+
+    for extraction in extract_stream(new_documents(), workers=workers):
         extractions[extraction.document.id] = extraction
+        if progress:
+            progress("extracting", summary.documents_new, None)
     if progress:
         progress("resolving", 0, 1)
     knowledge = resolve(list(extractions.values()))
     graph = build_graph(knowledge)
     if progress:
         progress("resolving", 1, 1)
-    if new_documents or not store.exists():
+    if summary.documents_new or not store.exists():
         store.save(extractions, graph)
     summary.organizations = len(knowledge.organizations)
     summary.relations = len(knowledge.relations)

@@ -75,6 +75,17 @@ class Gazetteer:
                 surfaces.setdefault(form, []).append(entry.id)
         self.surfaces = surfaces
         self._pattern = literal_pattern(surfaces)
+        # every region's ancestor chain, computed once: asked for on every place in every text
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        for rid in self.by_id:
+            chain = []
+            current: str | None = rid
+            while current is not None:
+                chain.append(current)
+                current = self.by_id[current].parent if current in self.by_id else None
+            self._ancestors[rid] = tuple(chain)
+        self._resolved: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._found: dict[tuple[str, tuple[str, ...]], tuple[RegionHit, ...]] = {}
 
     # -------------------------------------------------------------- lookup
 
@@ -83,12 +94,7 @@ class Gazetteer:
 
     def ancestors(self, rid: str) -> list[str]:
         """The region and its ancestors, most specific first."""
-        out = []
-        current: str | None = rid
-        while current is not None:
-            out.append(current)
-            current = self.by_id[current].parent if current in self.by_id else None
-        return out
+        return list(self._ancestors.get(rid, (rid,)))
 
     def ancestor_at(self, rid: str | None, level: str) -> str | None:
         if rid is None:
@@ -106,7 +112,7 @@ class Gazetteer:
         return None
 
     def is_within(self, rid: str, ancestor: str) -> bool:
-        return ancestor in self.ancestors(rid)
+        return ancestor in self._ancestors.get(rid, (rid,))
 
     def candidates(self, surface: str) -> list[str]:
         return self.surfaces.get(surface, [])
@@ -119,6 +125,14 @@ class Gazetteer:
             return None
         if len(ids) == 1:
             return ids[0]
+        key = (surface, tuple(context))
+        if key not in self._resolved:
+            if len(self._resolved) > 100_000:
+                self._resolved.clear()
+            self._resolved[key] = self._resolve_ambiguous(ids, key[1])
+        return self._resolved[key]
+
+    def _resolve_ambiguous(self, ids: list[str], context: tuple[str, ...]) -> str | None:
         for ctx in context:
             inside = [rid for rid in ids if self.is_within(rid, ctx)]
             if len(inside) == 1:
@@ -155,14 +169,21 @@ class Gazetteer:
     # -------------------------------------------------------------- text
 
     def find(self, text: str, context: Iterable[str] = ()) -> list[RegionHit]:
-        ctx = list(context)
-        hits: list[RegionHit] = []
-        for m in self._pattern.finditer(text):
-            surface = m.group(0)
-            rid = self.resolve(surface, ctx)
-            if rid is not None:
-                hits.append(RegionHit(m.start(), m.end(), surface, rid))
-        return hits
+        """Places named in the text. Several stages ask about the same sentence, and scraped
+        corpora repeat sentences, so results for short texts are kept (bounded)."""
+        key = (text, tuple(context))
+        cached = self._found.get(key)
+        if cached is None:
+            cached = tuple(
+                RegionHit(m.start(), m.end(), m.group(0), rid)
+                for m in self._pattern.finditer(text)
+                if (rid := self.resolve(m.group(0), key[1])) is not None
+            )
+            if len(text) <= 400:
+                if len(self._found) >= 50_000:
+                    self._found.clear()
+                self._found[key] = cached
+        return list(cached)
 
     def has_place(self, text: str) -> bool:
         return self._pattern.search(text) is not None

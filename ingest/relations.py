@@ -46,6 +46,21 @@ class Cues:
 
 
 @cache
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@cache
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _find_all(words: tuple[str, ...], text: str) -> list[re.Match[str]]:
+    """Every occurrence of any of the words (one compiled pattern per word list)."""
+    return list(_rx(_alternation(words)).finditer(text))
+
+
+@cache
 def cues() -> Cues:
     raw = tomllib.loads(read_data_text("relation_cues.toml"))
     return Cues(**{key: tuple(value) for key, value in raw.items()})
@@ -319,15 +334,15 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                 for b in subjects[i + 1 :]:
                     add(a, b, verb)
     # X联合/携手/联动Y
-    for verb in c.partner_lead:
-        for m in re.finditer(re.escape(verb), text):
-            objects = s.group_after(m.end())
-            if not objects:
-                continue
-            subjects = _subject(ctx, s, m.start(), last_company)
-            for a in subjects:
-                for b in objects:
-                    add(a, b, verb)
+    for m in _find_all(c.partner_lead, text):
+        verb = m.group(0)
+        objects = s.group_after(m.end())
+        if not objects:
+            continue
+        subjects = _subject(ctx, s, m.start(), last_company)
+        for a in subjects:
+            for b in objects:
+                add(a, b, verb)
     # A、B…共同为X揭牌
     for m in re.finditer(r"(?:共同|一起|联合)?为", text):
         after = text[m.end() :]
@@ -356,8 +371,8 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
             continue
         before = text[: m.rel_start]
         # 由X下属Y运营的Z
-        passive = re.search(
-            r"由([^，,。；;]{2,40}?)(?:" + "|".join(map(re.escape, c.operate_passive)) + r")的?$", before
+        passive = _rx(r"由([^，,。；;]{2,40}?)(?:" + _alternation(c.operate_passive) + r")的?$").search(
+            before
         )
         if passive:
             owners = [
@@ -373,12 +388,9 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
             continue
         # Z由X运营: the platform first, its operator after 由
         after = text[m.rel_end :]
-        by = re.match(
-            r"(?:将|已|现|目前)?由([^，,。；;]{2,30}?)(?:"
-            + "|".join(map(re.escape, c.operate_passive))
-            + ")",
-            after,
-        )
+        by = _rx(
+            r"(?:将|已|现|目前)?由([^，,。；;]{2,30}?)(?:" + _alternation(c.operate_passive) + ")"
+        ).match(after)
         if by:
             owners = [
                 x
@@ -444,33 +456,32 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     incubators = [
         m for m in s.mentions if m.type == "Platform" and any(w in m.name for w in ("孵化", "加速器", "园"))
     ]
-    for word in c.incubate_list:
-        for hit in re.finditer(re.escape(word), text):
-            members = s.group_after(hit.end())
-            host = [x for x in incubators if x.rel_end <= hit.start()]
-            if not host:
-                host = [x for x in incubators]
-            if not members or not host:
+    for hit in _find_all(c.incubate_list, text):
+        members = s.group_after(hit.end())
+        host = [x for x in incubators if x.rel_end <= hit.start()]
+        if not host:
+            host = [x for x in incubators]
+        if not members or not host:
+            continue
+        for member in members:
+            if member.type != "Company":
                 continue
-            for member in members:
-                if member.type != "Company":
-                    continue
-                out.append(
-                    _relation(
-                        ctx,
-                        "INCUBATED_BY",
-                        member.name,
-                        host[-1].name,
-                        s.sentence,
-                        *_span(s, member, host[-1]),
-                    )
+            out.append(
+                _relation(
+                    ctx,
+                    "INCUBATED_BY",
+                    member.name,
+                    host[-1].name,
+                    s.sentence,
+                    *_span(s, member, host[-1]),
                 )
+            )
     # 某公司是清华大学孵化的企业: the subject came out of the institute
     for m in s.mentions:
         if m.type not in ("Institute", "Company", "Platform"):
             continue
         after = text[m.rel_end : m.rel_end + 16]
-        if re.match(r"(?:" + "|".join(map(re.escape, c.origin)) + r")的[^，,。；;]{0,8}(?:企业|公司)", after):
+        if _rx(r"(?:" + _alternation(c.origin) + r")的[^，,。；;]{0,8}(?:企业|公司)").match(after):
             before = text[: m.rel_start]
             if re.search(r"(?:是|为|系)$", before):
                 for subject in s.clause_subjects() or []:
@@ -594,7 +605,9 @@ def _list_state(ctx: DocumentContext, sentence: Sentence, list_open: bool) -> bo
     if _opens_signing_list(sentence.text):
         return True
     if list_open:
-        return sentence.paragraph == (ctx.last_list_paragraph if ctx.last_list_paragraph is not None else sentence.paragraph)
+        return sentence.paragraph == (
+            ctx.last_list_paragraph if ctx.last_list_paragraph is not None else sentence.paragraph
+        )
     return False
 
 
@@ -645,7 +658,9 @@ def _settlement(
             )
     if list_open:
         if not companies:
-            return out, s.sentence.paragraph == (ctx.last_list_paragraph if ctx.last_list_paragraph is not None else s.sentence.paragraph)
+            return out, s.sentence.paragraph == (
+                ctx.last_list_paragraph if ctx.last_list_paragraph is not None else s.sentence.paragraph
+            )
         if len(companies) == 1 and "、" not in text and not classify.marker_scopes(text):
             return out, True  # a caption between the list's paragraphs (某公司科研人员在实验室…)
         ctx.last_list_paragraph = s.sentence.paragraph
@@ -659,55 +674,51 @@ def _settlement(
                 )
         return out, True
     # X落户/入驻/扎根<place>: explicit settlement in the sentence
-    for word in c.settle:
-        for hit in re.finditer(re.escape(word), text):
-            places = [
-                h
-                for sent, h in ctx.region_hits
-                if sent is s.sentence and hit.end() <= h.start <= hit.end() + 2
-            ]
-            if not places:
-                continue
-            place = places[0]
-            for m in companies:
-                if abs(m.rel_start - hit.start()) < 40:
-                    out.append(
-                        _relation(
-                            ctx,
-                            "SIGNED_IN",
-                            m.name,
-                            place.region_id,
-                            s.sentence,
-                            m.start,
-                            m.end,
-                            "region",
-                            _date_in(text),
-                        )
+    for hit in _find_all(c.settle, text):
+        places = [
+            h for sent, h in ctx.region_hits if sent is s.sentence and hit.end() <= h.start <= hit.end() + 2
+        ]
+        if not places:
+            continue
+        place = places[0]
+        for m in companies:
+            if abs(m.rel_start - hit.start()) < 40:
+                out.append(
+                    _relation(
+                        ctx,
+                        "SIGNED_IN",
+                        m.name,
+                        place.region_id,
+                        s.sentence,
+                        m.start,
+                        m.end,
+                        "region",
+                        _date_in(text),
                     )
+                )
     # 首批入驻企业A、B: settled where the host is
-    for word in c.incubate_list:
-        for hit in re.finditer(re.escape(word), text):
-            members = [m for m in s.group_after(hit.end()) if m.type == "Company"]
-            hosts = [m for m in s.mentions if m.type == "Platform" and m.rel_end <= hit.start()]
-            region = None
-            if hosts:
-                region = hosts[-1].home
-            region = region or ctx.region
-            if region:
-                for m in members:
-                    out.append(
-                        _relation(
-                            ctx,
-                            "SIGNED_IN",
-                            m.name,
-                            region,
-                            s.sentence,
-                            m.start,
-                            m.end,
-                            "region",
-                            _date_in(text),
-                        )
+    for hit in _find_all(c.incubate_list, text):
+        members = [m for m in s.group_after(hit.end()) if m.type == "Company"]
+        hosts = [m for m in s.mentions if m.type == "Platform" and m.rel_end <= hit.start()]
+        region = None
+        if hosts:
+            region = hosts[-1].home
+        region = region or ctx.region
+        if region:
+            for m in members:
+                out.append(
+                    _relation(
+                        ctx,
+                        "SIGNED_IN",
+                        m.name,
+                        region,
+                        s.sentence,
+                        m.start,
+                        m.end,
+                        "region",
+                        _date_in(text),
                     )
+                )
     return out, False
 
 
@@ -925,7 +936,7 @@ def _issued(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list
                     v
                     for v in c.issue
                     if before.rstrip("“”").endswith(v)
-                    or re.search(re.escape(v) + r"[^，,。；;]{0,6}$", before)
+                    or _rx(re.escape(v) + r"[^，,。；;]{0,6}$").search(before)
                 ),
                 None,
             )

@@ -189,38 +189,44 @@ def resolve(extractions: Iterable[DocumentExtraction]) -> KnowledgeGraph:
 def _merge_variants(
     mentions: list[OrgMention], keys: list[str], first_by_key: dict[str, int], uf: _UnionFind
 ) -> None:
-    # one representative per key with its best name
-    reps: dict[str, OrgMention] = {}
-    for key, i in first_by_key.items():
-        reps[key] = mentions[i]
-    by_type: dict[str, list[str]] = defaultdict(list)
-    for key, m in reps.items():
-        by_type[m.type].append(key)
+    """Merge a short or generic form into the one full name it stands for (see _variant_of).
+
+    Candidates are looked up in indexes (by name ending, and by first character for
+    abbreviations) so that the work grows with the number of names, not its square."""
+    reps = {key: mentions[i] for key, i in first_by_key.items()}
     names = {key: normalize_name(m.name) for key, m in reps.items()}
-    for type_keys in by_type.values():
-        for short_key in type_keys:
-            short = names[short_key]
-            short_m = reps[short_key]
-            candidates = []
-            for full_key in type_keys:
-                if full_key == short_key:
-                    continue
-                full = names[full_key]
-                full_m = reps[full_key]
-                if _variant_of(short, short_m, full, full_m):
-                    candidates.append(full_key)
-            # several candidates that are themselves forms of one organisation count as one
-            if len(candidates) == 1 or (
-                candidates
-                and all(
-                    _variant_of(names[a], reps[a], names[b], reps[b])
-                    or _variant_of(names[b], reps[b], names[a], reps[a])
-                    for i, a in enumerate(candidates)
-                    for b in candidates[i + 1 :]
-                )
-            ):
-                for full_key in candidates:
-                    uf.union(first_by_key[short_key], first_by_key[full_key])
+    gaz = gazetteer()
+    by_ending: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_first: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, m in reps.items():
+        name = names[key]
+        for i in range(1, len(name) - 1):
+            by_ending[(m.type, name[i:])].append(key)
+        by_first[(m.type, name[:1])].append(key)
+        lead = gaz.leading_place(name)
+        if lead is not None and len(name) > len(lead[0]):
+            by_first[(m.type, name[len(lead[0])])].append(key)  # abbreviations of the name without its place
+    for short_key, short_m in reps.items():
+        short = names[short_key]
+        if not short:
+            continue
+        pool = set(by_ending.get((short_m.type, short), ()))
+        if len(short) <= 8:
+            pool.update(by_first.get((short_m.type, short[0]), ()))
+        pool.discard(short_key)
+        candidates = sorted(k for k in pool if _variant_of(short, short_m, names[k], reps[k]))
+        # several candidates that are themselves forms of one organisation count as one
+        if len(candidates) == 1 or (
+            candidates
+            and all(
+                _variant_of(names[a], reps[a], names[b], reps[b])
+                or _variant_of(names[b], reps[b], names[a], reps[a])
+                for i, a in enumerate(candidates)
+                for b in candidates[i + 1 :]
+            )
+        ):
+            for full_key in candidates:
+                uf.union(first_by_key[short_key], first_by_key[full_key])
 
 
 def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) -> bool:

@@ -24,12 +24,24 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from bcikg.ingest.claims import chain_terms, clauses
+from bcikg.ingest.claims import chain_terms, clauses, paragraph_spans
 from bcikg.ingest.lexicon import read_data_text
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import Evidence, PolicyTarget, Sentence, SplitDocument
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMBER = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
 _RANGE = r"\s*(?:-|－|~|～|—|–|至|到)\s*"
@@ -93,14 +105,16 @@ def _rules() -> _Rules:
 
 def _years(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """(position, year) of the deadlines in a text, in order."""
-    found = {}
+    found: dict[int, int] = {}
     for pattern in _rules().years:
         for m in pattern.finditer(text):
             found.setdefault(offset + m.start(), int(m.group(1)))
     return sorted(found.items())
 
 
-def _governing_year(pos: int, sentence_years: list[tuple[int, int]], paragraph_years: list[tuple[int, int]]) -> int | None:
+def _governing_year(
+    pos: int, sentence_years: list[tuple[int, int]], paragraph_years: list[tuple[int, int]]
+) -> int | None:
     for years in (sentence_years, paragraph_years):
         before = [year for at, year in years if at <= pos]
         if before:
@@ -166,12 +180,11 @@ class _Paragraph:
 
 
 def _paragraphs(split: SplitDocument) -> dict[int, _Paragraph]:
-    spans: dict[int, tuple[int, int]] = {}
-    for s in split.sentences:
-        lo, hi = spans.get(s.paragraph, (s.start, s.end))
-        spans[s.paragraph] = (min(lo, s.start), max(hi, s.end))
     text = split.document.text
-    return {p: _Paragraph(lo, text[lo:hi], _years(text[lo:hi], lo)) for p, (lo, hi) in spans.items()}
+    return {
+        p: _Paragraph(lo, text[lo:hi], _years(text[lo:hi], lo))
+        for p, (lo, hi) in paragraph_spans(split).items()
+    }
 
 
 def _clause_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -181,11 +194,17 @@ def _clause_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 
 def _sentence_targets(
-    sentence: Sentence, paragraph: _Paragraph, split: SplitDocument, region_id: str | None, policy_key: str | None
+    sentence: Sentence,
+    paragraph: _Paragraph,
+    split: SplitDocument,
+    region_id: str | None,
+    policy_key: str | None,
 ) -> list[PolicyTarget]:
     rules = _rules()
     text = sentence.text
-    matches = [m for m in rules.quantity.finditer(text) if not (m.start() > 0 and text[m.start() - 1] == "第")]
+    matches = [
+        m for m in rules.quantity.finditer(text) if not (m.start() > 0 and text[m.start() - 1] == "第")
+    ]
     if not matches:
         return []
     sentence_years = _years(text, sentence.start)
@@ -245,7 +264,9 @@ def _sentence_targets(
     return out
 
 
-def extract_targets(split: SplitDocument, region_id: str | None, policy_key: str | None) -> list[PolicyTarget]:
+def extract_targets(
+    split: SplitDocument, region_id: str | None, policy_key: str | None
+) -> list[PolicyTarget]:
     """Numeric goals in the document, in document order. ``region_id`` is the region the document
     is about and ``policy_key`` the policy it is (None for a news article that quotes goals)."""
     paragraphs = _paragraphs(split)

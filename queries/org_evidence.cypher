@@ -3,7 +3,7 @@
 //          document and the exact span (start/end are offsets into the document text).
 // parameters: $org (org) organisation name or alias
 // columns: doc_id, title, date, sentence, start, end, text
-// example: bcikg query org_evidence --param org=星河脑科技
+// example: bcikg query org_evidence --param org=脑虎科技
 MATCH (o:Organization {id: $org})-[m:MENTIONED_IN]->(d:Document)
 RETURN d.id AS doc_id,
        d.title AS title,

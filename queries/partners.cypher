@@ -4,7 +4,7 @@
 //          with its direction (out: the organisation is the subject) and the evidence sentence.
 // parameters: $org (org) organisation name or alias, e.g. 脑虎科技
 // columns: relation, direction, partner, partner_id, partner_type, sentence, relation_id
-// example: bcikg query partners --param org=星河脑科技
+// example: bcikg query partners --param org=脑虎科技
 MATCH (o:Organization {id: $org})-[rel:PARTNERS_WITH|CLINICAL_TRIAL_AT|INCUBATED_BY|OPERATES|INVESTS_IN|LOCATED_IN]-(p:Organization)
 WHERE p <> o
 RETURN type(rel) AS relation,

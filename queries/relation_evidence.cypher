@@ -6,7 +6,7 @@
 //             $other (node, optional) the other end: an organisation or a region
 //             $type (relation_type, optional) e.g. SIGNED_IN, PARTNERS_WITH, CLINICAL_TRIAL_AT
 // columns: type, source, source_id, target, target_id, relation_id, evidence
-// example: bcikg query relation_evidence --param org=星河脑科技 --param type=SIGNED_IN
+// example: bcikg query relation_evidence --param org=脑虎科技 --param type=SIGNED_IN
 MATCH (o:Organization {id: $org})-[rel]-(x)
 WHERE rel.evidence IS NOT NULL
   AND ($type IS NULL OR type(rel) = $type)

@@ -1,21 +1,15 @@
 // name: report_candidates_segment
-// purpose: (bcikg report) For each requested segment, the best-ranked organisations elsewhere:
-//          in the segment (IN_SEGMENT), with no LOCATED_IN/SIGNED_IN to the report's regions.
-//          Rank as in report_candidates_subsector (company, explicit segment, mentions, name, id).
+// purpose: (bcikg report) For each requested segment, its organisations (IN_SEGMENT) in rank order,
+//          the first $limit of them; rank as in report_candidates_subsector (company, explicit
+//          segment statement, mentions, name, id). Starts from the Segment node (index on key).
 // parameters: $requests (text) list of {key, segment}, e.g. [{key: 'upstream', segment: 'upstream'}]
-//             $region_ids (text) list of the report's region ids
-//             $limit (int) candidates per segment, e.g. 5
+//             $limit (int) rows per segment, e.g. 8
 // columns: key, id, name, type, explicit, mentions, homes, settled, evidence
-// example: bcikg query report_candidates_segment --param "requests=[{key:'upstream',segment:'upstream'}]" --param "region_ids=['region:中国/辽宁省/大连市']" --param limit=5
+// example: bcikg query report_candidates_segment --param "requests=[{key:'upstream',segment:'upstream'}]" --param limit=8
 UNWIND $requests AS req
 CALL (req) {
-  MATCH (:Segment {key: req.key})<-[:IN_SEGMENT]-(o:Organization)
-  WHERE NOT EXISTS { (o)-[:LOCATED_IN|SIGNED_IN]->(r:Region) WHERE r.id IN $region_ids }
-  WITH DISTINCT o
-  WITH o,
-       o.type = 'Company' AS company,
-       EXISTS { (o)-[e:IN_SEGMENT]->(:Segment {key: req.segment}) WHERE e.explicit = true } AS explicit,
-       COUNT { (o)-[:MENTIONED_IN]->() } AS mentions
+  MATCH (seg:Segment {key: req.key})<-[e:IN_SEGMENT]-(o:Organization)
+  WITH o, o:Company AS company, coalesce(e.explicit, false) AS explicit, COUNT { (o)-[:MENTIONED_IN]->() } AS mentions
   ORDER BY company DESC, explicit DESC, mentions DESC, o.name, o.id
   LIMIT $limit
   RETURN o, explicit, mentions

@@ -1,23 +1,20 @@
 // name: report_candidates_subsector
-// purpose: (bcikg report) For each requested subsector, the best-ranked organisations elsewhere:
-//          in the subsector, with no LOCATED_IN/SIGNED_IN to the report's regions. Rank: companies
-//          first, then an explicit statement of the subsector's segment, then more mentions, then
-//          name and id. Starts from the Subsector node (index on key), so it reads only that
-//          subsector's organisations; degrees come from the relationship counts.
+// purpose: (bcikg report) For each requested subsector, its organisations in rank order, the first
+//          $limit of them: companies first, then an explicit statement of the subsector's segment,
+//          then more mentions, then name and id. Starts from the Subsector node (index on key) and
+//          reads only that subsector's organisations; mentions come from relationship degrees.
+//          The report drops its own region's organisations from the top of the list, so it asks
+//          for $limit = candidates wanted + the region's organisations in the subsector.
 // parameters: $requests (text) list of {key, segment}, e.g. [{key: 'electrodes', segment: 'upstream'}]
-//             $region_ids (text) list of the report's region ids
-//             $limit (int) candidates per subsector, e.g. 5
+//             $limit (int) rows per subsector, e.g. 8
 // columns: key, id, name, type, explicit, mentions, homes, settled, evidence
-// example: bcikg query report_candidates_subsector --param "requests=[{key:'electrodes',segment:'upstream'}]" --param "region_ids=['region:中国/辽宁省/大连市']" --param limit=5
+// example: bcikg query report_candidates_subsector --param "requests=[{key:'electrodes',segment:'upstream'}]" --param limit=8
 UNWIND $requests AS req
 CALL (req) {
+  MATCH (seg:Segment {key: req.segment})
   MATCH (:Subsector {key: req.key})<-[:IN_SUBSECTOR]-(o:Organization)
-  WHERE NOT EXISTS { (o)-[:LOCATED_IN|SIGNED_IN]->(r:Region) WHERE r.id IN $region_ids }
-  WITH DISTINCT o
-  WITH o,
-       o.type = 'Company' AS company,
-       EXISTS { (o)-[e:IN_SEGMENT]->(:Segment {key: req.segment}) WHERE e.explicit = true } AS explicit,
-       COUNT { (o)-[:MENTIONED_IN]->() } AS mentions
+  WITH o, seg, o:Company AS company, COUNT { (o)-[:MENTIONED_IN]->() } AS mentions
+  WITH o, company, mentions, EXISTS { (o)-[e:IN_SEGMENT]->(seg) WHERE e.explicit = true } AS explicit
   ORDER BY company DESC, explicit DESC, mentions DESC, o.name, o.id
   LIMIT $limit
   RETURN o, explicit, mentions

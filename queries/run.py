@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
-from bcikg.queries import QueryInfo, QueryParameter, load_query
 from neo4j import Driver
 
 from bcikg.errors import InputError, NotFound
 from bcikg.models import ORG_TYPES, RELATION_KINDS, SEGMENTS
+from bcikg.queries import QueryInfo, QueryParameter, load_query
 
 SEGMENT_WORDS = {"上游": "upstream", "中游": "midstream", "下游": "downstream", "none": "none", "无": "none"}
 

@@ -6,7 +6,7 @@
 // parameters: $source (org) organisation name or alias
 //             $target (org) organisation name or alias
 // columns: length, nodes, node_ids, relationships, relationship_ids
-// example: bcikg query shortest_path --param source=星河脑科技 --param target=赣江康复医院
+// example: bcikg query shortest_path --param source=脑虎科技 --param target=博睿康
 MATCH (a:Organization {id: $source}), (b:Organization {id: $target})
 MATCH p = allShortestPaths((a)-[:PARTNERS_WITH|CLINICAL_TRIAL_AT|INCUBATED_BY|OPERATES|INVESTS_IN|SIGNED_IN|LOCATED_IN|ISSUED|RESPONSIBLE_FOR*..8]-(b))
 WITH p, [n IN nodes(p) | n.id] AS node_ids, [r IN relationships(p) | r.id] AS relationship_ids

@@ -2,9 +2,9 @@
 // purpose: Numeric policy targets (e.g. 到2027年引进10家企业), optionally only those about a
 //          region (sub-regions included), with the policy that sets them and the agencies that
 //          own them.
-// parameters: $region (region, optional) region name or id, e.g. 江西省
+// parameters: $region (region, optional) region name or id, e.g. 江苏省
 // columns: policy, subject, year, quantity, quantity_max, unit, region, agencies, id
-// example: bcikg query targets --param region=江西省
+// example: bcikg query targets --param region=江苏省
 MATCH (t:Target)
 WHERE $region IS NULL OR EXISTS { (t)-[:ABOUT]->(:Region)-[:PART_OF*0..]->(:Region {id: $region}) }
 OPTIONAL MATCH (p:Policy)-[:SETS_TARGET]->(t)

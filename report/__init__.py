@@ -14,7 +14,7 @@ JSON is identical from both backends.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from rich.console import RenderableType
 
@@ -26,7 +26,7 @@ from bcikg.report.source import ReportSource
 
 Format = Literal["table", "json", "markdown", "html"]
 FORMATS: tuple[str, ...] = ("table", "json", "markdown", "html")
-Report = GapReport | CompareReport | TargetsReport
+Report: TypeAlias = GapReport | CompareReport | TargetsReport
 
 __all__ = [
     "DEFAULT_CANDIDATES",

@@ -85,7 +85,8 @@ def _cues() -> _Cues:
     tax = taxonomy()
     return _Cues(
         segment={
-            seg.key: (*seg.markers, *(cue for sub in seg.subsectors for cue in sub.cues)) for seg in tax.segments
+            seg.key: (*seg.markers, *(cue for sub in seg.subsectors for cue in sub.cues))
+            for seg in tax.segments
         },
         subsector={sub.key: sub.cues for sub in tax.subsectors},
         pillar={key: (*rule.name_cues, *rule.text_cues) for key, rule in pillar_rules().items()},
@@ -120,9 +121,9 @@ class _Assembler:
         return OrgEntry(
             id=org.id,
             name=org.name,
-            type=org.type,  # type: ignore[arg-type]
+            type=org.type,
             region=home.full_name if home else None,
-            presence=self.presence(org),  # type: ignore[arg-type]
+            presence=self.presence(org),
             settled_in=sorted({r.full_name for r in org.settled if r.id in self.subtree_ids}),
             evidence=pick_evidence(org.mentions, cues, signed_here),
         )
@@ -141,9 +142,9 @@ class _Assembler:
     def claim_entry(c: ClaimRecord) -> ClaimEntry:
         return ClaimEntry(
             id=c.id,
-            kind=c.kind,  # type: ignore[arg-type]
+            kind=c.kind,
             region=c.region.full_name,
-            segments=list(c.segments),  # type: ignore[arg-type]
+            segments=list(c.segments),
             subsectors=list(c.subsectors),
             pillars=list(c.pillars),
             evidence=sorted(c.evidence, key=_ev_key),
@@ -169,7 +170,7 @@ class _Assembler:
             region=t.region.full_name,
             policy=policies[0] if policies else None,
             agencies=sorted(set(t.agencies)),
-            segments=list(t.segments),  # type: ignore[arg-type]
+            segments=list(t.segments),
             subsectors=list(t.subsectors),
             pillars=list(t.pillars),
             evidence=sorted(t.evidence, key=_ev_key),
@@ -183,7 +184,7 @@ class _Assembler:
             rank=rank,
             id=c.id,
             name=c.name,
-            type=c.type,  # type: ignore[arg-type]
+            type=c.type,
             region=home.full_name if home else None,
             settled_in=sorted({r.full_name for r in c.settled}),
             company=c.company,
@@ -193,14 +194,17 @@ class _Assembler:
         )
 
     def candidates(
-        self, found: dict[CandidateRequest, list[CandidateRecord]], request: CandidateRequest, cues: Sequence[str]
+        self,
+        found: dict[CandidateRequest, list[CandidateRecord]],
+        request: CandidateRequest,
+        cues: Sequence[str],
     ) -> list[Candidate]:
         records = sorted(found.get(request, []), key=CandidateRecord.rank_key)
         return [self.candidate(i, c, cues) for i, c in enumerate(records, 1)]
 
 
 def _status(count: int) -> Status:
-    return taxonomy().status(count)  # type: ignore[return-value]
+    return taxonomy().status(count)
 
 
 def _includes(slice_: RegionSlice) -> list[RegionRef]:
@@ -248,7 +252,7 @@ def assemble_gap_report(slice_: RegionSlice, source: ReportSource | None, limit:
             for key, rule in rules.items()
             if rule.candidates and _status(pil_count[key]) != "covered"
         )
-    found = source.candidates(requests, sorted(a.subtree_ids), limit) if requests and source else {}
+    found = source.candidates(requests, a.orgs, limit) if requests and source else {}
 
     def about(items: Sequence[ClaimEntry] | Sequence[TargetEntry], field: str, key: str) -> list:
         return [item for item in items if key in getattr(item, field)]
@@ -355,8 +359,12 @@ def targets_report(source: ReportSource, region: str) -> TargetsReport:
     rows = []
     for target in report.targets:
         bears = [
-            BearsOn(kind=kind, key=key, name=status[(kind, key)][0], status=status[(kind, key)][1])  # type: ignore[arg-type]
-            for kind, keys in (("segment", target.segments), ("subsector", target.subsectors), ("pillar", target.pillars))
+            BearsOn(kind=kind, key=key, name=status[(kind, key)][0], status=status[(kind, key)][1])
+            for kind, keys in (
+                ("segment", target.segments),
+                ("subsector", target.subsectors),
+                ("pillar", target.pillars),
+            )
             for key in keys
             if (kind, key) in status
         ]

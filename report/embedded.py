@@ -42,7 +42,9 @@ class _Index:
 
     ranked: dict[CandidateRequest, list[str]] = field(default_factory=dict)
     orgs: list[str] | None = None
-    rank_fields: dict[str, tuple[int, frozenset[str]]] = field(default_factory=dict)  # mentions, explicit segments
+    rank_fields: dict[str, tuple[int, frozenset[str]]] = field(
+        default_factory=dict
+    )  # mentions, explicit segments
 
 
 def _labels(data: dict[str, Any]) -> tuple[str, ...]:
@@ -96,7 +98,9 @@ class EmbeddedSource:
         out = []
         for node, data in self.graph.nodes(data=True):
             if "Region" in _labels(data) and any(
-                d.get("type") in _DATA_EDGES for edges in self.graph.pred[node].values() for d in edges.values()
+                d.get("type") in _DATA_EDGES
+                for edges in self.graph.pred[node].values()
+                for d in edges.values()
             ):
                 out.append(region_ref(data))
         return out
@@ -116,7 +120,7 @@ class EmbeddedSource:
 
     def _org_record(self, node: str) -> OrgRecord:
         data = self.graph.nodes[node]
-        homes, settled, segments, explicit, subsectors = [], [], set(), set(), set()
+        homes, settled, segments, subsectors = [], [], set(), set()
         signed: list[tuple[str, EvidenceRef]] = []
         for target, d in self._out(node, "LOCATED_IN", "SIGNED_IN", "IN_SEGMENT", "IN_SUBSECTOR"):
             kind = d["type"]
@@ -131,8 +135,6 @@ class EmbeddedSource:
                     signed.extend((target, ev) for ev in evidence_list(d.get("evidence")))
             elif kind == "IN_SEGMENT":
                 segments.add(tdata["key"])
-                if d.get("explicit"):
-                    explicit.add(tdata["key"])
             else:
                 subsectors.add(tdata["key"])
         return OrgRecord(
@@ -142,7 +144,6 @@ class EmbeddedSource:
             homes=tuple(homes),
             settled=tuple(settled),
             segments=frozenset(segments),
-            explicit_segments=frozenset(explicit),
             subsectors=frozenset(subsectors),
             mentions=self._mentions(node),
             signed=tuple(signed),
@@ -164,7 +165,9 @@ class EmbeddedSource:
                     out.targets.append(self._target(source, ref))
                 elif d["type"] == "APPLIES_TO" and "Policy" in labels:
                     p = self.graph.nodes[source]
-                    out.policies.append(PolicyRecord(id=source, name=p["name"], date=p.get("date"), region=ref))
+                    out.policies.append(
+                        PolicyRecord(id=source, name=p["name"], date=p.get("date"), region=ref)
+                    )
         out.orgs = [self._org_record(o) for o in orgs]
         return out
 
@@ -241,21 +244,18 @@ class EmbeddedSource:
             index.ranked[request] = [o for _, o in keyed]
         return index.ranked[request]
 
-    def _present_in(self, node: str, region_ids: set[str]) -> bool:
-        return any(t in region_ids for t, _ in self._out(node, *_PRESENCE))
-
     def candidates(
-        self, requests: Sequence[CandidateRequest], region_ids: Sequence[str], limit: int
+        self, requests: Sequence[CandidateRequest], present: Sequence[OrgRecord], limit: int
     ) -> dict[CandidateRequest, list[CandidateRecord]]:
         index = self._index
-        regions = set(region_ids)
+        exclude = {o.id for o in present}
         out: dict[CandidateRequest, list[CandidateRecord]] = {}
         for request in requests:
             picked: list[CandidateRecord] = []
             for o in self._ranked(request, index):
                 if len(picked) >= limit:
                     break
-                if self._present_in(o, regions):
+                if o in exclude:
                     continue
                 record = self._org_record(o)
                 explicit, mentions = self._rank_fields(o, request.segment)

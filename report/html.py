@@ -38,9 +38,17 @@ FONT_STACK = (
     '"WenQuanYi Micro Hei", "Hiragino Sans GB", sans-serif'
 )
 PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
-    "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#393b79",
-)  # fmt: skip
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#393b79",
+)
 UNKNOWN_COLOUR = "#8a8a8a"
 STATUS_COLOUR = {"covered": "#2e7d32", "thin": "#ef8f00", "gap": "#c62828"}
 
@@ -105,6 +113,7 @@ _PILL_W = 172
 _PILL_H = 26
 _PAD = 8
 _HEAD = 26
+_MAX_PILLS = 11  # a box shows at most this many organisations; the tables list them all
 
 
 def _short(name: str, limit: int = 10) -> str:
@@ -117,7 +126,9 @@ def _pills(orgs: Sequence[OrgEntry], x: float, y: float, colours: _Colours) -> l
         px = x + _PAD + (i % 2) * (_PILL_W + _PAD)
         py = y + (i // 2) * (_PILL_H + 6)
         colour = colours(o.region)
-        tooltip = h(f"{o.name}（{TYPE_LABEL.get(o.type, o.type)}，{PRESENCE_LABEL[o.presence]}，{org_home(o)}）")
+        tooltip = h(
+            f"{o.name}（{TYPE_LABEL.get(o.type, o.type)}，{PRESENCE_LABEL[o.presence]}，{org_home(o)}）"
+        )
         if o.presence == "home":
             rect = f'fill="{colour}" stroke="{colour}"'
             fill_text = "#fff"
@@ -127,7 +138,8 @@ def _pills(orgs: Sequence[OrgEntry], x: float, y: float, colours: _Colours) -> l
         out.append(
             f'<g class="org {h(o.presence)}"><title>{tooltip}</title>'
             f'<rect x="{px}" y="{py}" width="{_PILL_W}" height="{_PILL_H}" rx="13" {rect}/>'
-            f'<text x="{px + _PILL_W / 2}" y="{py + 18}" text-anchor="middle" font-size="13" fill="{fill_text}">'
+            f'<text x="{px + _PILL_W / 2}" y="{py + 18}" text-anchor="middle" font-size="13" '
+            f'fill="{fill_text}">'
             f"{h(_short(o.name))}</text></g>"
         )
     return out
@@ -145,7 +157,8 @@ def _box(
     colours: _Colours,
 ) -> tuple[list[str], float]:
     """A subsector or pillar box; an empty dashed slot when nothing is there. Returns (svg, height)."""
-    rows = max(1, (len(orgs) + 1) // 2)
+    shown = list(orgs[:_MAX_PILLS])
+    rows = max(1, (len(shown) + 1 + (len(orgs) > len(shown))) // 2)
     height = _HEAD + rows * (_PILL_H + 6) + _PAD
     colour = STATUS_COLOUR[status]
     out = [
@@ -159,9 +172,21 @@ def _box(
         f"{h(STATUS_LABEL[status])} · {count}</text>",
     ]
     if orgs:
-        out += _pills(orgs, x, y + _HEAD, colours)
+        out += _pills(shown, x, y + _HEAD, colours)
+        if len(orgs) > len(shown):
+            i = len(shown)
+            px = x + _PAD + (i % 2) * (_PILL_W + _PAD)
+            py = y + _HEAD + (i // 2) * (_PILL_H + 6)
+            out.append(
+                f'<text x="{px + _PILL_W / 2}" y="{py + 18}" text-anchor="middle" font-size="13" fill="#555">'
+                f"另有 {len(orgs) - len(shown)} 家（见下表）</text>"
+            )
     else:
-        hint = "候选：" + "、".join(_short(c.name, 8) for c in candidates[:2]) if candidates else "语料中无外地机构"
+        hint = (
+            "候选：" + "、".join(_short(c.name, 8) for c in candidates[:2])
+            if candidates
+            else "语料中无外地机构"
+        )
         out.append(
             f'<text x="{x + width / 2}" y="{y + _HEAD + 18}" font-size="12" text-anchor="middle" fill="#999">'
             f"空缺 · {h(hint)}</text>"
@@ -175,11 +200,12 @@ def chain_svg(report: GapReport) -> str:
     parts: list[str] = []
     column_bottom = []
     for i, seg in enumerate(report.segments):
-        x = i * (_COL_W + _GAP)
+        x: float = i * (_COL_W + _GAP)
         colour = STATUS_COLOUR[seg.status]
         parts.append(
             f'<g class="segment"><rect x="{x}" y="0" width="{_COL_W}" height="40" rx="6" fill="{colour}"/>'
-            f'<text x="{x + _COL_W / 2}" y="26" text-anchor="middle" font-size="17" font-weight="bold" fill="#fff">'
+            f'<text x="{x + _COL_W / 2}" y="26" text-anchor="middle" font-size="17" font-weight="bold" '
+            'fill="#fff">'
             f"{h(seg.name)} · {h(seg.title)} · {h(STATUS_LABEL[seg.status])} {seg.count}</text></g>"
         )
         y = 52.0
@@ -218,7 +244,9 @@ def _sub_box(sub: SubsectorEntry, x: float, y: float, colours: _Colours) -> tupl
     return _box(sub.name, sub.status, sub.count, sub.organizations, sub.candidates, x, y, _COL_W, colours)
 
 
-def _pillar_box(pil: PillarEntry, x: float, y: float, width: float, colours: _Colours) -> tuple[list[str], float]:
+def _pillar_box(
+    pil: PillarEntry, x: float, y: float, width: float, colours: _Colours
+) -> tuple[list[str], float]:
     return _box(pil.name, pil.status, pil.count, pil.organizations, pil.candidates, x, y, width, colours)
 
 
@@ -236,7 +264,8 @@ def _legend(colours: _Colours, y: float) -> tuple[list[str], float]:
         x += 40 + 13 * len(name)
     y += 26
     out.append(
-        f'<rect x="0" y="{y}" width="60" height="18" rx="9" fill="#fff" stroke="#555" stroke-dasharray="5 3"/>'
+        f'<rect x="0" y="{y}" width="60" height="18" rx="9" fill="#fff" stroke="#555" '
+        'stroke-dasharray="5 3"/>'
         f'<text x="70" y="{y + 14}" font-size="12" fill="#444">虚线 = 外地机构在本地落户/签约（settled）；'
         "实心 = 本地机构（home）；虚线空框 = 空缺（gap）</text>"
     )
@@ -248,11 +277,14 @@ def _legend(colours: _Colours, y: float) -> tuple[list[str], float]:
 
 def _org_rows(orgs: Sequence[OrgEntry]) -> str:
     rows = "".join(
-        f"<tr><td>{h(o.name)}</td><td>{h(TYPE_LABEL.get(o.type, o.type))}</td><td>{h(PRESENCE_LABEL[o.presence])}</td>"
+        f"<tr><td>{h(o.name)}</td><td>{h(TYPE_LABEL.get(o.type, o.type))}</td>"
+        f"<td>{h(PRESENCE_LABEL[o.presence])}</td>"
         f"<td>{h(org_home(o))}</td><td>{_quote(o.evidence)}</td></tr>"
         for o in orgs
     )
-    return f"<table><tr><th>机构</th><th>类型</th><th>身份</th><th>所在地</th><th>依据</th></tr>{rows}</table>"
+    return (
+        f"<table><tr><th>机构</th><th>类型</th><th>身份</th><th>所在地</th><th>依据</th></tr>{rows}</table>"
+    )
 
 
 def _candidate_rows(candidates: Sequence[Candidate]) -> str:
@@ -330,32 +362,56 @@ def gap_html(report: GapReport) -> str:
     ]
     rows = []
     for seg in r.segments:
-        rows.append(f"<tr><th>{h(seg.name)} {h(seg.title)}</th><td>{_status(seg.status)}</td><td>{seg.count}</td></tr>")
+        rows.append(
+            f"<tr><th>{h(seg.name)} {h(seg.title)}</th><td>{_status(seg.status)}</td>"
+            f"<td>{seg.count}</td></tr>"
+        )
         rows += [
             f"<tr><td>　{h(sub.name)}</td><td>{_status(sub.status)}</td><td>{sub.count}</td></tr>"
             for sub in seg.subsectors
         ]
     rows += [
-        f"<tr><td>支撑 · {h(p.name)}</td><td>{_status(p.status)}</td><td>{p.count}</td></tr>" for p in r.pillars
+        f"<tr><td>支撑 · {h(p.name)}</td><td>{_status(p.status)}</td><td>{p.count}</td></tr>"
+        for p in r.pillars
     ]
     body.append("<table><tr><th>环节</th><th>状态</th><th>机构数</th></tr>" + "".join(rows) + "</table>")
     for seg in r.segments:
         body += _link_section(
-            "h2", f"{seg.name}（{seg.title}）", seg.status, seg.count, seg.organizations, seg.candidates,
-            seg.targets, seg.claims,
-        )  # fmt: skip
+            "h2",
+            f"{seg.name}（{seg.title}）",
+            seg.status,
+            seg.count,
+            seg.organizations,
+            seg.candidates,
+            seg.targets,
+            seg.claims,
+        )
         for sub in seg.subsectors:
             body += _link_section(
-                "h3", sub.name, sub.status, sub.count, sub.organizations, sub.candidates, sub.targets, sub.claims
+                "h3",
+                sub.name,
+                sub.status,
+                sub.count,
+                sub.organizations,
+                sub.candidates,
+                sub.targets,
+                sub.claims,
             )
     body.append("<h2>支撑体系</h2>")
     for p in r.pillars:
-        body += _link_section("h3", p.name, p.status, p.count, p.organizations, p.candidates, p.targets, p.claims)
+        body += _link_section(
+            "h3", p.name, p.status, p.count, p.organizations, p.candidates, p.targets, p.claims
+        )
         if p.policies:
             body.append(
-                "<ul>" + "".join(f"<li>《{h(x.name)}》 {h(x.date or '')}（{h(x.region)}）</li>" for x in p.policies) + "</ul>"
+                "<ul>"
+                + "".join(f"<li>《{h(x.name)}》 {h(x.date or '')}（{h(x.region)}）</li>" for x in p.policies)
+                + "</ul>"
             )
-    body += ["<h2>本地区对自身产业链的表述</h2>", _claim_rows(r.claims) if r.claims else "<p>（语料中没有）</p>"]
+    body += [
+        "<h2>本地区对自身产业链的表述</h2>",
+        _claim_rows(r.claims) if r.claims else "<p>（语料中没有）</p>",
+    ]
     body += ["<h2>政策目标</h2>", _target_rows(r.targets) if r.targets else "<p>（语料中没有）</p>"]
     body += ["<h2>本地区全部机构</h2>", _org_rows(r.organizations)]
     body.append(f'<p class="note">候选排名说明：{h(r.candidate_ranking)}</p>')
@@ -380,14 +436,15 @@ def compare_html(report: CompareReport) -> str:
                 style = "background:#fdecea;color:#c62828"
             else:
                 alpha = 0.15 + 0.85 * n / top
-                style = f"background:rgba(46,125,50,{alpha:.2f});color:{'#fff' if alpha > 0.55 else '#1b3d1d'}"
-            cells.append(
-                f'<td style="{style};text-align:center" title="{h(STATUS_LABEL[status])}">{n}</td>'
-            )
+                style = (
+                    f"background:rgba(46,125,50,{alpha:.2f});color:{'#fff' if alpha > 0.55 else '#1b3d1d'}"
+                )
+            cells.append(f'<td style="{style};text-align:center" title="{h(STATUS_LABEL[status])}">{n}</td>')
         rows.append(f"<tr><td>{label}</td>{''.join(cells)}</tr>")
     body = [
         "<h1>脑机接口产业链对比：" + h(" / ".join(r.full_name for r in report.regions)) + "</h1>",
-        f'<p class="note">每格为本地与落户机构数合计，颜色越深越多，浅红为 0（缺口）；≥{report.thresholds.covered_min}'
+        '<p class="note">每格为本地与落户机构数合计，颜色越深越多，浅红为 0（缺口）；'
+        f"≥{report.thresholds.covered_min}"
         f" 已覆盖，≥{report.thresholds.thin_min} 薄弱。</p>",
         f"<table><tr><th>环节</th>{head}</tr>{''.join(rows)}</table>",
     ]

@@ -29,7 +29,9 @@ from bcikg.report.model import (
     TargetsReport,
 )
 
-_SPECIAL = str.maketrans({"|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`", "[": "\\[", "]": "\\]", "<": "&lt;", ">": "&gt;"})
+_SPECIAL = str.maketrans(
+    {"|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`", "[": "\\[", "]": "\\]", "<": "&lt;", ">": "&gt;"}
+)
 
 
 def md(text: str | None) -> str:
@@ -40,7 +42,7 @@ def md(text: str | None) -> str:
 def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _org_line(o: OrgEntry) -> str:
@@ -105,7 +107,8 @@ def gap_markdown(report: GapReport) -> str:
     out = [
         f"# 脑机接口产业链缺口报告：{md(r.region.full_name)}",
         "",
-        f"范围：{includes}（含下辖地区）。状态按机构数（本地与落户合计）：≥{r.thresholds.covered_min} 为已覆盖，"
+        f"范围：{includes}（含下辖地区）。状态按机构数（本地与落户合计）："
+        f"≥{r.thresholds.covered_min} 为已覆盖，"
         f"≥{r.thresholds.thin_min} 为薄弱，否则为缺口。",
         "",
         "## 总览",
@@ -115,7 +118,9 @@ def gap_markdown(report: GapReport) -> str:
     for seg in r.segments:
         rows.append([f"**{seg.name}（{seg.title}）**", STATUS_LABEL[seg.status], str(seg.count), ""])
         for sub in seg.subsectors:
-            names = "、".join(md(o.name) + ("*" if o.presence == "settled" else "") for o in sub.organizations)
+            names = "、".join(
+                md(o.name) + ("*" if o.presence == "settled" else "") for o in sub.organizations
+            )
             rows.append([f"{seg.name} · {md(sub.name)}", STATUS_LABEL[sub.status], str(sub.count), names])
     for pil in r.pillars:
         names = "、".join(md(o.name) + ("*" if o.presence == "settled" else "") for o in pil.organizations)
@@ -124,15 +129,30 @@ def gap_markdown(report: GapReport) -> str:
 
     for seg in r.segments:
         out += _section(
-            f"{seg.name}（{seg.title}）", seg.status, seg.organizations, seg.candidates, seg.targets, seg.claims, "##"
+            f"{seg.name}（{seg.title}）",
+            seg.status,
+            seg.organizations,
+            seg.candidates,
+            seg.targets,
+            seg.claims,
+            "##",
         )
         for sub in seg.subsectors:
-            out += _section(sub.name, sub.status, sub.organizations, sub.candidates, sub.targets, sub.claims, "###")
+            out += _section(
+                sub.name, sub.status, sub.organizations, sub.candidates, sub.targets, sub.claims, "###"
+            )
     out += ["## 支撑体系", ""]
     for pil in r.pillars:
-        out += _section(pil.name, pil.status, pil.organizations, pil.candidates, pil.targets, pil.claims, "###")
+        out += _section(
+            pil.name, pil.status, pil.organizations, pil.candidates, pil.targets, pil.claims, "###"
+        )
         if pil.policies:
-            out += ["政策：", "", *(f"- 《{md(p.name)}》 {md(p.date or '')}（{md(p.region)}）" for p in pil.policies), ""]
+            out += [
+                "政策：",
+                "",
+                *(f"- 《{md(p.name)}》 {md(p.date or '')}（{md(p.region)}）" for p in pil.policies),
+                "",
+            ]
     out += ["## 本地区对自身产业链的表述", ""]
     out += [*(_claim_line(c) for c in r.claims)] if r.claims else ["（语料中没有）"]
     out += ["", "## 政策目标", ""]
@@ -148,7 +168,9 @@ def compare_markdown(report: CompareReport) -> str:
         name = f"**{md(row.name)}**" if row.kind == "segment" else md(row.name)
         if row.kind == "pillar":
             name = f"支撑 · {name}"
-        rows.append([name, *(f"{n} ({STATUS_LABEL[s]})" for n, s in zip(row.counts, row.statuses, strict=True))])
+        rows.append(
+            [name, *(f"{n} ({STATUS_LABEL[s]})" for n, s in zip(row.counts, row.statuses, strict=True))]
+        )
     return "\n".join(
         [
             "# 脑机接口产业链对比：" + " / ".join(md(r.full_name) for r in report.regions),

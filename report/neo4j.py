@@ -47,6 +47,9 @@ class Neo4jSource:
         self.driver = driver
         self.database = database
         self.lookup = Neo4jLookup(driver, database)
+        # ranked prefix per request, and whether it is the whole membership
+        self._ranked: dict[CandidateRequest, tuple[list[CandidateRecord], bool]] = {}
+        self._ranked_for: tuple[int, ...] = ()
 
     def _rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return run_query(self.driver, load_query(name).cypher, params, database=self.database)
@@ -69,8 +72,7 @@ class Neo4jSource:
                     type=row["type"],
                     homes=_regions(row["homes"]),
                     settled=tuple(region_ref(s["region"]) for s in settled),
-                    segments=frozenset(s["key"] for s in row["segments"] or ()),
-                    explicit_segments=frozenset(s["key"] for s in row["segments"] or () if s["explicit"]),
+                    segments=frozenset(row["segments"] or ()),
                     subsectors=frozenset(row["subsectors"] or ()),
                     mentions=_evidence(row["mentions"]),
                     signed=tuple(
@@ -110,23 +112,47 @@ class Neo4jSource:
             )
         for row in self._rows("report_policies", region_ids=ids):
             out.policies.append(
-                PolicyRecord(id=row["id"], name=row["name"], date=row["date"], region=region_ref(row["region"]))
+                PolicyRecord(
+                    id=row["id"], name=row["name"], date=row["date"], region=region_ref(row["region"])
+                )
             )
         return out
 
+    def _fingerprint(self) -> tuple[int, ...]:
+        row = self._rows("report_fingerprint")[0]
+        return tuple(
+            int(row[k])
+            for k in ("organizations", "mentions", "in_segment", "in_subsector", "located", "signed")
+        )
+
     def candidates(
-        self, requests: Sequence[CandidateRequest], region_ids: Sequence[str], limit: int
+        self, requests: Sequence[CandidateRequest], present: Sequence[OrgRecord], limit: int
     ) -> dict[CandidateRequest, list[CandidateRecord]]:
-        out: dict[CandidateRequest, list[CandidateRecord]] = {r: [] for r in requests}
+        """Top of each request's ranking, without the region's own organisations.
+
+        The ranking does not depend on the region, so the ranked prefix fetched for a request is
+        kept (while report_fingerprint's counts stay the same) and later reports reuse it; a
+        report whose region has more organisations in a link than the kept prefix can skip
+        fetches a longer one. The region's organisations are dropped here: they can only take the
+        first places, so asking for ``limit`` plus their number is always enough."""
+        fingerprint = self._fingerprint()
+        if fingerprint != self._ranked_for:
+            self._ranked.clear()
+            self._ranked_for = fingerprint
+        need = {r: limit + sum(1 for o in present if r.counts(o)) for r in requests}
         for kind, query in _CANDIDATE_QUERIES.items():
-            wanted = {r.key: r for r in requests if r.kind == kind}
-            if not wanted:
+            todo = [r for r in requests if r.kind == kind and not self._covers(r, need[r])]
+            if not todo:
                 continue
-            rows = self._rows(
-                query, requests=[r.params() for r in wanted.values()], region_ids=list(region_ids), limit=limit
+            fetch = max(
+                limit + 20,
+                *(need[r] for r in todo),
+                *(2 * len(self._ranked[r][0]) for r in todo if r in self._ranked),
             )
+            rows = self._rows(query, requests=[r.params() for r in todo], limit=fetch)
+            by_key: dict[str, list[CandidateRecord]] = {r.key: [] for r in todo}
             for row in rows:
-                out[wanted[row["key"]]].append(
+                by_key[row["key"]].append(
                     CandidateRecord(
                         id=row["id"],
                         name=row["name"],
@@ -138,4 +164,12 @@ class Neo4jSource:
                         evidence=_evidence(row["evidence"]),
                     )
                 )
-        return out
+            for r in todo:
+                ranked = sorted(by_key[r.key], key=CandidateRecord.rank_key)
+                self._ranked[r] = (ranked, len(ranked) < fetch)
+        exclude = {o.id for o in present}
+        return {r: [c for c in self._ranked[r][0] if c.id not in exclude][:limit] for r in requests}
+
+    def _covers(self, request: CandidateRequest, need: int) -> bool:
+        kept = self._ranked.get(request)
+        return kept is not None and (len(kept[0]) >= need or kept[1])

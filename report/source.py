@@ -8,12 +8,12 @@ reports as long as they return the same records (order does not matter: assembly
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from bcikg.errors import InputError, NotFound
+from bcikg.graph.export import parse_evidence
 from bcikg.ingest.lexicon import taxonomy
 from bcikg.queries import run
 from bcikg.queries.run import Lookup
@@ -33,7 +33,6 @@ class OrgRecord:
     homes: tuple[RegionRef, ...]  # LOCATED_IN regions (usually one)
     settled: tuple[RegionRef, ...]  # SIGNED_IN regions, all of them
     segments: frozenset[str]
-    explicit_segments: frozenset[str]
     subsectors: frozenset[str]
     mentions: tuple[EvidenceRef, ...]  # MENTIONED_IN
     signed: tuple[tuple[str, EvidenceRef], ...]  # (region id, evidence) of SIGNED_IN relationships
@@ -106,6 +105,14 @@ class CandidateRequest:
             return taxonomy().subsector(self.key).segment
         return None
 
+    def counts(self, org: OrgRecord) -> bool:
+        """Whether an organisation of the region is a member (it then cannot be a candidate)."""
+        if self.kind == "segment":
+            return self.key in org.segments
+        if self.kind == "subsector":
+            return self.key in org.subsectors
+        return pillar_rules()[self.key].supports(org.type, org.name)
+
     def params(self) -> dict[str, Any]:
         """The request as a Cypher parameter map (pillar membership rules spelled out)."""
         row: dict[str, Any] = {"kind": self.kind, "key": self.key, "segment": self.segment}
@@ -130,7 +137,7 @@ class CandidateRecord:
     def company(self) -> bool:
         return self.type == "Company"
 
-    def rank_key(self) -> tuple[bool, bool, int, str, str]:
+    def rank_key(self) -> tuple[bool, bool, int, str, str]:  # same order as report_candidates_*.cypher
         """Companies first, then explicit segment statements, then more mentions, then name."""
         return (not self.company, not self.explicit, -self.mentions, self.name, self.id)
 
@@ -152,10 +159,11 @@ class ReportSource(Protocol):
         ...
 
     def candidates(
-        self, requests: Sequence[CandidateRequest], region_ids: Sequence[str], limit: int
+        self, requests: Sequence[CandidateRequest], present: Sequence[OrgRecord], limit: int
     ) -> dict[CandidateRequest, list[CandidateRecord]]:
         """For each request, the ``limit`` best organisations (by CandidateRecord.rank_key) that
-        have no LOCATED_IN or SIGNED_IN relationship to any of ``region_ids``."""
+        are not among ``present`` (the report's own organisations: those with a LOCATED_IN or
+        SIGNED_IN relationship to the region or a sub-region)."""
         ...
 
 
@@ -164,17 +172,15 @@ class ReportSource(Protocol):
 
 def evidence_list(value: object) -> list[EvidenceRef]:
     """A relationship's ``evidence`` JSON string as EvidenceRefs."""
-    if not value:
-        return []
-    rows = json.loads(str(value))
-    if not isinstance(rows, list):
-        return []
-    return [EvidenceRef(**{k: row[k] for k in ("doc_id", "sentence", "start", "end", "text")}) for row in rows]
+    return [EvidenceRef(**{k: row[k] for k in EvidenceRef.model_fields}) for row in parse_evidence(value)]
 
 
 def region_ref(props: dict[str, Any]) -> RegionRef:
     return RegionRef(
-        id=props["id"], name=props["name"], full_name=props.get("full_name") or props["name"], level=props["level"]
+        id=props["id"],
+        name=props["name"],
+        full_name=props.get("full_name") or props["name"],
+        level=props["level"],
     )
 
 
@@ -199,6 +205,7 @@ def resolve_region(source: ReportSource, text: str) -> str:
 def require_data(source: ReportSource, slice_: RegionSlice) -> None:
     if slice_.is_empty():
         raise NotFound(
-            f"no organisation or document mentions {slice_.region.full_name} in this store (nothing is based, "
+            f"no organisation or document mentions {slice_.region.full_name} in this store "
+            "(nothing is based, "
             f"settled, claimed or planned there); {_with_data_hint(source)}"
         )

@@ -145,13 +145,19 @@ def targets_tables(report: TargetsReport) -> RenderableType:
 def compare_tables(report: CompareReport) -> RenderableType:
     table = Table(
         title=Text("产业链对比（机构数）"),
-        caption=Text(f"≥{report.thresholds.covered_min} 已覆盖（绿），≥{report.thresholds.thin_min} 薄弱（黄），否则缺口（红）"),
+        caption=Text(
+            f"≥{report.thresholds.covered_min} 已覆盖（绿），"
+            f"≥{report.thresholds.thin_min} 薄弱（黄），否则缺口（红）"
+        ),
     )
     table.add_column("环节")
     for region in report.regions:
         table.add_column(Text(region.full_name), justify="right")
     for row in report.rows:
-        label = Text(row.name if row.kind == "segment" else f"  {row.name}", style="bold" if row.kind == "segment" else "")
+        label = Text(
+            row.name if row.kind == "segment" else f"  {row.name}",
+            style="bold" if row.kind == "segment" else "",
+        )
         if row.kind == "pillar":
             label = Text(f"支撑 {row.name}")
         table.add_row(

@@ -7,14 +7,15 @@ the tests FAIL with a message saying how to start it; set BCIKG_SKIP_NEO4J=1 to 
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from bcikg.graph.build import build_graph
 
+from bcikg.graph.build import build_graph
 from bcikg.models import KnowledgeGraph
 
 DATA = Path(__file__).parent / "data" / "graph"
@@ -37,6 +38,45 @@ def small_graph(kg_small: KnowledgeGraph) -> nx.MultiDiGraph:
     return build_graph(kg_small)
 
 
+def cases_for(graph: nx.MultiDiGraph, limit: int = 12) -> list[tuple[str, dict[str, str]]]:
+    """Parameters for every query, drawn from the graph: its regions, organisations, subsectors."""
+
+    def ids(label: str) -> list[str]:
+        return sorted(n for n, labels in graph.nodes(data="labels") if label in labels)
+
+    regions, orgs, subsectors = ids("Region"), ids("Organization"), ids("Subsector")
+    sample_orgs = orgs[:: max(1, len(orgs) // limit)][:limit]
+    sample_regions = regions[:: max(1, len(regions) // limit)][:limit]
+    cases: list[tuple[str, dict[str, str]]] = []
+    for name in ("hospital_trials", "funds", "agencies", "targets", "claims"):
+        cases.append((name, {}))
+    for region in regions:
+        for name in (
+            "orgs_in_region",
+            "chain_coverage",
+            "gaps",
+            "hospital_trials",
+            "funds",
+            "agencies",
+            "targets",
+            "claims",
+        ):
+            cases.append((name, {"region": region}))
+        cases.append(("orgs_in_region", {"region": region, "segment": "upstream"}))
+        cases.append(("orgs_in_region", {"region": region, "segment": "none"}))
+    for org in sample_orgs:
+        for name in ("partners", "org_evidence", "relation_evidence"):
+            cases.append((name, {"org": org}))
+        cases.append(("relation_evidence", {"org": org, "type": "LOCATED_IN"}))
+    for subsector, region in itertools.product(subsectors, sample_regions[:3]):
+        cases.append(("candidates", {"subsector": subsector, "region": region}))
+    for a, b in itertools.combinations(sample_orgs, 2):
+        cases.append(("shortest_path", {"source": a, "target": b}))
+    for a, b in itertools.combinations(sample_regions[:6], 2):
+        cases.append(("compare_regions", {"a": a, "b": b}))
+    return cases
+
+
 # ------------------------------------------------------------------ Neo4j
 
 
@@ -45,10 +85,10 @@ def neo4j_settings():
     """bcikg.settings.Neo4jSettings of the local test server; fails (or skips) when it is down."""
     if SKIP_NEO4J:
         pytest.skip("BCIKG_SKIP_NEO4J=1: Neo4j tests skipped")
-    from bcikg.graph.neo4j_store import open_driver
     from neo4j_server import settings_from_env
 
     from bcikg.errors import Neo4jUnavailable
+    from bcikg.graph.neo4j_store import open_driver
     from bcikg.settings import Neo4jSettings
 
     raw = settings_from_env()

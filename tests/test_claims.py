@@ -12,11 +12,20 @@ from bcikg.ingest.claims import chain_terms, clauses, extract_claims
 from bcikg.ingest.split import split_document
 from bcikg.models import Document, SplitDocument
 
-CASES = tomllib.loads((Path(__file__).parent / "data" / "report" / "claims_cases.toml").read_text("utf-8"))["case"]
+CASES = tomllib.loads((Path(__file__).parent / "data" / "report" / "claims_cases.toml").read_text("utf-8"))[
+    "case"
+]
 
 
 def split_text(text: str, title: str | None = None) -> SplitDocument:
-    doc = Document(id="doc:test000000000001", path="/fixtures/case.txt", format="txt", encoding="utf-8", title=title, text=text)
+    doc = Document(
+        id="doc:test000000000001",
+        path="/fixtures/case.txt",
+        format="txt",
+        encoding="utf-8",
+        title=title,
+        text=text,
+    )
     return split_document(doc)
 
 
@@ -50,7 +59,9 @@ def test_paragraph_context_attributes_unqualified_sentence() -> None:
     # the second sentence names no region, but its paragraph refers to the city as 我市
     text = "我市近年引进了多家企业。核心元器件自主可控程度不高。"
     claims = extract_claims(split_text(text), "region:中国/辽宁省/大连市")
-    assert [(c.kind, c.region_id, c.segments) for c in claims] == [("gap", "region:中国/辽宁省/大连市", ["upstream"])]
+    assert [(c.kind, c.region_id, c.segments) for c in claims] == [
+        ("gap", "region:中国/辽宁省/大连市", ["upstream"])
+    ]
 
 
 def test_enumerated_subject_regions_each_get_a_claim() -> None:

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from bcikg.graph import embedded as emb
-from bcikg.graph.build import build_graph, graph_signature
-from bcikg.graph.embedded import EmbeddedStore
 from conftest import load_kg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bcikg.errors import StoreError
+from bcikg.graph import embedded as emb
+from bcikg.graph.build import build_graph, graph_signature
+from bcikg.graph.embedded import EmbeddedStore
 from bcikg.models import DocumentExtraction, DocumentInfo, Evidence, OrgMention
 
 TESTS = Path(__file__).parent

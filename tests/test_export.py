@@ -16,11 +16,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import DATA
+
 from bcikg.graph import export
 from bcikg.graph.build import build_graph
 from bcikg.graph.embedded import EmbeddedStore
-from conftest import DATA
-
 from bcikg.models import KnowledgeGraph
 
 EVAL = Path("/work/shared/eval")

@@ -11,11 +11,11 @@ from collections import Counter
 
 import networkx as nx
 import pytest
-from bcikg.graph.build import build_graph, evidence_json, graph_signature, structural_id
-from bcikg.ingest.lexicon import taxonomy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bcikg.graph.build import build_graph, evidence_json, graph_signature, structural_id
+from bcikg.ingest.lexicon import taxonomy
 from bcikg.models import Evidence, KnowledgeGraph, Relation
 from bcikg.schema import NODE_LABELS, RELATIONSHIP_TYPES, primary_label
 
@@ -262,3 +262,12 @@ def test_in_segment_explicit_flag_when_the_model_has_it(
     graph = build_graph(kg)
     ((_, _, data),) = edges_of(graph, CHENXI, "IN_SEGMENT")
     assert data.get("explicit") == expected
+
+
+def test_relation_properties_cannot_overwrite_the_type_or_id(kg_small: KnowledgeGraph) -> None:
+    kg = kg_small.model_copy(deep=True)
+    rel = next(r for r in kg.relations if r.id == "rel:fixture0016")
+    rel.properties = {"type": "FAKE", "id": "rel:other", "role": "牵头"}
+    data = build_graph(kg).edges["org:0000000000000006", XINGHE, "rel:fixture0016"]
+    assert (data["type"], data["id"]) == ("PARTNERS_WITH", "rel:fixture0016")
+    assert (data["property_type"], data["property_id"], data["role"]) == ("FAKE", "rel:other", "牵头")

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from pydantic import SecretStr
+
+from bcikg.errors import Neo4jUnavailable
 from bcikg.graph import neo4j_store
 from bcikg.graph.build import build_graph
 from bcikg.graph.embedded import EmbeddedStore
 from bcikg.graph.neo4j_store import counts, ensure_schema, load, open_driver, run_query, wipe
-from pydantic import SecretStr
-
-from bcikg.errors import Neo4jUnavailable
 from bcikg.models import KnowledgeGraph
 from bcikg.schema import KEYED_LABELS, RELATIONSHIP_TYPES, primary_label
 from bcikg.settings import Neo4jSettings
@@ -295,3 +295,76 @@ def test_module_never_prints(neo4j_settings, neo4j_driver, fresh_neo4j, small_gr
     out, err = capfd.readouterr()
     assert out == "" and err == ""
     assert neo4j_store.CONNECT_TIMEOUT == 10.0
+
+
+# ------------------------------------------------------------------ neo4j-admin import of the CSV export
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER_LIB = ROOT / "neo4j-server" / "target" / "lib"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_neo4j_admin_imports_the_csv_export(neo4j_settings, small_graph, tmp_path: Path) -> None:
+    """`bcikg export --format neo4j-csv` + the printed neo4j-admin command give a database on
+    which every query returns what the embedded store returns (a second server on its own port)."""
+    import shlex
+    import shutil
+
+    from conftest import cases_for
+
+    from bcikg.graph.export import write_neo4j_csv
+    from bcikg.queries.run import run_named
+
+    if not SERVER_LIB.is_dir() or shutil.which("java") is None:
+        pytest.skip("needs java and the built neo4j-server/ (scripts/neo4j.sh build)")
+    result = write_neo4j_csv(small_graph, tmp_path / "csv")
+    home = tmp_path / "home"
+    (home / "conf").mkdir(parents=True)
+    admin_env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+    args = shlex.split(result.command())[1:]  # without "neo4j-admin"
+    proc = subprocess.run(
+        ["java", "-Xmx512m", "-cp", f"{SERVER_LIB}/*", "org.neo4j.cli.AdminTool", *args],
+        env=admin_env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert f"{small_graph.number_of_nodes()} nodes" in proc.stdout
+    uri = f"bolt://127.0.0.1:{_free_port()}"
+    password = "csv-import-check-1"
+    server_env = {
+        **os.environ,
+        "BCIKG_NEO4J_HOME": str(home),
+        "NEO4J_URI": uri,
+        "NEO4J_PASSWORD": password,
+        "NEO4J_HEAP": "512m",
+        "NEO4J_PAGECACHE_MB": "64",
+    }
+    script = ROOT / "scripts" / "neo4j.sh"
+    up = subprocess.run(
+        ["bash", str(script), "up"], env=server_env, capture_output=True, text=True, timeout=300
+    )
+    try:
+        assert up.returncode == 0, up.stderr[-2000:]
+        settings = Neo4jSettings(uri=uri, user="neo4j", password=SecretStr(password), database="neo4j")
+        with open_driver(settings) as driver:
+            assert counts(driver) == expected_counts(small_graph)
+            differences = [
+                (name, params)
+                for name, params in cases_for(small_graph)
+                if run_named(name, params, graph=small_graph).rows
+                != run_named(name, params, driver=driver).rows
+            ]
+        assert differences == []
+    finally:
+        subprocess.run(["bash", str(script), "kill"], env=server_env, capture_output=True, timeout=120)

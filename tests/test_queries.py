@@ -6,9 +6,9 @@ PARITY_SOURCES lists the graphs the parity test runs on; adding a store is one l
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,15 +17,15 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import cases_for, load_kg
+
+from bcikg.errors import InputError, NotFound
 from bcikg.graph.build import build_graph
 from bcikg.graph.embedded import EmbeddedStore
 from bcikg.graph.neo4j_store import load, wipe
 from bcikg.queries import list_queries, load_query, parse_query, statement
 from bcikg.queries.embedded import EMBEDDED
 from bcikg.queries.run import GraphLookup, resolve_org, resolve_region, run_named
-from conftest import load_kg
-
-from bcikg.errors import InputError, NotFound
 
 XINGHE = "org:0000000000000001"
 SEEDS = Path("/work/shared/corpus/seeds")
@@ -313,45 +313,6 @@ def test_query_without_embedded_twin_is_refused(small_graph, monkeypatch: pytest
 # ------------------------------------------------------------------ parity with Neo4j
 
 
-def cases_for(graph: nx.MultiDiGraph, limit: int = 12) -> list[tuple[str, dict[str, str]]]:
-    """Parameters for every query, drawn from the graph: its regions, organisations, subsectors."""
-
-    def ids(label: str) -> list[str]:
-        return sorted(n for n, labels in graph.nodes(data="labels") if label in labels)
-
-    regions, orgs, subsectors = ids("Region"), ids("Organization"), ids("Subsector")
-    sample_orgs = orgs[:: max(1, len(orgs) // limit)][:limit]
-    sample_regions = regions[:: max(1, len(regions) // limit)][:limit]
-    cases: list[tuple[str, dict[str, str]]] = []
-    for name in ("hospital_trials", "funds", "agencies", "targets", "claims"):
-        cases.append((name, {}))
-    for region in regions:
-        for name in (
-            "orgs_in_region",
-            "chain_coverage",
-            "gaps",
-            "hospital_trials",
-            "funds",
-            "agencies",
-            "targets",
-            "claims",
-        ):
-            cases.append((name, {"region": region}))
-        cases.append(("orgs_in_region", {"region": region, "segment": "upstream"}))
-        cases.append(("orgs_in_region", {"region": region, "segment": "none"}))
-    for org in sample_orgs:
-        for name in ("partners", "org_evidence", "relation_evidence"):
-            cases.append((name, {"org": org}))
-        cases.append(("relation_evidence", {"org": org, "type": "LOCATED_IN"}))
-    for subsector, region in itertools.product(subsectors, sample_regions[:3]):
-        cases.append(("candidates", {"subsector": subsector, "region": region}))
-    for a, b in itertools.combinations(sample_orgs, 2):
-        cases.append(("shortest_path", {"source": a, "target": b}))
-    for a, b in itertools.combinations(sample_regions[:6], 2):
-        cases.append(("compare_regions", {"a": a, "b": b}))
-    return cases
-
-
 def _fixture_graph() -> nx.MultiDiGraph:
     return build_graph(load_kg())
 
@@ -430,6 +391,16 @@ def test_every_query_runs_on_neo4j(info, loaded_source, neo4j_driver, neo4j_sett
     assert result.columns == list(info.columns)
     for row in result.rows:
         assert list(row) == list(info.columns)
+
+
+@pytest.mark.parametrize("info", library(), ids=lambda q: q.name)
+def test_header_examples_run_on_the_seed_articles(info) -> None:
+    """The example in each header works on real data (embedded backend)."""
+    graph = parity_graph("seeds")
+    words = shlex.split(info.example)
+    params = dict(words[i + 1].split("=", 1) for i, word in enumerate(words) if word in ("--param", "-p"))
+    result = run_named(info.name, params, graph=graph)
+    assert result.rows, f"{info.example} returns nothing on the seed articles"
 
 
 @pytest.mark.neo4j

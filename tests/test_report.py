@@ -27,7 +27,12 @@ from bcikg.report.assemble import pick_evidence
 from bcikg.report.model import EvidenceRef
 
 KG_PATH = Path(__file__).parent / "data" / "report" / "chain_kg.json"
-JX, GJ, NC, DL = "region:中国/江西省", "region:中国/江西省/赣江新区", "region:中国/江西省/南昌市", "region:中国/辽宁省/大连市"
+JX, GJ, NC, DL = (
+    "region:中国/江西省",
+    "region:中国/江西省/赣江新区",
+    "region:中国/江西省/南昌市",
+    "region:中国/辽宁省/大连市",
+)
 
 
 def chain_graph() -> nx.MultiDiGraph:
@@ -56,8 +61,16 @@ def segment(report: GapReport, key: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("name", "region_id"),
-    [("江西", JX), ("江西省", JX), ("赣江新区", GJ), ("南昌", NC), ("江西省/南昌市", NC), ("大连", DL), (JX, JX),
-     ("上海", "region:中国/上海市")],
+    [
+        ("江西", JX),
+        ("江西省", JX),
+        ("赣江新区", GJ),
+        ("南昌", NC),
+        ("江西省/南昌市", NC),
+        ("大连", DL),
+        (JX, JX),
+        ("上海", "region:中国/上海市"),
+    ],
 )
 def test_short_forms_resolve(source: EmbeddedSource, name: str, region_id: str) -> None:
     assert gap_report(source, name).region.id == region_id
@@ -72,7 +85,7 @@ def test_region_without_data_is_not_found(source: EmbeddedSource, name: str) -> 
 
 
 def test_unknown_name_is_not_found(source: EmbeddedSource) -> None:
-    with pytest.raises(NotFound, match="unknown region 'Atlantis'.*regions with data"):
+    with pytest.raises(NotFound, match=r"unknown region 'Atlantis'.*regions with data"):
         gap_report(source, "Atlantis")
 
 
@@ -80,8 +93,9 @@ def test_region_in_graph_but_without_data(source: EmbeddedSource) -> None:
     # 浙江省 is in the graph only as the parent of 杭州市 (whose firm is based there): it has data
     # through the roll-up; 中国 likewise. A region node with nothing under it raises NotFound.
     graph = source.graph
-    graph.add_node("region:中国/西藏自治区", labels=("Region",), id="region:中国/西藏自治区", name="西藏自治区",
-                   level="province", full_name="西藏自治区", aliases=["西藏"])  # fmt: skip
+    rid = "region:中国/西藏自治区"
+    props = {"name": "西藏自治区", "level": "province", "full_name": "西藏自治区", "aliases": ["西藏"]}
+    graph.add_node(rid, labels=("Region",), id=rid, **props)
     with pytest.raises(NotFound, match="no organisation or document mentions 西藏自治区"):
         gap_report(EmbeddedSource(graph), "西藏")
     assert gap_report(source, "浙江").segments[0].organizations[0].name == "星河电极"
@@ -128,7 +142,9 @@ def test_presence_home_and_settled(source: EmbeddedSource) -> None:
         ("大连", "pillar", "research", "thin", 1),
     ],
 )
-def test_status_by_thresholds(source: EmbeddedSource, region: str, kind: str, key: str, status: str, count: int) -> None:
+def test_status_by_thresholds(
+    source: EmbeddedSource, region: str, kind: str, key: str, status: str, count: int
+) -> None:
     report = gap_report(source, region)
     entry = {"segment": segment, "subsector": subsector, "pillar": pillar}[kind](report, key)
     assert (entry.status, entry.count) == (status, count)
@@ -172,7 +188,14 @@ def test_covered_links_have_no_candidates(source: EmbeddedSource) -> None:
 
 def test_every_gap_lists_candidates_when_the_corpus_has_any(source: EmbeddedSource) -> None:
     report = gap_report(source, "大连")
-    active = {"electrodes", "chips", "signal_acquisition", "neuromodulation", "algorithms", "medical_rehabilitation"}
+    active = {
+        "electrodes",
+        "chips",
+        "signal_acquisition",
+        "neuromodulation",
+        "algorithms",
+        "medical_rehabilitation",
+    }
     for seg in report.segments:
         for sub in seg.subsectors:
             if sub.status != "covered" and sub.key in active:
@@ -182,7 +205,11 @@ def test_every_gap_lists_candidates_when_the_corpus_has_any(source: EmbeddedSour
 def test_candidate_limit(source: EmbeddedSource) -> None:
     report = gap_report(source, "江西", candidates=1)
     assert [c.name for c in subsector(report, "electrodes").candidates] == ["星河电极"]
-    assert all(not sub.candidates for seg in gap_report(source, "江西", candidates=0).segments for sub in seg.subsectors)
+    assert all(
+        not sub.candidates
+        for seg in gap_report(source, "江西", candidates=0).segments
+        for sub in seg.subsectors
+    )
     with pytest.raises(InputError):
         gap_report(source, "江西", candidates=-1)
 
@@ -190,7 +217,7 @@ def test_candidate_limit(source: EmbeddedSource) -> None:
 def test_explicit_segment_statement_ranks_before_mentions() -> None:
     graph = chain_graph()
     # mark 东岸采集's upstream segment as stated explicitly in the text
-    for _, target, data in graph.out_edges("org:000000000000000a", data=True):
+    for _, _, data in graph.out_edges("org:000000000000000a", data=True):
         if data["type"] == "IN_SEGMENT":
             data["explicit"] = True
     upstream = segment(gap_report(EmbeddedSource(graph), "大连"), "upstream")
@@ -215,7 +242,9 @@ def test_targets_attach_to_the_gaps_they_bear_on(source: EmbeddedSource) -> None
     report = gap_report(source, "江西")
     chips = subsector(report, "chips")
     assert chips.status == "gap"
-    assert [(t.year, t.quantity, t.unit, t.subject) for t in chips.targets] == [(2028, 3.0, "家", "脑机接口芯片企业")]
+    assert [(t.year, t.quantity, t.unit, t.subject) for t in chips.targets] == [
+        (2028, 3.0, "家", "脑机接口芯片企业")
+    ]
     assert chips.targets[0].agencies == ["江西省科技厅"]
     assert chips.targets[0].policy == "江西示例脑机接口措施"
     assert subsector(report, "electrodes").targets == []
@@ -269,7 +298,9 @@ def test_report_json_round_trips_and_is_deterministic(source: EmbeddedSource) ->
 
 def test_schema_describes_the_report() -> None:
     schema = GapReport.model_json_schema()
-    assert {"region", "segments", "pillars", "claims", "targets", "organizations"} <= set(schema["properties"])
+    assert {"region", "segments", "pillars", "claims", "targets", "organizations"} <= set(
+        schema["properties"]
+    )
     assert "presence" in json.dumps(schema)
 
 

@@ -41,7 +41,10 @@ def test_gaps_json_equals_the_library(store: Path) -> None:
     assert GapReport.model_validate_json(output) == expected
 
 
-@pytest.mark.parametrize(("fmt", "marker"), [("table", "产业链"), ("markdown", "# 脑机接口产业链缺口报告"), ("html", "<!DOCTYPE html>")])
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [("table", "产业链"), ("markdown", "# 脑机接口产业链缺口报告"), ("html", "<!DOCTYPE html>")],
+)
 def test_gaps_formats_to_file(store: Path, tmp_path: Path, fmt: str, marker: str) -> None:
     out = tmp_path / f"report.{fmt}"
     code, _ = invoke("report", "gaps", "赣江新区", "--store", str(store), "-f", fmt, "-o", str(out))

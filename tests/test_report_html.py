@@ -19,7 +19,9 @@ from bcikg.models import KnowledgeGraph
 from bcikg.report import EmbeddedSource, compare_report, gap_report, render
 
 KG_PATH = Path(__file__).parent / "data" / "report" / "chain_kg.json"
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+CHROMIUM = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -91,7 +93,9 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _no_page_errors(stderr: str) -> None:
-    bad = [line for line in stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line or "net::ERR" in line]
+    bad = [
+        line for line in stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line or "net::ERR" in line
+    ]
     assert not bad, bad
 
 

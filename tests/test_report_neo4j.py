@@ -52,7 +52,9 @@ def test_gap_report_json_identical(sources, region: str, candidates: int) -> Non
 
 def test_compare_and_targets_identical(sources) -> None:  # type: ignore[no-untyped-def]
     embedded, neo4j = sources
-    assert compare_report(embedded, ["江西", "大连", "上海"]) == compare_report(neo4j, ["江西", "大连", "上海"])
+    assert compare_report(embedded, ["江西", "大连", "上海"]) == compare_report(
+        neo4j, ["江西", "大连", "上海"]
+    )
     assert targets_report(embedded, "江西") == targets_report(neo4j, "江西")
 
 
@@ -71,3 +73,26 @@ def test_not_found_identical(sources, region: str) -> None:  # type: ignore[no-u
         messages.append(str(info.value))
     assert messages[0] == messages[1]
     assert "regions with data" in messages[0]
+
+
+def test_reload_is_seen_by_a_long_lived_source(graph, neo4j_settings, neo4j_driver) -> None:  # type: ignore[no-untyped-def]
+    """The Neo4j source keeps ranked candidate lists; a reload with other organisations drops them."""
+    from bcikg.graph.neo4j_store import wipe
+
+    wipe(neo4j_settings, driver=neo4j_driver)
+    load(graph, neo4j_settings, driver=neo4j_driver)
+    neo4j = Neo4jSource(neo4j_driver, neo4j_settings.database)
+    before = gap_report(neo4j, "大连").segments[0].subsectors[0]
+    assert [c.name for c in before.candidates] == ["星河电极", "晨光电极研究所"]
+
+    changed = graph.copy()
+    oid = "org:00000000000000ff"
+    changed.add_node(oid, labels=("Organization", "Company"), id=oid, name="新来电极", type="Company", aliases=[])
+    changed.add_edge(oid, "subsector:electrodes", key="rel:extra-sub", id="rel:extra-sub", type="IN_SUBSECTOR")
+    for i in range(5):
+        changed.add_edge(oid, "doc:aaaa000000000001", key=f"rel:extra-m{i}", id=f"rel:extra-m{i}",
+                         type="MENTIONED_IN", sentence="新来电极专做电极。", start=900 + i, end=904 + i, text="新来电极")
+    load(changed, neo4j_settings, driver=neo4j_driver)
+    after = gap_report(neo4j, "大连").segments[0].subsectors[0]
+    assert [c.name for c in after.candidates][:1] == ["新来电极"]
+    assert gap_report(EmbeddedSource(changed), "大连").model_dump_json() == gap_report(neo4j, "大连").model_dump_json()

@@ -100,7 +100,8 @@ def test_dalian_upstream_is_a_gap(dalian: GapReport) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="extractor places 大连大学类脑智能产业研究院 and 大连市脑机接口与人机交互神经工程重点实验室 in midstream "
+    reason="extractor places 大连大学类脑智能产业研究院 and "
+    "大连市脑机接口与人机交互神经工程重点实验室 in midstream "
     "by the domain-institute name rule (classify.is_domain_institute), although the text gives neither "
     "any midstream work and the article states the city lacks midstream algorithms",
 )
@@ -110,7 +111,8 @@ def test_dalian_midstream_is_a_gap(dalian: GapReport) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="extractor gives 大连大学类脑智能产业研究院 and 大连大学 no medical_rehabilitation subsector, although "
+    reason="extractor gives 大连大学类脑智能产业研究院 and 大连大学 no medical_rehabilitation subsector, "
+    "although "
     "the sentences naming them describe their 康复训练系统 (a taxonomy cue of 医疗康复)",
 )
 def test_dalian_medical_rehabilitation_is_covered(dalian: GapReport) -> None:
@@ -132,7 +134,9 @@ def test_dalian_quotes_its_own_statement_of_the_gaps(dalian: GapReport) -> None:
 
 
 @pytest.mark.parametrize("report_name", ["dalian", "jiangxi"])
-def test_every_gap_lists_candidates_from_other_regions(report_name: str, request: pytest.FixtureRequest) -> None:
+def test_every_gap_lists_candidates_from_other_regions(
+    report_name: str, request: pytest.FixtureRequest
+) -> None:
     report: GapReport = request.getfixturevalue(report_name)
     present = {o.id for o in report.organizations}
     for seg in report.segments:
@@ -149,7 +153,9 @@ def _anyone_elsewhere(report_name: str, key: str, request: pytest.FixtureRequest
     source: EmbeddedSource = request.getfixturevalue("source")
     graph = source.graph
     node = ("segment:" if key in ("upstream", "midstream", "downstream") else "subsector:") + key
-    return any(data["type"] in ("IN_SEGMENT", "IN_SUBSECTOR") for _, _, data in graph.in_edges(node, data=True))
+    return any(
+        data["type"] in ("IN_SEGMENT", "IN_SUBSECTOR") for _, _, data in graph.in_edges(node, data=True)
+    )
 
 
 # ------------------------------------------------------------------ 江西省
@@ -170,7 +176,9 @@ def test_jiangxi_all_segments_covered(jiangxi: GapReport) -> None:
     ],
     ids=[s[0] for s in SIGNERS],
 )
-def test_jiangxi_signers_in_their_segments(jiangxi: GapReport, name: str, segment: str, subsector: str, local: bool) -> None:
+def test_jiangxi_signers_in_their_segments(
+    jiangxi: GapReport, name: str, segment: str, subsector: str, local: bool
+) -> None:
     seg = _segment(jiangxi, segment)
     entry = next((o for o in seg.organizations if o.name == name), None)
     assert entry is not None, f"{name} not in {segment}: {[o.name for o in seg.organizations]}"
@@ -245,7 +253,9 @@ def test_jiangsu_targets_attach_to_chain_links(source: EmbeddedSource) -> None:
 
 
 @pytest.mark.neo4j
-def test_seed_reports_identical_on_both_backends(source: EmbeddedSource, neo4j_settings, neo4j_driver) -> None:  # type: ignore[no-untyped-def]
+def test_seed_reports_identical_on_both_backends(
+    source: EmbeddedSource, neo4j_settings, neo4j_driver
+) -> None:  # type: ignore[no-untyped-def]
     from bcikg.graph.neo4j_store import load, wipe
     from bcikg.report.neo4j import Neo4jSource
 

@@ -12,12 +12,16 @@ from bcikg.ingest.split import split_document
 from bcikg.ingest.targets import chinese_number, extract_targets
 from bcikg.models import Document, SplitDocument
 
-CASES = tomllib.loads((Path(__file__).parent / "data" / "report" / "targets_cases.toml").read_text("utf-8"))["case"]
+CASES = tomllib.loads((Path(__file__).parent / "data" / "report" / "targets_cases.toml").read_text("utf-8"))[
+    "case"
+]
 REGION = "region:中国/江苏省"
 
 
 def split_text(text: str) -> SplitDocument:
-    doc = Document(id="doc:test000000000002", path="/fixtures/plan.txt", format="txt", encoding="utf-8", text=text)
+    doc = Document(
+        id="doc:test000000000002", path="/fixtures/plan.txt", format="txt", encoding="utf-8", text=text
+    )
     return split_document(doc)
 
 
@@ -63,7 +67,16 @@ def test_agencies_come_from_the_note_after_the_target() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("20", 20.0), ("3.5", 3.5), ("三", 3.0), ("两", 2.0), ("十", 10.0), ("十五", 15.0), ("二十", 20.0), ("一百二十", 120.0)],
+    [
+        ("20", 20.0),
+        ("3.5", 3.5),
+        ("三", 3.0),
+        ("两", 2.0),
+        ("十", 10.0),
+        ("十五", 15.0),
+        ("二十", 20.0),
+        ("一百二十", 120.0),
+    ],
 )
 def test_chinese_number(text: str, value: float) -> None:
     assert chinese_number(text) == value
