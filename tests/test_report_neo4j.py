@@ -87,12 +87,28 @@ def test_reload_is_seen_by_a_long_lived_source(graph, neo4j_settings, neo4j_driv
 
     changed = graph.copy()
     oid = "org:00000000000000ff"
-    changed.add_node(oid, labels=("Organization", "Company"), id=oid, name="新来电极", type="Company", aliases=[])
-    changed.add_edge(oid, "subsector:electrodes", key="rel:extra-sub", id="rel:extra-sub", type="IN_SUBSECTOR")
+    changed.add_node(
+        oid, labels=("Organization", "Company"), id=oid, name="新来电极", type="Company", aliases=[]
+    )
+    changed.add_edge(
+        oid, "subsector:electrodes", key="rel:extra-sub", id="rel:extra-sub", type="IN_SUBSECTOR"
+    )
     for i in range(5):
-        changed.add_edge(oid, "doc:aaaa000000000001", key=f"rel:extra-m{i}", id=f"rel:extra-m{i}",
-                         type="MENTIONED_IN", sentence="新来电极专做电极。", start=900 + i, end=904 + i, text="新来电极")
+        changed.add_edge(
+            oid,
+            "doc:aaaa000000000001",
+            key=f"rel:extra-m{i}",
+            id=f"rel:extra-m{i}",
+            type="MENTIONED_IN",
+            sentence="新来电极专做电极。",
+            start=900 + i,
+            end=904 + i,
+            text="新来电极",
+        )
     load(changed, neo4j_settings, driver=neo4j_driver)
     after = gap_report(neo4j, "大连").segments[0].subsectors[0]
     assert [c.name for c in after.candidates][:1] == ["新来电极"]
-    assert gap_report(EmbeddedSource(changed), "大连").model_dump_json() == gap_report(neo4j, "大连").model_dump_json()
+    assert (
+        gap_report(EmbeddedSource(changed), "大连").model_dump_json()
+        == gap_report(neo4j, "大连").model_dump_json()
+    )
