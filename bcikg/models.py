@@ -240,6 +240,9 @@ class Organization(Model):
     region: str | None = Field(default=None, description="home region id")
     settled_in: list[str] = Field(default_factory=list, description="region ids it signed/settled in")
     segment: list[SegmentKey] = Field(default_factory=list)
+    segment_explicit: bool = Field(
+        default=False, description="the segment is stated by the text (上游,A…), not inferred from cue words"
+    )
     subsectors: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 

@@ -19,8 +19,6 @@ from bcikg.models import SegmentKey
 # A segment marker opens a scope when it starts a clause: "上游,…", "中游：…", "下游方面…".
 _MARKER_TAIL = re.compile(r"\s*(?:[，,：:、]|方面|环节[，,：:]|领域[，,：:])")
 _CLAUSE_BREAK = "，,。；;：:！？!?\n"
-# Institutes whose name carries the domain are research and development (midstream) bodies.
-_DOMAIN_WORDS = ("脑机接口", "类脑", "脑科学", "神经工程", "脑机")
 
 
 @dataclass(frozen=True)
@@ -81,5 +79,14 @@ def marker_scopes(sentence: str) -> list[tuple[int, int, SegmentKey]]:
     return scopes
 
 
-def is_domain_institute(name: str) -> bool:
-    return any(word in name for word in _DOMAIN_WORDS)
+def role_segment(text_after: str) -> list[SegmentKey]:
+    """"等高水平研发机构" right after a list: the segment the class noun names."""
+    m = re.match(r"等[^，,。；;、]{0,8}?(?:" + "|".join(_role_nouns()) + ")", text_after)
+    if not m:
+        return []
+    return [seg.key for seg in taxonomy().segments if any(m.group(0).endswith(n) for n in seg.role_nouns)]
+
+
+@cache
+def _role_nouns() -> tuple[str, ...]:
+    return tuple(re.escape(n) for seg in taxonomy().segments for n in seg.role_nouns)

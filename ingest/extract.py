@@ -370,11 +370,8 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
     if mention.home is not None:
         return
     text = mention.sentence.text
-    after = (
-        text[mention.rel_end : group_end + 12]
-        if group_end >= mention.rel_end
-        else text[mention.rel_end : mention.rel_end + 12]
-    )
+    after = text[mention.rel_end : max(group_end, mention.rel_end)]
+    after = after[:12] if not after.startswith(("、", "和", "及")) else after
     if any(word in after for word in ctx.rules.local_words) and ctx.region is not None:
         mention.home, mention.home_cue = ctx.region, "local"
         return
@@ -404,8 +401,25 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
             if hits and hits[-1].end == len(before) - len(cue):
                 mention.home, mention.home_cue = hits[-1].region_id, "cue"
                 return
-    if mention.type != "Company" and ctx.region is not None:
+    if mention.type not in ("Company", "Institute") and ctx.region is not None and _local_sentence(ctx, mention):
+        # a hospital, fund, agency or platform in a sentence about the document's region is
+        # taken to be there; universities and institutes are too often partners from elsewhere
         mention.home, mention.home_cue = ctx.region, "document"
+
+
+def _local_sentence(ctx: DocumentContext, mention: Mention) -> bool:
+    """Does the sentence speak of the document's part of the country only (no place in another
+    province, no 我国/国内)?"""
+    assert ctx.region is not None
+    home = ctx.gaz.ancestor_at(ctx.region, "province") or ctx.region
+    for sentence, hit in ctx.region_hits:
+        if sentence is not mention.sentence:
+            continue
+        if hit.region_id == COUNTRY_ID and ctx.region != COUNTRY_ID:
+            return False
+        if not (ctx.gaz.is_within(hit.region_id, home) or ctx.gaz.is_within(home, hit.region_id)):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------- chain position
@@ -439,7 +453,7 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
         for gi, group in enumerate(groups):
             last = group[-1]
             next_start = groups[gi + 1][0].rel_start if gi + 1 < len(groups) else len(sentence.text)
-            own_text = sentence.text[last.rel_end : next_start]
+            own_text = _own_text(sentence.text, last.rel_end, next_start, single=len(groups) == 1)
             for m in group:
                 explicit = [seg for start, end, seg in scopes if start <= m.rel_start < end]
                 name_subs = classify.subsectors_in(m.name)
@@ -456,15 +470,34 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                 if m.type == "Company":
                     subs = classify.subsectors_in(own_text) or name_subs
                 elif m.type == "Institute":
-                    subs = name_subs
-                    if classify.is_domain_institute(m.name):
-                        m.segments = ["midstream"]
+                    # an institute is placed on the chain by what the text says it made
+                    # (研发的…康复训练系统) or calls it (…等研发机构), not by being a research body
+                    subs = name_subs or classify.subsectors_in(_product_text(own_text))
+                    m.segments = classify.role_segment(sentence.text[last.rel_end :])
                 else:
                     subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
                 m.subsectors = subs
                 segs = set(m.segments) | set(classify.segments_of(subs))
                 m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
-            _home_for_group(ctx, group, len(sentence.text) if gi + 1 == len(groups) else next_start)
+            _home_for_group(ctx, group, next_start)
+
+
+_CLAUSE_END = re.compile(r"[，,；;。：:]")
+_PRODUCT = re.compile(r"(?:(?:自主)?(?:研发|研制|开发)(?:的|出|了)?(?=[“\"])|(?:自主)?(?:研发|研制|开发)(?:的|出)|推出)([^，,；;。]{2,30})")
+
+
+def _own_text(text: str, start: int, end: int, single: bool) -> str:
+    """What the sentence says about the organisations that end at start: up to the next
+    organisation, and within their own clause unless they are the sentence's only subject."""
+    if single:
+        return text[start:end]
+    m = _CLAUSE_END.search(text, start, end)
+    return text[start : m.start()] if m else text[start:end]
+
+
+def _product_text(own_text: str) -> str:
+    """The things an organisation is said to have developed (研发的X, 推出X)."""
+    return " ".join(m.group(1) for m in _PRODUCT.finditer(own_text))
 
 
 def _home_for_group(ctx: DocumentContext, group: list[Mention], group_end: int) -> None:

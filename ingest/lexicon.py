@@ -129,6 +129,7 @@ class SegmentInfo:
     title: str
     markers: tuple[str, ...]
     subsectors: tuple[Subsector, ...]
+    role_nouns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ def taxonomy() -> Taxonomy:
                 title=seg.get("title", ""),
                 markers=_by_length(seg.get("markers", [])),
                 subsectors=subs,
+                role_nouns=_by_length(seg.get("role_nouns", [])),
             )
         )
     pillars = tuple(

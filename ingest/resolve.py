@@ -335,6 +335,7 @@ def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organizat
         aliases=aliases,
         region=region,
         segment=segment,
+        segment_explicit=bool(explicit),
         subsectors=subsectors,
         evidence=evidence,
     )

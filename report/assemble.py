@@ -104,6 +104,10 @@ class _Assembler:
     # -------------------------------------------------------------- organisations
 
     def presence(self, org: OrgRecord) -> str:
+        """settled when the texts report it signing or settling in the region (SIGNED_IN), even
+        for a local firm that signs at home; home when it is only based there."""
+        if any(r.id in self.subtree_ids for r in org.settled):
+            return "settled"
         return "home" if any(h.id in self.subtree_ids for h in org.homes) else "settled"
 
     def segments_of(self, org: OrgRecord) -> set[str]:

@@ -54,8 +54,9 @@ class OrgEntry(ReportModel):
     type: OrgType
     region: str | None = Field(description="full name of its home region; null when the corpus does not say")
     presence: Presence = Field(
-        description="home: based in the region or a sub-region; settled: based elsewhere (or unknown) "
-        "but signed, settled or running a project there (SIGNED_IN)"
+        description="settled: the texts report it signing, settling or running a project in the region "
+        "(SIGNED_IN), wherever it is based; home: based in the region or a sub-region and not reported "
+        "as settling there"
     )
     settled_in: list[str] = Field(
         default_factory=list, description="full names of the report's (sub-)regions it settled in"

@@ -42,12 +42,7 @@ SIGNERS: list[tuple[str, str, str, bool]] = [
     ("迈联医疗", "downstream", "rehab_robots", False),
     ("睿瀚医疗", "downstream", "rehab_robots", False),
 ]
-EXTRACTOR_SIGNER_ISSUES = {
-    "美风力医疗": "extractor gives 美风力医疗 a home in 赣江新区 (LOCATED_IN, home_cue local): the 本土企业 "
-    "cue after it in the sentence belongs to 江西脑聆、朴拙医疗, not to it",
-    "云资本实业": "extractor puts 云资本实业 in signal_acquisition as well as neuromodulation",
-    "景昱医疗": "extractor puts 景昱医疗 in signal_acquisition as well as neuromodulation",
-}
+EXTRACTOR_SIGNER_ISSUES: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -98,23 +93,10 @@ def test_dalian_upstream_is_a_gap(dalian: GapReport) -> None:
     assert _segment(dalian, "upstream").status == "gap"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extractor places 大连大学类脑智能产业研究院 and "
-    "大连市脑机接口与人机交互神经工程重点实验室 in midstream "
-    "by the domain-institute name rule (classify.is_domain_institute), although the text gives neither "
-    "any midstream work and the article states the city lacks midstream algorithms",
-)
 def test_dalian_midstream_is_a_gap(dalian: GapReport) -> None:
     assert _segment(dalian, "midstream").status == "gap"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extractor gives 大连大学类脑智能产业研究院 and 大连大学 no medical_rehabilitation subsector, "
-    "although "
-    "the sentences naming them describe their 康复训练系统 (a taxonomy cue of 医疗康复)",
-)
 def test_dalian_medical_rehabilitation_is_covered(dalian: GapReport) -> None:
     rehab = _subsector(dalian, "medical_rehabilitation")
     assert rehab.status == "covered"
@@ -184,8 +166,8 @@ def test_jiangxi_signers_in_their_segments(
     assert entry is not None, f"{name} not in {segment}: {[o.name for o in seg.organizations]}"
     in_subsectors = {sub.key for sub in seg.subsectors if name in {o.name for o in sub.organizations}}
     assert in_subsectors == {subsector}
-    # a firm from elsewhere that signed is settled; the two local firms are based in the province
-    assert entry.presence == ("home" if local else "settled")
+    # every signer is settled, the two local firms too: the article reports them signing there
+    assert entry.presence == "settled"
     assert "江西省赣江新区" in entry.settled_in
     other_segments = {s.segment for s in jiangxi.segments if name in {o.name for o in s.organizations}}
     assert other_segments == {segment}
@@ -194,9 +176,8 @@ def test_jiangxi_signers_in_their_segments(
 def test_jiangxi_signers_are_settled_in_the_new_area_report(source: EmbeddedSource) -> None:
     report = gap_report(source, "赣江新区")
     by_name = {o.name: o for o in report.organizations}
-    for name, _, _, local in SIGNERS:
-        if not local and name not in EXTRACTOR_SIGNER_ISSUES:
-            assert by_name[name].presence == "settled", name
+    for name, _, _, _local in SIGNERS:
+        assert by_name[name].presence == "settled", name
 
 
 @pytest.mark.parametrize(
