@@ -29,11 +29,12 @@ demo: setup
 	$(BIN)/bcikg ingest samples --store $(DEMO_STORE)
 	$(BIN)/bcikg report gaps 苏州 --store $(DEMO_STORE) --format table
 
-# Chromium renders the HTML report in one test; it comes from Debian's packages when we may
-# install them (root), and the test says why it is skipped otherwise.
+# Chromium renders the HTML report in one test (with a CJK font so the screenshot shows Chinese);
+# both come from Debian's packages when we may install them (root), and the test says why it is
+# skipped otherwise.
 browser:
 	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
 test: setup browser

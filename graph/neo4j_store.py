@@ -9,6 +9,7 @@ statement (see bcikg.queries.statement).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,7 +24,11 @@ from neo4j.exceptions import (
     ClientError,
     ConfigurationError,
     DriverError,
+    IncompleteCommit,
     Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
 )
 
 from bcikg.errors import Neo4jUnavailable
@@ -120,8 +125,10 @@ def open_driver(settings: Neo4jSettings, *, timeout: float = CONNECT_TIMEOUT) ->
         driver = GraphDatabase.driver(
             settings.uri,
             auth=settings.auth,
-            connection_timeout=max(1.0, timeout / 2),
-            connection_acquisition_timeout=timeout,
+            # a server that accepts but never answers is bounded by the acquisition timeout; keep
+            # both well inside ``timeout`` so that the command's one line comes within it
+            connection_timeout=max(1.0, timeout * 0.3),
+            connection_acquisition_timeout=max(1.0, timeout * 0.6),
             max_transaction_retry_time=30.0,
             user_agent="bcikg",
             # the library never prints: no server notifications (they would be logged as warnings)
@@ -141,6 +148,34 @@ def open_driver(settings: Neo4jSettings, *, timeout: float = CONNECT_TIMEOUT) ->
         driver.close()
         raise Neo4jUnavailable(f"Neo4j at {settings.uri} answered too slowly; check the server")
     return driver
+
+
+@contextlib.contextmanager
+def _neo4j_errors(uri: str, action: str) -> Iterator[None]:
+    """Driver and server errors during work as one Neo4jUnavailable line (never the password:
+    the driver's messages do not contain it)."""
+    try:
+        yield
+    except Neo4jUnavailable:
+        raise
+    except (ServiceUnavailable, SessionExpired, IncompleteCommit, OSError) as exc:
+        raise Neo4jUnavailable(
+            f"lost the connection to Neo4j at {uri} while {action} ({_reason(exc)}); start it again "
+            "(make neo4j-up) and run the command again: loading is idempotent"
+        ) from None
+    except AuthError:
+        raise Neo4jUnavailable(f"Neo4j at {uri} refused the credentials; check NEO4J_PASSWORD") from None
+    except (Neo4jError, DriverError) as exc:
+        if isinstance(exc, Neo4jError):
+            code = exc.code or type(exc).__name__
+            text = (exc.message or "").strip().splitlines()[0] if (exc.message or "").strip() else ""
+        else:
+            code, text = type(exc).__name__, _first_line(exc)
+        raise Neo4jUnavailable(f"Neo4j at {uri} failed while {action}: {code}: {text[:300]}") from None
+
+
+def _uri_of(target: Neo4jSettings | Driver) -> str:
+    return target.uri if isinstance(target, Neo4jSettings) else "the server"
 
 
 class _DriverScope:
@@ -266,7 +301,7 @@ def load(
     total = graph.number_of_nodes() + graph.number_of_edges()
     done = 0
     batches = 0
-    with _DriverScope(settings, driver) as drv:
+    with _neo4j_errors(settings.uri, "loading"), _DriverScope(settings, driver) as drv:
         ensure_schema(drv, settings.database)
         with drv.session(database=settings.database) as session:
             for labels, rows in node_groups.items():
@@ -347,14 +382,31 @@ def _read_rows(tx: ManagedTransaction, text: str, params: Mapping[str, Any]) -> 
 # ------------------------------------------------------------------ wipe, counts, queries
 
 
-def wipe(settings: Neo4jSettings, *, driver: Driver | None = None, batch: int = 10_000) -> int:
+def wipe(settings: Neo4jSettings, *, driver: Driver | None = None, batch: int = 1000) -> int:
     """Delete every node with one of this project's labels (and so its relationships), in batches.
-    Other data in the database is left alone. Returns the number of nodes deleted."""
+    Other data in the database is left alone. Returns the number of nodes deleted.
+
+    A batch that exceeds the server's transaction memory (a dense graph: each node takes its
+    relationships with it) is retried with half as many nodes; batches already committed stay
+    deleted, so an interrupted wipe can simply be run again."""
     deleted = 0
-    with _DriverScope(settings, driver) as drv, drv.session(database=settings.database) as session:
+    with (
+        _neo4j_errors(settings.uri, "deleting this project's nodes"),
+        _DriverScope(settings, driver) as drv,
+        drv.session(database=settings.database) as session,
+    ):
         for label in KEYED_LABELS:
-            summary = session.run(statement("_wipe_label", label=label), {"batch": batch}).consume()
-            deleted += summary.counters.nodes_deleted
+            size = max(1, batch)
+            while True:
+                try:
+                    summary = session.run(statement("_wipe_label", label=label), {"batch": size}).consume()
+                except TransientError as exc:
+                    if "MemoryPool" not in str(exc.code or "") or size == 1:
+                        raise
+                    size = max(1, size // 2)
+                    continue
+                deleted += summary.counters.nodes_deleted
+                break
     return deleted
 
 
@@ -362,7 +414,11 @@ def counts(target: Neo4jSettings | Driver, database: str | None = None) -> dict[
     """Node counts per keyed label and relationship counts per type (only this project's)."""
     db = _database(target, database)
     out: dict[str, int] = {}
-    with _DriverScope(target) as drv, drv.session(database=db) as session:
+    with (
+        _neo4j_errors(_uri_of(target), "counting"),
+        _DriverScope(target) as drv,
+        drv.session(database=db) as session,
+    ):
         for label in KEYED_LABELS:
             out[label] = session.run(statement("_count_label", label=label)).single(strict=True)["n"]
         for rel_type in sorted(RELATIONSHIP_TYPES):
@@ -380,6 +436,7 @@ def run_query(
     """Run one read query; rows as dicts of plain values."""
     db = _database(target, database)
     with (
+        _neo4j_errors(_uri_of(target), "running a query"),
         _DriverScope(target) as drv,
         drv.session(database=db, default_access_mode=neo4j.READ_ACCESS) as session,
     ):
