@@ -183,6 +183,12 @@ def _add_domain_words() -> None:
         if len(word) >= 2 and not word.isascii():
             jieba.add_word(word, freq=2000, tag="n")
             jieba.posseg.dt.word_tag_tab[word] = "n"
+    # 大学教授, 医院院长: a suffix glued to a title hides where the name ends
+    rules = name_rules()
+    for suffix in rules.strong_suffixes:
+        for title in rules.titles:
+            if jieba.dt.FREQ.get(suffix + title):
+                jieba.del_word(suffix + title)
 
 
 _NUMBER = re.compile(r"[0-9.%～~\-]+")
@@ -212,7 +218,8 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words of the text (jieba without its HMM, dictionary tags), offsets shifted by offset."""
     _word_tags()  # make sure the domain words are in jieba's dictionary first
     tokens = [
-        Token(word, start + offset, end + offset, _tag(word)) for word, start, end in jieba.tokenize(text, HMM=False)
+        Token(word, start + offset, end + offset, _tag(word))
+        for word, start, end in jieba.tokenize(text, HMM=False)
     ]
     if any(t.tag == "eng" for t in tokens):
         tokens = _merge_latin(tokens)
@@ -453,15 +460,15 @@ class SentenceNames:
         generic = self.is_generic_core(core) or self.is_generic_core(name[plen:])
         if core.startswith(self.rules.quantifier_words):
             return None  # 江西各大医院, 多家企业: a count of organisations, not one
+        if generic and suffix in ("大学", "学院") and len(core) >= 4:
+            generic = False  # 电子科技大学: a university's name may be made of common words
         if org_type != "Agency" and org_type != "Hospital" and len(core) == 1 and prefix == "none":
             generic = True  # 多中心, 子基金
         if suffix and any(name == n + suffix for n in self.rules.national_names):
             return None  # 国务院政府(工作报告)
         if org_type == "Company" and suffix and prefix == "none" and len(core) < 2:
             return None  # 次保险
-        quoted = any(s <= start and end <= e for s, e in self.quoted_spans) or bool(
-            _QUOTES.search(name)
-        )
+        quoted = any(s <= start and end <= e for s, e in self.quoted_spans) or bool(_QUOTES.search(name))
         if (
             prefix == "place"
             and not core

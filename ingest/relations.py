@@ -55,6 +55,9 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:]")
+
+
 def _find_all(words: tuple[str, ...], text: str) -> list[re.Match[str]]:
     """Every occurrence of any of the words (one compiled pattern per word list)."""
     return list(_rx(_alternation(words)).finditer(text))
@@ -491,6 +494,18 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
                                 ctx, "INCUBATED_BY", subject.name, m.name, s.sentence, *_span(s, subject, m)
                             )
                         )
+    # 某公司由某大学教授团队创办: the company came out of the institute
+    for m in s.mentions:
+        if m.type not in ("Institute", "Hospital") or not text[: m.rel_start].endswith("由"):
+            continue
+        if _rx(r"[^，,。；;]{0,8}?(?:创办|创立|孵化|发起成立|创建)").match(text, m.rel_end):
+            for subject in s.clause_subjects():
+                if subject.type == "Company" and subject.rel_end <= m.rel_start:
+                    out.append(
+                        _relation(
+                            ctx, "INCUBATED_BY", subject.name, m.name, s.sentence, *_span(s, subject, m)
+                        )
+                    )
     # 北大研发的深脑医疗: a company that came out of a university or institute
     for m in s.mentions:
         if m.type != "Company":
@@ -512,11 +527,18 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     text = s.text
     if not any(word in text for word in c.clinical):
         return []
-    hospitals = [
-        m
-        for m in s.mentions
-        if m.type == "Hospital" and text[max(0, m.rel_start - 1) : m.rel_start] in ("在", "于", "赴")
-    ]
+
+    def trial_site(m: Mention) -> bool:
+        if text[max(0, m.rel_start - 1) : m.rel_start] in ("在", "于", "赴"):
+            return True  # 在某医院完成植入手术
+        # 与某医院合作开展…临床试验
+        if text[max(0, m.rel_start - 1) : m.rel_start] in ("与", "和", "同"):
+            clause_end = _CLAUSE_BREAK.search(text, m.rel_end)
+            clause = text[m.rel_end : clause_end.start() if clause_end else len(text)]
+            return "合作" in clause and any(word in clause for word in c.clinical)
+        return False
+
+    hospitals = [m for m in s.mentions if m.type == "Hospital" and trial_site(m)]
     companies = [m for m in s.mentions if m.type == "Company"]
     out = []
     for h in hospitals:
@@ -678,24 +700,34 @@ def _settlement(
         places = [
             h for sent, h in ctx.region_hits if sent is s.sentence and hit.end() <= h.start <= hit.end() + 2
         ]
-        if not places:
+        closes_clause = _CLAUSE_BREAK.match(text, hit.end()) is not None or hit.end() == len(text)
+        implicit = ctx.region
+        if places:
+            place_id = places[0].region_id
+            settlers = [m for m in companies if abs(m.rel_start - hit.start()) < 40]
+        elif closes_clause and implicit is not None:
+            # 某某等12家企业相继落户。: settled in the place the article is about
+            place_id = implicit
+            clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;") + 1
+            settlers = [m for m in companies if clause_start <= m.rel_start < hit.start()]
+        else:
             continue
-        place = places[0]
-        for m in companies:
-            if abs(m.rel_start - hit.start()) < 40:
-                out.append(
-                    _relation(
-                        ctx,
-                        "SIGNED_IN",
-                        m.name,
-                        place.region_id,
-                        s.sentence,
-                        m.start,
-                        m.end,
-                        "region",
-                        _date_in(text),
-                    )
+        for m in settlers:
+            if m.home == place_id:
+                continue
+            out.append(
+                _relation(
+                    ctx,
+                    "SIGNED_IN",
+                    m.name,
+                    place_id,
+                    s.sentence,
+                    m.start,
+                    m.end,
+                    "region",
+                    _date_in(text),
                 )
+            )
     # 首批入驻企业A、B: settled where the host is
     for hit in _find_all(c.incubate_list, text):
         members = [m for m in s.group_after(hit.end()) if m.type == "Company"]

@@ -243,8 +243,12 @@ def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) 
         if head.endswith("附属") or any(head.endswith(s) for s in ("大学", "学院", "集团", "公司")):
             return True
     # 脑机接口未来产业集聚区 (in a Shanghai document) of 上海脑机接口未来产业集聚区
-    if full.endswith(short) and not gazetteer().leading_place(short):
+    short_lead = gazetteer().leading_place(short)
+    if full.endswith(short):
         lead = gazetteer().leading_place(full)
+        if lead is not None and short_lead is not None and len(lead[0]) + len(short) == len(full):
+            # 武汉光谷脑机接口产业联盟 and 光谷脑机接口产业联盟: a wider place in front of a narrower one
+            return gazetteer().is_within(short_lead[1], lead[1])
         if lead is not None and len(lead[0]) + len(short) == len(full) and short_m.doc_region is not None:
             return gazetteer().is_within(short_m.doc_region, lead[1]) or gazetteer().is_within(
                 lead[1], short_m.doc_region

@@ -193,7 +193,7 @@ def test_random_text_never_raises_and_offsets_slice_the_text(text: str) -> None:
 @pytest.fixture(scope="module")
 def sample_graph() -> KnowledgeGraph:
     docs = read_paths([ARTICLES]).documents
-    assert len(docs) == 4
+    assert len(docs) == 6
     return resolve([extract_document(split_document(d)) for d in docs])
 
 
