@@ -19,7 +19,7 @@ Relationships (networkx MultiDiGraph edge key == the ``id`` property; attribute 
     (Region)-[:PART_OF]->(Region)
     (Segment)-[:UPSTREAM_OF]->(Segment)
     (Subsector)-[:PART_OF]->(Segment)
-    (Organization)-[:IN_SEGMENT {explicit}]->(Segment)     explicit only when the model records it
+    (Organization)-[:IN_SEGMENT {explicit}]->(Segment)     explicit: the text states the segment
     (Organization)-[:IN_SUBSECTOR]->(Subsector)
     (Organization)-[:LOCATED_IN]->(Region)                 home region
     (Organization)-[:SIGNED_IN {date}]->(Region)           signed, settled or runs a project there

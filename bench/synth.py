@@ -48,34 +48,117 @@ BRAND_SYLLABLES = list(
     "启衡澄曜禾衍灵犀睿博泓璟澜朗岚昕晟翊瑾琨珩翎钧锐弘恒熙皓骁琪璞瀚沐屹芮岱洛逸舟航拓凌越誉卓"
     "策钛铂玄宸墨岩溪泽澈霖悦祺湛珂赫彦琛琰璨煦昀晔昶峻嵘崧岑棠桐樾楠柘杉芃苒蔚蓁蘅菁茗黎曦"
 )
-COMPANY_CORES = ["神经", "脑科", "智脑", "脑域", "神索", "知觉", "意念", "脑电", "神工", "脑联", "灵境", "神桥"]
+COMPANY_CORES = [
+    "神经",
+    "脑科",
+    "智脑",
+    "脑域",
+    "神索",
+    "知觉",
+    "意念",
+    "脑电",
+    "神工",
+    "脑联",
+    "灵境",
+    "神桥",
+]
 COMPANY_SUFFIXES = [
-    "医疗科技有限公司", "科技有限公司", "医疗器械有限公司", "智能科技有限公司", "生物科技有限公司",
-    "医疗", "科技", "智能", "微电子有限公司", "电子科技有限公司", "医疗科技股份有限公司",
+    "医疗科技有限公司",
+    "科技有限公司",
+    "医疗器械有限公司",
+    "智能科技有限公司",
+    "生物科技有限公司",
+    "医疗",
+    "科技",
+    "智能",
+    "微电子有限公司",
+    "电子科技有限公司",
+    "医疗科技股份有限公司",
 ]
 FUND_SUFFIXES = ["创投基金", "产业投资基金", "成长基金", "天使基金", "脑科学产业基金", "创新投资基金"]
 INVESTOR_COMPANY_SUFFIXES = ["资本", "创投", "投资有限公司"]
-INSTITUTE_SUFFIXES = ["脑科学研究院", "神经工程研究所", "智能医学研究院", "脑机接口研究院", "类脑智能研究中心"]
-INCUBATOR_SUFFIXES = ["脑机接口孵化器", "神经科技孵化器", "未来产业加速器", "脑科学创新中心", "脑机接口产业园"]
-HOSPITAL_PATTERNS = ["{city}第{ordinal}人民医院", "{city}{brand}医院", "{brand}大学附属第{ordinal}医院", "{city}{brand}康复医院"]
+INSTITUTE_SUFFIXES = [
+    "脑科学研究院",
+    "神经工程研究所",
+    "智能医学研究院",
+    "脑机接口研究院",
+    "类脑智能研究中心",
+]
+INCUBATOR_SUFFIXES = [
+    "脑机接口孵化器",
+    "神经科技孵化器",
+    "未来产业加速器",
+    "脑科学创新中心",
+    "脑机接口产业园",
+]
+HOSPITAL_PATTERNS = [
+    "{city}第{ordinal}人民医院",
+    "{city}{brand}医院",
+    "{brand}大学附属第{ordinal}医院",
+    "{city}{brand}康复医院",
+]
 ORDINALS = "一二三四五六七"
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
+)
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲建国立新思远晨宇浩然子轩欣怡梓涵")
 
-UPSTREAM_WORK = ["柔性微电极研发", "高通量神经电极", "脑机接口专用芯片", "低功耗信号采集模组", "生物相容性封装材料", "干电极脑电传感器"]
-MIDSTREAM_WORK = ["脑电解码算法", "脑机接口系统集成", "神经信号处理软件", "脑机接口CRO研发服务", "闭环神经调控系统", "脑机接口整机研发"]
-DOWNSTREAM_WORK = ["康复机器人产品", "卒中康复训练", "睡眠监测设备", "脑控外骨骼", "渐冻症沟通辅助", "注意力训练产品"]
-PRODUCTS = ["半侵入式脑机接口系统", "植入式神经电极", "非侵入式脑电头环", "脑控康复手套", "闭环脊髓刺激系统", "脑机接口言语解码系统"]
+UPSTREAM_WORK = [
+    "柔性微电极研发",
+    "高通量神经电极",
+    "脑机接口专用芯片",
+    "低功耗信号采集模组",
+    "生物相容性封装材料",
+    "干电极脑电传感器",
+]
+MIDSTREAM_WORK = [
+    "脑电解码算法",
+    "脑机接口系统集成",
+    "神经信号处理软件",
+    "脑机接口CRO研发服务",
+    "闭环神经调控系统",
+    "脑机接口整机研发",
+]
+DOWNSTREAM_WORK = [
+    "康复机器人产品",
+    "卒中康复训练",
+    "睡眠监测设备",
+    "脑控外骨骼",
+    "渐冻症沟通辅助",
+    "注意力训练产品",
+]
+PRODUCTS = [
+    "半侵入式脑机接口系统",
+    "植入式神经电极",
+    "非侵入式脑电头环",
+    "脑控康复手套",
+    "闭环脊髓刺激系统",
+    "脑机接口言语解码系统",
+]
 ROUNDS = ["天使", "Pre-A", "A", "A+", "B", "B+", "C", "战略"]
-AGENCY_WORDS = ["科技局", "工信局", "发展改革委", "财政局", "卫生健康委", "市场监管局", "商务局", "人社局", "医保局", "数据局"]
+AGENCY_WORDS = [
+    "科技局",
+    "工信局",
+    "发展改革委",
+    "财政局",
+    "卫生健康委",
+    "市场监管局",
+    "商务局",
+    "人社局",
+    "医保局",
+    "数据局",
+]
 
 TASKS = [
     ("支持关键技术攻关。", "聚焦{up}、{mid}等方向，每年支持不少于{k}个重大项目，单个项目最高补助{m}万元。"),
     ("建设公共服务平台。", "依托{inst}，建设脑机接口检测认证服务平台，为企业提供检测和注册咨询服务。"),
     ("强化资本支持。", "发挥{fund}作用，设立规模不低于{m2}亿元的脑机接口产业基金，重点投向早期项目。"),
     ("拓展应用场景。", "支持{hosp}开展脑机接口临床研究，到{year}年建设不少于{k}个示范应用场景。"),
-    ("培育市场主体。", "到{year}年，培育{k}-{k2}家具有全国影响力的脑机接口企业，引进{k3}家以上产业链重点企业。"),
+    (
+        "培育市场主体。",
+        "到{year}年，培育{k}-{k2}家具有全国影响力的脑机接口企业，引进{k3}家以上产业链重点企业。",
+    ),
     ("加强人才引育。", "对引进的脑机接口领域顶尖人才团队，给予最高{m}万元的综合资助。"),
     ("推动产品注册。", "力争到{year}年，不少于{k}款脑机接口产品通过医疗器械注册。"),
     ("优化产业空间。", "在{district}布局脑机接口产业集聚区，新建标准厂房{k3}万平方米。"),
@@ -161,7 +244,9 @@ def _region_rows() -> list[list[str]]:
     try:
         text = (resources.files("bcikg") / "data" / "regions.tsv").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
-        text = (Path(__file__).resolve().parent.parent / "bcikg" / "data" / "regions.tsv").read_text(encoding="utf-8")
+        text = (Path(__file__).resolve().parent.parent / "bcikg" / "data" / "regions.tsv").read_text(
+            encoding="utf-8"
+        )
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -206,8 +291,10 @@ class _Maker:
         self.rng = random.Random(seed)
         self.places = load_places()
         # Big places appear more often, as in real news.
-        self.weights = [5.0 if p.name in ("北京市", "上海市", "深圳市", "杭州市", "苏州市", "广州市") else 1.0
-                        for p in self.places]
+        self.weights = [
+            5.0 if p.name in ("北京市", "上海市", "深圳市", "杭州市", "苏州市", "广州市") else 1.0
+            for p in self.places
+        ]
         self.used: set[str] = set()
         self.companies = [self._company() for _ in range(max(40, pool_size))]
         self.hospitals = [self._hospital() for _ in range(max(10, pool_size // 8))]
@@ -293,13 +380,22 @@ class _Maker:
         rng = self.rng
         k = rng.randint(3, 12)
         return {
-            "k": k, "k2": k + rng.randint(1, 5), "k3": rng.randint(2, 30), "p": rng.randint(10, 45),
-            "m": rng.choice((100, 200, 300, 500, 800, 1000)), "m2": rng.randint(2, 50),
-            "year": rng.randint(2026, 2030), "month": rng.randint(1, 12),
-            "person": self.person(), "person2": self.person(), "city": place.name,
-            "up": rng.choice(UPSTREAM_WORK), "mid": rng.choice(MIDSTREAM_WORK),
+            "k": k,
+            "k2": k + rng.randint(1, 5),
+            "k3": rng.randint(2, 30),
+            "p": rng.randint(10, 45),
+            "m": rng.choice((100, 200, 300, 500, 800, 1000)),
+            "m2": rng.randint(2, 50),
+            "year": rng.randint(2026, 2030),
+            "month": rng.randint(1, 12),
+            "person": self.person(),
+            "person2": self.person(),
+            "city": place.name,
+            "up": rng.choice(UPSTREAM_WORK),
+            "mid": rng.choice(MIDSTREAM_WORK),
             "district": self.district(place),
-            "inst": self.pick(self.institutes)[0][0], "fund": self.pick(self.funds)[0][0],
+            "inst": self.pick(self.institutes)[0][0],
+            "fund": self.pick(self.funds)[0][0],
             "hosp": self.pick(self.hospitals)[0][0],
         }
 
@@ -315,21 +411,23 @@ class _Maker:
     def event(self) -> str:
         """One more fact with organisations in it, in one of several sentence shapes."""
         rng = self.rng
-        (company, home), = self.pick(self.companies)
+        ((company, home),) = self.pick(self.companies)
         c = self.comma()
         choice = rng.randrange(8)
         if choice == 0:
-            return f"{company}与{self.pick(self.institutes)[0][0]}签署合作协议{c}共同开展{rng.choice(MIDSTREAM_WORK)}。"
+            institute = self.pick(self.institutes)[0][0]
+            return f"{company}与{institute}签署合作协议{c}共同开展{rng.choice(MIDSTREAM_WORK)}。"
         if choice == 1:
             return f"{company}已入驻{self.pick(self.incubators)[0][0]}{c}团队规模约{rng.randint(20, 300)}人。"
         if choice == 2:
             return f"去年{c}{self.pick(self.funds)[0][0]}投资了{company}。"
         if choice == 3:
-            return f"{company}正与{self.pick(self.hospitals)[0][0]}合作开展{rng.choice(DOWNSTREAM_WORK)}相关的临床研究。"
+            hospital = self.pick(self.hospitals)[0][0]
+            return f"{company}正与{hospital}合作开展{rng.choice(DOWNSTREAM_WORK)}相关的临床研究。"
         if choice == 4:
             return f"{company}总部位于{self.district(home)}{c}主要产品为{rng.choice(PRODUCTS)}。"
         if choice == 5:
-            (other, _), = self.pick(self.companies)
+            ((other, _),) = self.pick(self.companies)
             return f"{company}和{other}还将联合建设{home.short}脑机接口中试平台。"
         if choice == 6:
             return f"另据了解{c}{company}今年已在{self.place().name}设立子公司。"
@@ -350,101 +448,131 @@ class _Maker:
         day, _ = self.date()
         companies = self.pick(self.companies, rng.randint(4, 8))
         names = [c[0] for c in companies]
-        title = rng.choice((f"{place.short}脑机接口产业项目集中签约", f"{len(names)}个脑机接口项目签约落户{place.short}",
-                            f"{where}举行脑机接口产业招商推介会"))
+        title = rng.choice(
+            (
+                f"{place.short}脑机接口产业项目集中签约",
+                f"{len(names)}个脑机接口项目签约落户{place.short}",
+                f"{where}举行脑机接口产业招商推介会",
+            )
+        )
         c = self.comma()
         body = [
-            rng.choice((
-                f"{day}{c}{where}举行脑机接口产业项目集中签约活动{c}{len(names)}家企业签约落户。",
-                f"{day}{c}{len(names)}个脑机接口产业项目在{where}集中签约{c}总投资约{rng.randint(5, 80)}亿元。",
-                f"记者从{place.name}获悉{c}{day}举行的招商推介会上{c}{'、'.join(names[:3])}等企业签约落户{where}。",
-            )),
+            rng.choice(
+                (
+                    f"{day}{c}{where}举行脑机接口产业项目集中签约活动{c}{len(names)}家企业签约落户。",
+                    f"{day}{c}{len(names)}个脑机接口产业项目在{where}集中签约"
+                    f"{c}总投资约{rng.randint(5, 80)}亿元。",
+                    f"记者从{place.name}获悉{c}{day}举行的招商推介会上{c}{'、'.join(names[:3])}等企业签约落户{where}。",
+                )
+            ),
             f"上游{c}{names[0]}专注{rng.choice(UPSTREAM_WORK)}；中游{c}{names[1]}深耕{rng.choice(MIDSTREAM_WORK)}；"
             f"下游{c}{names[2]}专注{rng.choice(DOWNSTREAM_WORK)}。",
-            rng.choice((
-                f"{names[3]}与{self.pick(self.hospitals)[0][0]}签署战略合作协议{c}共建脑机接口临床研究中心。",
-                f"{names[3]}董事长{self.person()}表示{c}公司总部位于{companies[3][1].name}{c}此次将在{place.short}设立研发中心。",
-                f"{names[3]}、{self.pick(self.institutes)[0][0]}将联合开展神经电极可靠性研究。",
-            )),
+            rng.choice(
+                (
+                    f"{names[3]}与{self.pick(self.hospitals)[0][0]}签署战略合作协议{c}共建脑机接口临床研究中心。",
+                    f"{names[3]}董事长{self.person()}表示{c}公司总部位于{companies[3][1].name}{c}此次将在{place.short}设立研发中心。",
+                    f"{names[3]}、{self.pick(self.institutes)[0][0]}将联合开展神经电极可靠性研究。",
+                )
+            ),
         ]
         for name, home in companies[4:]:
-            body.append(rng.choice((
-                f"{name}也与园区签署了合作协议。",
-                f"{name}计划在{where}建设生产基地{c}预计{rng.randint(2026, 2029)}年投产。",
-                f"{name}总部位于{home.full}{c}此次签约落户{place.short}。",
-            )))
+            body.append(
+                rng.choice(
+                    (
+                        f"{name}也与园区签署了合作协议。",
+                        f"{name}计划在{where}建设生产基地{c}预计{rng.randint(2026, 2029)}年投产。",
+                        f"{name}总部位于{home.full}{c}此次签约落户{place.short}。",
+                    )
+                )
+            )
         body.append(f"{place.name}{rng.choice(AGENCY_WORDS)}有关负责人出席活动。")
         return title, body
 
     def trial(self) -> tuple[str, list[str]]:
         rng = self.rng
-        (company, home), = self.pick(self.companies)
-        (hospital, hplace), = self.pick(self.hospitals)
+        ((company, home),) = self.pick(self.companies)
+        ((hospital, hplace),) = self.pick(self.hospitals)
         product = rng.choice(PRODUCTS)
         day, _ = self.date()
         c = self.comma()
-        title = rng.choice((f"{company}{product}完成首例临床植入", f"{hplace.short}医院开展脑机接口临床试验",
-                            f"脑机接口临床试验在{hplace.short}启动"))
+        title = rng.choice(
+            (
+                f"{company}{product}完成首例临床植入",
+                f"{hplace.short}医院开展脑机接口临床试验",
+                f"脑机接口临床试验在{hplace.short}启动",
+            )
+        )
         body = [
-            rng.choice((
-                f"{day}{c}{company}宣布{c}其自主研发的{product}已在{hospital}完成首例植入手术。",
-                f"近日{c}{hospital}与{company}合作开展脑机接口临床试验{c}首例患者已顺利出院。",
-                f"记者{day}获悉{c}由{company}研发的{product}在{hospital}进入临床验证阶段。",
-            )),
+            rng.choice(
+                (
+                    f"{day}{c}{company}宣布{c}其自主研发的{product}已在{hospital}完成首例植入手术。",
+                    f"近日{c}{hospital}与{company}合作开展脑机接口临床试验{c}首例患者已顺利出院。",
+                    f"记者{day}获悉{c}由{company}研发的{product}在{hospital}进入临床验证阶段。",
+                )
+            ),
             f"该试验共入组{rng.randint(3, 40)}名受试者{c}主要评价产品的安全性和有效性。",
-            rng.choice((
-                f"{company}成立于{rng.randint(2015, 2024)}年{c}总部位于{self.district(home)}{c}专注{rng.choice(MIDSTREAM_WORK)}。",
-                f"公司创始人{self.person()}介绍{c}下一步将在{self.place().short}设立研发中心。",
-            )),
+            rng.choice(
+                (
+                    f"{company}成立于{rng.randint(2015, 2024)}年{c}总部位于{self.district(home)}"
+                    f"{c}专注{rng.choice(MIDSTREAM_WORK)}。",
+                    f"公司创始人{self.person()}介绍{c}下一步将在{self.place().short}设立研发中心。",
+                )
+            ),
         ]
         if rng.random() < 0.5:
-            (other, _), = self.pick(self.hospitals)
+            ((other, _),) = self.pick(self.hospitals)
             body.append(f"此外{c}{company}还与{other}签署合作协议{c}计划开展多中心临床研究。")
         if rng.random() < 0.4:
-            (inst, _), = self.pick(self.institutes)
+            ((inst, _),) = self.pick(self.institutes)
             body.append(f"{inst}为项目提供了神经信号解码算法支持。")
         return title, body
 
     def funding(self) -> tuple[str, list[str]]:
         rng = self.rng
-        (company, home), = self.pick(self.companies)
+        ((company, home),) = self.pick(self.companies)
         funds = [f[0] for f in self.pick(self.funds, rng.randint(1, 3))]
-        amount = rng.choice(("数千万元", f"{rng.randint(1, 9)}亿元", f"{rng.randint(1, 9)}.{rng.randint(1, 9)}亿元", "近亿元"))
+        amount = rng.choice(
+            ("数千万元", f"{rng.randint(1, 9)}亿元", f"{rng.randint(1, 9)}.{rng.randint(1, 9)}亿元", "近亿元")
+        )
         rnd = rng.choice(ROUNDS)
         c = self.comma()
         title = rng.choice((f"{company}完成{amount}{rnd}轮融资", f"脑机接口企业{company}获{amount}投资"))
         lead = f"本轮由{funds[0]}领投" + (f"{c}{'、'.join(funds[1:])}跟投" if len(funds) > 1 else "")
         body = [
-            rng.choice((
-                f"近日{c}{company}宣布完成{amount}{rnd}轮融资{c}{lead}。",
-                f"{company}日前完成{amount}{rnd}轮融资。{lead}{c}老股东继续追加投资。",
-            )),
+            rng.choice(
+                (
+                    f"近日{c}{company}宣布完成{amount}{rnd}轮融资{c}{lead}。",
+                    f"{company}日前完成{amount}{rnd}轮融资。{lead}{c}老股东继续追加投资。",
+                )
+            ),
             f"本轮融资将主要用于{rng.choice(UPSTREAM_WORK)}和{rng.choice(DOWNSTREAM_WORK)}的研发及注册申报。",
             f"{company}总部位于{home.full}{c}是{home.short}重点培育的脑机接口企业。",
         ]
         if rng.random() < 0.5:
-            (target, _), = self.pick(self.companies)
+            ((target, _),) = self.pick(self.companies)
             if target != company:
                 body.append(f"此前{c}{funds[0]}还投资了{target}。")
         return title, body
 
     def incubator(self) -> tuple[str, list[str]]:
         rng = self.rng
-        (incubator, place), = self.pick(self.incubators)
+        ((incubator, place),) = self.pick(self.incubators)
         residents = [c[0] for c in self.pick(self.companies, rng.randint(3, 6))]
-        (operator, _), = self.pick(self.companies)
+        ((operator, _),) = self.pick(self.companies)
         day, _ = self.date()
         c = self.comma()
         title = rng.choice((f"{incubator}正式开园", f"{place.short}又一脑机接口载体投入运营"))
         body = [
             f"{day}{c}位于{self.district(place)}的{incubator}正式开园{c}首批入驻企业包括{'、'.join(residents)}等{len(residents)}家企业。",
-            rng.choice((
-                f"{incubator}由{operator}运营{c}配套建设脑机接口中试平台和数据中心。",
-                f"{operator}负责运营{incubator}{c}为入驻企业提供检测、注册和融资服务。",
-            )),
+            rng.choice(
+                (
+                    f"{incubator}由{operator}运营{c}配套建设脑机接口中试平台和数据中心。",
+                    f"{operator}负责运营{incubator}{c}为入驻企业提供检测、注册和融资服务。",
+                )
+            ),
         ]
         if rng.random() < 0.6:
-            (inst, _), = self.pick(self.institutes)
+            ((inst, _),) = self.pick(self.institutes)
             body.append(f"{inst}将与{incubator}共建联合实验室。")
         return title, body
 
@@ -452,15 +580,22 @@ class _Maker:
         rng = self.rng
         place = self.place()
         _, iso = self.date()
-        title = rng.choice((
-            f"{place.name}促进脑机接口产业高质量发展的若干措施",
-            f"{place.name}脑机接口产业创新发展行动方案（{rng.randint(2025, 2027)}—{rng.randint(2028, 2030)}年）",
-            f"关于加快{place.short}脑机接口产业发展的实施意见",
-        ))
-        lines = [rng.choice((
-            "为加快培育未来产业，推动脑机接口产业集聚发展，制定如下措施。",
-            f"为贯彻落实国家关于未来产业的部署，结合{place.short}实际，制定本方案。",
-        ))]
+        title = rng.choice(
+            (
+                f"{place.name}促进脑机接口产业高质量发展的若干措施",
+                f"{place.name}脑机接口产业创新发展行动方案"
+                f"（{rng.randint(2025, 2027)}—{rng.randint(2028, 2030)}年）",
+                f"关于加快{place.short}脑机接口产业发展的实施意见",
+            )
+        )
+        lines = [
+            rng.choice(
+                (
+                    "为加快培育未来产业，推动脑机接口产业集聚发展，制定如下措施。",
+                    f"为贯彻落实国家关于未来产业的部署，结合{place.short}实际，制定本方案。",
+                )
+            )
+        ]
         tasks = rng.sample(TASKS, rng.randint(3, 6))
         markdown = rng.random() < 0.6
         for i, (head, text) in enumerate(tasks, 1):
@@ -499,7 +634,11 @@ class _Maker:
             paragraphs.pop(-2 if len(paragraphs) > 2 else -1)
         suffix = ".txt"
         if front is not None:
-            text = f"---\ntitle: {title}\ndate: {front}\nsource: 示例政务网\n---\n\n" + "\n\n".join(paragraphs) + "\n"
+            text = (
+                f"---\ntitle: {title}\ndate: {front}\nsource: 示例政务网\n---\n\n"
+                + "\n\n".join(paragraphs)
+                + "\n"
+            )
             suffix = ".md"
         else:
             text = title + "\n\n" + "\n\n".join(paragraphs) + "\n"
@@ -517,7 +656,7 @@ def articles(
     """Distinct articles: ``n`` of them, or (with ``total_bytes``) as many as reach that size."""
     if n is None and total_bytes is None:
         raise ValueError("give n or total_bytes")
-    expected = n if total_bytes is None else max(1, total_bytes // 2400)
+    expected = max(1, total_bytes // 2400) if total_bytes is not None else (n or 1)
     maker = _Maker(seed, pool_size=max(40, expected // 3))
     seen: set[bytes] = set()
     produced = size = 0
@@ -611,7 +750,11 @@ def _rss_pss(pid: int) -> tuple[int, int]:
 
 
 def run_measured(
-    command: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None, interval: float = 0.1
+    command: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    interval: float = 0.1,
 ) -> Measured:
     """Run ``command`` (through a tiny wrapper that reports ru_maxrss of its children) and
     sample the memory of its process tree while it runs."""
@@ -624,7 +767,11 @@ def run_measured(
         started = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-c", _WRAPPER, report.name, *command],
-            env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         peak = [0, 0]
         done = threading.Event()
@@ -662,12 +809,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write a synthetic corpus of BCI-industry articles.")
     parser.add_argument("out", type=Path, help="folder to write the articles into")
     parser.add_argument("-n", type=int, default=DEFAULT_N, help=f"number of articles (default {DEFAULT_N})")
-    parser.add_argument("--bytes", type=parse_size, default=None, help="generate until this total size, e.g. 20MB")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument(
+        "--bytes", type=parse_size, default=None, help="generate until this total size, e.g. 20MB"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
     args = parser.parse_args(argv)
     stats = write_corpus(args.out, n=None if args.bytes else args.n, seed=args.seed, total_bytes=args.bytes)
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(stats.kinds.items()))
-    print(f"wrote {stats.files} articles, {stats.bytes / 1024**2:.1f} MB, {stats.chars} chars ({kinds}) to {args.out}")
+    print(
+        f"wrote {stats.files} articles, {stats.bytes / 1024**2:.1f} MB, {stats.chars} chars ({kinds}) "
+        f"to {args.out}"
+    )
     return 0
 
 

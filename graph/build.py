@@ -21,7 +21,7 @@ import networkx as nx
 
 from bcikg.ingest.lexicon import taxonomy
 from bcikg.ingest.regions import gazetteer
-from bcikg.models import SEGMENTS, Evidence, KnowledgeGraph, Organization, Region
+from bcikg.models import SEGMENTS, Evidence, KnowledgeGraph, Region
 from bcikg.schema import ORG_LABEL, check_labels, check_relationship_type
 
 Props = dict[str, Any]
@@ -169,17 +169,6 @@ def _region_models(kg: KnowledgeGraph) -> dict[str, Region]:
     return regions
 
 
-def _explicit_segments(org: Organization) -> set[str] | None:
-    """Segments the text states (not inferred from keyword cues), when the model records them:
-    ``segment_explicit`` as a list of segments or one flag for all; None when it does not."""
-    value = getattr(org, "segment_explicit", None)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return set(org.segment) if value else set()
-    return set(value)
-
-
 def build_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """The property graph of a KnowledgeGraph (see bcikg.schema for labels and types)."""
     b = _Builder()
@@ -217,14 +206,9 @@ def build_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
     for org in kg.organizations:
         b.node(org.id, (ORG_LABEL, org.type), {"name": org.name, "type": org.type, "aliases": org.aliases})
-        explicit = _explicit_segments(org)
         for seg in org.segment:
-            b.edge(
-                "IN_SEGMENT",
-                org.id,
-                segment_id(seg),
-                {"explicit": seg in explicit} if explicit is not None else {},
-            )
+            # explicit: the text states the segment (上游…), rather than keyword cues placing it
+            b.edge("IN_SEGMENT", org.id, segment_id(seg), {"explicit": org.segment_explicit})
         for sub in org.subsectors:
             b.edge("IN_SUBSECTOR", org.id, subsector_id(sub))
         b.mentioned_in(org.id, org.evidence)

@@ -94,6 +94,7 @@ class EmbeddedStore:
         self._extractions: dict[str, DocumentExtraction] | None = None
         # the generation this instance read from (None: read nothing yet; "": the store was empty)
         self._base: str | None = None
+        self._lock_depth = 0  # locked() is re-entrant within one instance
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.directory)!r})"
@@ -212,7 +213,17 @@ class EmbeddedStore:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store's writer lock (waits up to ``lock_timeout`` seconds for another writer)."""
+        """Hold the store's writer lock (waits up to ``lock_timeout`` seconds for another writer).
+
+        Re-entrant: a caller may hold it around a whole read-modify-save (``save`` takes it again),
+        so that a second ingest waits for the first instead of failing at its save."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
         self.directory.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.directory / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -228,7 +239,11 @@ class EmbeddedStore:
                             "wait for it to finish and run again"
                         ) from None
                     time.sleep(0.05)
-            yield
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
         finally:
             os.close(fd)  # releases the lock
 

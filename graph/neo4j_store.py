@@ -10,6 +10,7 @@ statement (see bcikg.queries.statement).
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -38,6 +39,10 @@ from bcikg.schema import KEYED_LABELS, ORG_LABEL, RELATIONSHIP_TYPES, primary_la
 from bcikg.settings import Neo4jSettings
 
 ProgressCallback = Callable[[int, int], None]
+
+# The driver logs retries ("Transaction failed and will be retried …") as warnings; without a
+# handler Python would print them. The library never prints: the CLI reports errors itself.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 CONNECT_TIMEOUT = 10.0
 
@@ -258,7 +263,7 @@ def _edge_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[dict[s
             {"id": key, "source": source, "target": target, "props": props}
         )
     for rows in groups.values():
-        rows.sort(key=lambda row: row["id"])
+        rows.sort(key=lambda row: (row["source"], row["target"], row["id"]))
     return dict(sorted(groups.items()))
 
 
@@ -269,6 +274,20 @@ def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dic
 
 def _write(tx: ManagedTransaction, text: str, params: Mapping[str, Any]) -> None:
     tx.run(text, dict(params)).consume()
+
+
+def _write_batch(session: neo4j.Session, text: str, params: Mapping[str, Any], attempts: int = 5) -> None:
+    """One batch in a managed transaction (the driver retries transient errors such as deadlocks).
+    A node deleted under us by a concurrent load's pruning (EntityNotFound, a client error the
+    driver does not retry) is retried here too: MERGE makes the batch safe to run again."""
+    for attempt in range(attempts):
+        try:
+            session.execute_write(_write, text, params)
+            return
+        except ClientError as exc:
+            if "EntityNotFound" not in str(exc.code or "") or attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
 
 
 def _node_statement(labels: tuple[str, ...]) -> str:
@@ -307,7 +326,7 @@ def load(
             for labels, rows in node_groups.items():
                 text = _node_statement(labels)
                 for batch in _batches(rows, batch_size):
-                    session.execute_write(_write, text, {"rows": list(batch)})
+                    _write_batch(session, text, {"rows": list(batch)})
                     done += len(batch)
                     batches += 1
                     if progress:
@@ -320,7 +339,7 @@ def load(
                     target_label=target_label,
                 )
                 for batch in _batches(rows, batch_size):
-                    session.execute_write(_write, text, {"rows": list(batch)})
+                    _write_batch(session, text, {"rows": list(batch)})
                     done += len(batch)
                     batches += 1
                     if progress:
@@ -350,20 +369,25 @@ def _prune(driver: Driver, database: str, graph: nx.MultiDiGraph, batch_size: in
     with driver.session(database=database) as session:
         for label in KEYED_LABELS:
             present = session.execute_read(_read_column, statement("_node_ids", label=label), "id")
-            extra = sorted(i for i in present if i not in by_label[label])
+            # a node deleted by a concurrent load while being read shows no id: not ours to touch
+            extra = sorted(i for i in present if isinstance(i, str) and i not in by_label[label])
             for start in range(0, len(extra), batch_size):
-                session.execute_write(
-                    _write,
+                _write_batch(
+                    session,
                     statement("_delete_nodes", label=label),
                     {"ids": extra[start : start + batch_size]},
                 )
             removed_nodes += len(extra)
         for rel_type in sorted(RELATIONSHIP_TYPES):
             rows = session.execute_read(_read_rows, statement("_relationship_ids", type=rel_type), {})
-            stale = [row["element_id"] for row in rows if row["id"] not in by_type[rel_type]]
+            stale = [
+                row["element_id"]
+                for row in rows
+                if isinstance(row["id"], str) and row["id"] not in by_type[rel_type]
+            ]
             for start in range(0, len(stale), batch_size):
-                session.execute_write(
-                    _write,
+                _write_batch(
+                    session,
                     statement("_delete_relationships"),
                     {"element_ids": stale[start : start + batch_size]},
                 )

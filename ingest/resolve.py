@@ -304,7 +304,7 @@ def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organizat
     org_type = max(weights, key=lambda t: (weights[t], t))
     # canonical name: the longest full name written (not a short form or an anaphor)
     written = [m for m in members if m.type == org_type] or members
-    name = max((m.name for m in written), key=lambda n: (len(strip_legal_form(n)) if False else len(n), n))
+    name = max((m.name for m in written), key=lambda n: (len(n), n))
     key = _cluster_key(members, keys, name)
     generic_forms = {m.surface for m in members if m.surface != m.name and _unqualified(m)}
     aliases = sorted(

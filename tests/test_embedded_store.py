@@ -356,3 +356,17 @@ def test_the_crash_child_completes_when_not_stopped(tmp_path: Path) -> None:
     )
     assert marker.read_text() == "finished"
     assert store_state(store_dir) == (graph_signature(graph_b()), sorted(make_extractions(5, "n")))
+
+
+def test_the_lock_can_be_held_around_a_whole_ingest(tmp_path: Path) -> None:
+    """locked() is re-entrant: read, modify and save under one lock (save takes it again)."""
+    store = EmbeddedStore(tmp_path, lock_timeout=1.0)
+    with store.locked():
+        store.load_extractions()
+        store.save(make_extractions(1), graph_a())
+        with store.locked():
+            store.save(make_extractions(2), graph_a())
+    assert sorted(EmbeddedStore(tmp_path).load_extractions()) == sorted(make_extractions(2))
+    other = EmbeddedStore(tmp_path, lock_timeout=0.2)
+    with store.locked(), pytest.raises(StoreError, match="another bcikg process is writing"):
+        other.save({}, graph_b())

@@ -7,6 +7,7 @@ tests does not matter. Nothing here is mocked.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from pydantic import SecretStr
 
 from bcikg.errors import Neo4jUnavailable
@@ -368,3 +370,44 @@ def test_neo4j_admin_imports_the_csv_export(neo4j_settings, small_graph, tmp_pat
         assert differences == []
     finally:
         subprocess.run(["bash", str(script), "kill"], env=server_env, capture_output=True, timeout=120)
+
+
+# ------------------------------------------------------------------ errors during work
+
+
+@pytest.mark.parametrize(
+    "error, message",
+    [
+        (
+            lambda: ServiceUnavailable("Connection refused"),
+            "lost the connection to Neo4j at bolt://h:1 while loading",
+        ),
+        (lambda: SessionExpired("gone"), "lost the connection to Neo4j at bolt://h:1 while loading"),
+        (lambda: OSError("broken pipe"), "start it again (make neo4j-up) and run the command again"),
+    ],
+)
+def test_errors_during_work_become_one_line(error, message: str) -> None:
+    with (
+        pytest.raises(Neo4jUnavailable, match=re.escape(message)) as info,
+        neo4j_store._neo4j_errors("bolt://h:1", "loading"),
+    ):
+        raise error()
+    assert "\n" not in str(info.value)
+    assert info.value.__suppress_context__
+
+
+def test_a_silent_server_is_reported_within_the_timeout() -> None:
+    """Something accepts the connection but never speaks Bolt: one line within 10 seconds."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        settings = Neo4jSettings(uri=f"bolt://127.0.0.1:{port}", password=SecretStr("whatever-123"))
+        started = time.monotonic()
+        with pytest.raises(
+            Neo4jUnavailable, match=f"cannot reach Neo4j at bolt://127.0.0.1:{port}: no answer"
+        ):
+            open_driver(settings)
+        assert time.monotonic() - started < 8
