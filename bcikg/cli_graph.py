@@ -151,9 +151,17 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--wipe", help="Delete this project's nodes first (asks to confirm).")
         ] = False,
         yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+        prune: Annotated[
+            bool,
+            typer.Option(
+                "--prune",
+                help="Also remove this project's nodes and relationships that are not in the store, so "
+                "that Neo4j mirrors it (not when several stores share the database).",
+            ),
+        ] = False,
     ) -> None:
-        """Load the store's graph into Neo4j (idempotent: loading again updates it in place, and
-        nodes and relationships no longer in the store are removed).
+        """Load the store's graph into Neo4j (idempotent: loading again updates it in place; with
+        --prune, what the store no longer has is removed).
 
         Connection: --uri/--user/--password/--database, else NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD,
         NEO4J_DATABASE from the environment or ./.env.
@@ -163,6 +171,8 @@ def register(app: typer.Typer) -> None:
           bcikg load
 
           bcikg load --store ./jiangxi_store --wipe --yes
+
+          bcikg load --prune            # after a re-ingest merged organisations
         """
         import time
 
@@ -192,7 +202,7 @@ def register(app: typer.Typer) -> None:
                     bar.update(task, completed=done, total=total)
 
                 summary = load_graph(
-                    graph, settings, batch_size=batch_size, progress=on_progress, driver=driver
+                    graph, settings, batch_size=batch_size, progress=on_progress, driver=driver, prune=prune
                 )
         out.print(
             f"loaded {summary.nodes} nodes and {summary.relationships} relationships into {settings.uri} "

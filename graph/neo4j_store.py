@@ -304,14 +304,15 @@ def load(
     batch_size: int = 1000,
     progress: ProgressCallback | None = None,
     driver: Driver | None = None,
-    prune: bool = True,
+    prune: bool = False,
 ) -> LoadSummary:
     """MERGE every node and relationship of ``graph`` into Neo4j in batches of ``batch_size`` rows.
 
     Idempotent: loading the same graph again leaves the same nodes and relationships; changed
-    properties are updated (SET +=). With ``prune`` (the default) nodes of this project's labels
-    and relationships of its types that are not in ``graph`` are deleted afterwards, so that Neo4j
-    mirrors the store after a re-ingest merged or dropped organisations."""
+    properties are updated (SET +=). Loading is additive, so several stores can share one
+    database; with ``prune`` nodes of this project's labels and relationships of its types that
+    are not in ``graph`` are deleted afterwards, so that Neo4j mirrors this one store (after a
+    re-ingest merged or dropped organisations)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     started = time.perf_counter()

@@ -95,7 +95,7 @@ def test_a_reload_after_a_change_updates_in_place(
     kg.organizations = [o for o in kg.organizations if o.id != dropped]
     kg.relations = [r for r in kg.relations if r.id != "rel:fixture0016"]
     graph = build_graph(kg)
-    summary = load(graph, neo4j_settings, driver=neo4j_driver)
+    summary = load(graph, neo4j_settings, driver=neo4j_driver, prune=True)
     rows = run_query(
         neo4j_driver,
         "MATCH (o:Organization {id: $id}) RETURN o.name AS name, o.type AS type, o.aliases AS aliases, "
