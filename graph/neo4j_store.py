@@ -35,7 +35,7 @@ from neo4j.exceptions import (
 from bcikg.errors import Neo4jUnavailable
 from bcikg.models import ORG_TYPES
 from bcikg.queries import statement
-from bcikg.schema import KEYED_LABELS, ORG_LABEL, RELATIONSHIP_TYPES, primary_label
+from bcikg.schema import KEYED_LABELS, ORG_LABEL, RELATIONSHIP_TYPES, check_relationship_type, primary_label
 from bcikg.settings import Neo4jSettings
 
 ProgressCallback = Callable[[int, int], None]
@@ -222,6 +222,13 @@ def schema_statements() -> list[str]:
     out = [
         f"CREATE CONSTRAINT {constraint_name(label)} IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
         for label in KEYED_LABELS
+    ]
+    # relationship ids are unique per type too, so that concurrent loads can never leave two
+    # copies of one relationship (MERGE alone does not lock across transactions)
+    out += [
+        f"CREATE CONSTRAINT bcikg_rel_{rel_type.lower()}_id IF NOT EXISTS "
+        f"FOR ()-[r:{check_relationship_type(rel_type)}]-() REQUIRE r.id IS UNIQUE"
+        for rel_type in sorted(RELATIONSHIP_TYPES)
     ]
     out += [
         f"CREATE INDEX bcikg_{label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"

@@ -549,6 +549,28 @@ def _short_forms(mention: Mention, ctx: DocumentContext) -> list[str]:
     return [f for f in forms if f != mention.name and len(f) >= 2]
 
 
+class _Spans:
+    """Disjoint character spans with a logarithmic overlap test (a long document repeating one
+    name thousands of times must not make propagation quadratic)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(spans):
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        if i > 0 and self.ends[i - 1] > start:
+            return True
+        return i < len(self.starts) and self.starts[i] < end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
 def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
     """Find further mentions of names already found: the same name elsewhere, and short forms."""
     forms: dict[str, Mention] = {}
@@ -558,7 +580,7 @@ def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
             forms.setdefault(form, m)
     if not forms:
         return []
-    taken = sorted((m.start, m.end) for m in mentions)
+    taken = _Spans((m.start, m.end) for m in mentions)
     starts = [sentence.start for sentence in ctx.sentences]
     hits: list[tuple[int, int, str, Sentence]] = []
     text = ctx.text
@@ -568,9 +590,9 @@ def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
         while pos >= 0:
             end = pos + len(form)
             i = bisect_right(starts, pos) - 1
-            if i >= 0 and end <= ctx.sentences[i].end and not any(s < end and pos < e for s, e in taken):
+            if i >= 0 and end <= ctx.sentences[i].end and not taken.overlaps(pos, end):
                 hits.append((pos, end, form, ctx.sentences[i]))
-                taken.append((pos, end))
+                taken.add(pos, end)
             pos = text.find(form, end)
     out: list[Mention] = []
     for start, end, form, sentence in sorted(hits, key=lambda h: h[0]):
@@ -761,8 +783,12 @@ def extract_document(split: SplitDocument) -> DocumentExtraction:
     ctx.find_regions()
     mentions = find_mentions(ctx)
     rels = relations.extract_relations(ctx, mentions)
+    settled: dict[str, set[str]] = {}
+    for r in rels:
+        if r.kind == "SIGNED_IN":
+            settled.setdefault(r.source, set()).add(r.target)
     for m in mentions:
-        m.settled = sorted({r.target for r in rels if r.kind == "SIGNED_IN" and r.source == m.name})
+        m.settled = sorted(settled.get(m.name, ()))
     org_mentions = [_to_model(ctx, m) for m in mentions]
     region_mentions = [
         RegionMention(

@@ -588,7 +588,12 @@ class SentenceNames:
                 tok.text in self.words.creation_verbs
                 or tok.text in self.words.existing_verbs
                 or tok.text in self.words.policy_verbs
-                or (len(tok.text) > 1 and tok.tag in ("v", "vd", "ad") and tok.text not in self.words.generic)
+                or (
+                    len(tok.text) > 1
+                    and tok.tag in ("v", "vd", "ad")
+                    and tok.text not in self.words.generic
+                    and _frequent(tok.text)
+                )
             )
             if not is_verb:
                 break

@@ -402,6 +402,7 @@ def _relations(
     extractions: list[DocumentExtraction], org_of: dict[tuple[str, str], str], policy_ids: dict[str, str]
 ) -> list[Relation]:
     merged: dict[str, Relation] = {}
+    seen_evidence: dict[str, set[tuple[str, int, int]]] = {}
     for e in extractions:
         doc = e.document.id
         for r in e.relations:
@@ -432,7 +433,10 @@ def _relations(
             if rel is None:
                 rel = Relation(id=rid, type=r.kind, source=source, target=target, properties=props)
                 merged[rid] = rel
-            if r.evidence not in rel.evidence:
+                seen_evidence[rid] = set()
+            ev_key = (r.evidence.doc_id, r.evidence.start, r.evidence.end)
+            if ev_key not in seen_evidence[rid]:
+                seen_evidence[rid].add(ev_key)
                 rel.evidence.append(r.evidence)
             if (
                 r.kind == "SIGNED_IN"

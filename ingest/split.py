@@ -53,6 +53,8 @@ def _boilerplate() -> _Boilerplate:
 
 
 _PUNCTUATED = re.compile(r"[。！？!?；;，,]")
+# Menus, headline lists, footers and disclaimers are lines of at most a few hundred characters.
+_LONGEST_FURNITURE = 300
 
 
 def noise_ranges(text: str) -> list[tuple[int, int]]:
@@ -74,6 +76,9 @@ def noise_ranges(text: str) -> list[tuple[int, int]]:
 
     for start, end, line in lines:
         if not line:
+            continue
+        if len(line) > _LONGEST_FURNITURE:
+            close_run()  # a long line is text (a whole page flattened onto one line, say)
             continue
         if start > len(text) // 3 and line.startswith(rules.tail_markers):
             close_run()
