@@ -27,6 +27,7 @@ import contextlib
 import fcntl
 import gc
 import gzip
+import io
 import json
 import os
 import pickle
@@ -62,6 +63,20 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _compressed_json_list(items: list[DocumentExtraction]) -> bytes:
+    """gzip of the JSON array of the items, compressed item by item so that the uncompressed
+    text of a large corpus is never held in memory at once."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as out:
+        out.write(b"[")
+        for i, item in enumerate(items):
+            if i:
+                out.write(b",")
+            out.write(item.model_dump_json().encode("utf-8"))
+        out.write(b"]")
+    return buffer.getvalue()
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -250,7 +265,7 @@ class EmbeddedStore:
     def save(self, extractions: Mapping[str, DocumentExtraction], graph: nx.MultiDiGraph) -> None:
         """Write a new generation and switch to it atomically (see the module docstring)."""
         extraction_list = [extractions[key] for key in sorted(extractions)]
-        extractions_blob = gzip.compress(_EXTRACTIONS.dump_json(extraction_list), compresslevel=1, mtime=0)
+        extractions_blob = _compressed_json_list(extraction_list)
         graph_blob = pickle.dumps(graph, protocol=5)
         with self.locked():
             live = self.current_generation()

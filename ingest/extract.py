@@ -401,7 +401,11 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
             if hits and hits[-1].end == len(before) - len(cue):
                 mention.home, mention.home_cue = hits[-1].region_id, "cue"
                 return
-    if mention.type not in ("Company", "Institute") and ctx.region is not None and _local_sentence(ctx, mention):
+    if (
+        mention.type not in ("Company", "Institute")
+        and ctx.region is not None
+        and _local_sentence(ctx, mention)
+    ):
         # a hospital, fund, agency or platform in a sentence about the document's region is
         # taken to be there; universities and institutes are too often partners from elsewhere
         mention.home, mention.home_cue = ctx.region, "document"
@@ -483,7 +487,9 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
 
 
 _CLAUSE_END = re.compile(r"[，,；;。：:]")
-_PRODUCT = re.compile(r"(?:(?:自主)?(?:研发|研制|开发)(?:的|出|了)?(?=[“\"])|(?:自主)?(?:研发|研制|开发)(?:的|出)|推出)([^，,；;。]{2,30})")
+_PRODUCT = re.compile(
+    r"(?:(?:自主)?(?:研发|研制|开发)(?:的|出|了)?(?=[“\"])|(?:自主)?(?:研发|研制|开发)(?:的|出)|推出)([^，,；;。]{2,30})"
+)
 
 
 def _own_text(text: str, start: int, end: int, single: bool) -> str:
@@ -740,7 +746,6 @@ def sentence_candidates(text: str, gaz: Gazetteer, context: list[str], policy: b
     return [replace(c, aliases=list(c.aliases)) for c in found]
 
 
-
 def find_mentions(ctx: DocumentContext) -> list[Mention]:
     context = ctx.context_regions()
     raw: list[Mention] = []
@@ -790,11 +795,16 @@ def extract_document(split: SplitDocument) -> DocumentExtraction:
     for m in mentions:
         m.settled = sorted(settled.get(m.name, ()))
     org_mentions = [_to_model(ctx, m) for m in mentions]
+    # the first mention of each place (every place keeps one quotable sentence; the hundredth
+    # 上海 of an article adds nothing but memory)
+    first_hits: dict[str, tuple[Sentence, RegionHit]] = {}
+    for s, hit in ctx.region_hits:
+        first_hits.setdefault(hit.region_id, (s, hit))
     region_mentions = [
         RegionMention(
             region_id=hit.region_id, evidence=ctx.evidence(s, s.start + hit.start, s.start + hit.end)
         )
-        for s, hit in ctx.region_hits
+        for s, hit in first_hits.values()
     ]
     policies = relations.extract_policies(ctx, mentions)
     claims, targets = _claims_and_targets(split, ctx, policies)

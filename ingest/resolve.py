@@ -197,22 +197,29 @@ def _merge_variants(
     names = {key: normalize_name(m.name) for key, m in reps.items()}
     gaz = gazetteer()
     by_ending: dict[tuple[str, str], list[str]] = defaultdict(list)
-    by_first: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_ends: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # type, first and last character
+    heads = name_rules().abbreviation_heads
     for key, m in reps.items():
         name = names[key]
+        if not name:
+            continue
         for i in range(1, len(name) - 1):
             by_ending[(m.type, name[i:])].append(key)
-        by_first[(m.type, name[:1])].append(key)
+        by_ends[(m.type, name[0], name[-1])].append(key)
         lead = gaz.leading_place(name)
         if lead is not None and len(name) > len(lead[0]):
-            by_first[(m.type, name[len(lead[0])])].append(key)  # abbreviations of the name without its place
+            # abbreviations of the name without its place
+            by_ends[(m.type, name[len(lead[0])], name[-1])].append(key)
     for short_key, short_m in reps.items():
         short = names[short_key]
         if not short:
             continue
         pool = set(by_ending.get((short_m.type, short), ()))
         if len(short) <= 8:
-            pool.update(by_first.get((short_m.type, short[0]), ()))
+            # an abbreviation keeps the first character and ends like the full name's head
+            lasts = {short[-1]} | {x[-1] for head, xs in heads.items() if short.endswith(head) for x in xs}
+            for last in lasts:
+                pool.update(by_ends.get((short_m.type, short[0], last), ()))
         pool.discard(short_key)
         candidates = sorted(k for k in pool if _variant_of(short, short_m, names[k], reps[k]))
         # several candidates that are themselves forms of one organisation count as one
