@@ -80,7 +80,7 @@ def marker_scopes(sentence: str) -> list[tuple[int, int, SegmentKey]]:
 
 
 def role_segment(text_after: str) -> list[SegmentKey]:
-    """"等高水平研发机构" right after a list: the segment the class noun names."""
+    """The segment a class noun right after a list names ("…等高水平研发机构")."""
     m = re.match(r"等[^，,。；;、]{0,8}?(?:" + "|".join(_role_nouns()) + ")", text_after)
     if not m:
         return []

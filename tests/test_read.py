@@ -14,6 +14,9 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
 from bcikg.ingest import read as read_mod
 from bcikg.ingest.read import (
     DEFAULT_MAX_BYTES,
@@ -23,9 +26,6 @@ from bcikg.ingest.read import (
     read_file,
     read_paths,
 )
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
-
 from bcikg.models import Document, ReadResult, SkippedFile
 
 DATA = Path(__file__).parent / "data" / "read"
