@@ -51,6 +51,26 @@ StoreOption = Annotated[
 ]
 
 
+# Neo4j connection options shared by load, query and report (each falls back to NEO4J_* in the
+# environment, then ./.env; see bcikg.settings).
+UriOption = Annotated[
+    str | None,
+    typer.Option("--uri", help="Bolt address (default $NEO4J_URI, .env, bolt://127.0.0.1:7687)."),
+]
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Neo4j user (default $NEO4J_USER, .env, neo4j).")
+]
+PasswordOption = Annotated[
+    str | None,
+    typer.Option(
+        "--password", help="Neo4j password (better: $NEO4J_PASSWORD or .env, which stay out of `ps`)."
+    ),
+]
+DatabaseOption = Annotated[
+    str | None, typer.Option("--database", help="Database (default $NEO4J_DATABASE, neo4j).")
+]
+
+
 def parse_size(text: str) -> int:
     """'50MB', '200 mb', '1G', '1048576' -> bytes."""
     m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?i?b?)?\s*", text.lower())

@@ -39,24 +39,17 @@ def _cell(value: Any) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    from bcikg.cli import DEFAULT_STORE, StoreOption, err, out, progress_bar
-
-    UriOption = Annotated[
-        str | None,
-        typer.Option("--uri", help="Bolt address (default $NEO4J_URI, .env, bolt://127.0.0.1:7687)."),
-    ]
-    UserOption = Annotated[
-        str | None, typer.Option("--user", help="Neo4j user (default $NEO4J_USER, .env, neo4j).")
-    ]
-    PasswordOption = Annotated[
-        str | None,
-        typer.Option(
-            "--password", help="Neo4j password (better: $NEO4J_PASSWORD or .env, which stay out of `ps`)."
-        ),
-    ]
-    DatabaseOption = Annotated[
-        str | None, typer.Option("--database", help="Database (default $NEO4J_DATABASE, neo4j).")
-    ]
+    from bcikg.cli import (
+        DEFAULT_STORE,
+        DatabaseOption,
+        PasswordOption,
+        StoreOption,
+        UriOption,
+        UserOption,
+        err,
+        out,
+        progress_bar,
+    )
 
     def settings_from(uri: str | None, user: str | None, password: str | None, database: str | None) -> Any:
         from bcikg.settings import resolve_settings

@@ -19,7 +19,15 @@ BACKENDS = ("embedded", "neo4j")
 
 
 def register(app: typer.Typer) -> None:
-    from bcikg.cli import DEFAULT_STORE, StoreOption, out
+    from bcikg.cli import (
+        DEFAULT_STORE,
+        DatabaseOption,
+        PasswordOption,
+        StoreOption,
+        UriOption,
+        UserOption,
+        out,
+    )
     from bcikg.report import DEFAULT_CANDIDATES, FORMATS, ReportSource
 
     report_app = typer.Typer(
@@ -44,22 +52,6 @@ def register(app: typer.Typer) -> None:
     ]
     OutputOption = Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.")
-    ]
-    UriOption = Annotated[
-        str | None,
-        typer.Option("--uri", help="Bolt address (default $NEO4J_URI, .env, bolt://127.0.0.1:7687)."),
-    ]
-    UserOption = Annotated[
-        str | None, typer.Option("--user", help="Neo4j user (default $NEO4J_USER, .env, neo4j).")
-    ]
-    PasswordOption = Annotated[
-        str | None,
-        typer.Option(
-            "--password", help="Neo4j password (better: $NEO4J_PASSWORD or .env, which stay out of `ps`)."
-        ),
-    ]
-    DatabaseOption = Annotated[
-        str | None, typer.Option("--database", help="Database (default $NEO4J_DATABASE, neo4j).")
     ]
 
     @contextmanager

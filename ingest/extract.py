@@ -63,6 +63,24 @@ class Mention:
     explicit: bool = False
     subsectors: list[str] = field(default_factory=list)
 
+    def another(self, sentence: Sentence, start: int, end: int, rule: str) -> Mention:
+        """A further mention of the same organisation at [start, end) of a sentence (offsets in
+        the sentence), found by a short form or an anaphor."""
+        cand = Candidate(
+            start, end, sentence.text[start:end], self.type, rule, self.cand.prefix, self.cand.generic
+        )
+        return Mention(
+            sentence.start + start,
+            sentence.start + end,
+            sentence,
+            cand,
+            self.name,
+            self.type,
+            self.home,
+            self.home_cue,
+            generic=self.generic,
+        )
+
     @property
     def rel_start(self) -> int:
         return self.start - self.sentence.start
@@ -616,27 +634,7 @@ def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
             continue
         if after and (after.isascii() and after.isalnum()):
             continue
-        cand = Candidate(
-            hit_start,
-            hit_end,
-            form,
-            source.type,
-            "alias",
-            source.cand.prefix,
-            source.cand.generic,
-        )
-        copy = Mention(
-            start,
-            end,
-            sentence,
-            cand,
-            source.name,
-            source.type,
-            source.home,
-            source.home_cue,
-            generic=source.generic,
-        )
-        out.append(copy)
+        out.append(source.another(sentence, hit_start, hit_end, "alias"))
     return out
 
 
@@ -664,21 +662,7 @@ def _anaphora(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
             names = {m.name for m in previous}
             if len(names) > 1 and previous[-1].sentence.index < sentence.index - 3:
                 continue  # ambiguous and far away
-            source = previous[-1]
-            cand = Candidate(hit.start(1), hit.end(1), word, source.type, "anaphor", source.cand.prefix)
-            out.append(
-                Mention(
-                    start,
-                    start + len(word),
-                    sentence,
-                    cand,
-                    source.name,
-                    source.type,
-                    source.home,
-                    source.home_cue,
-                    generic=source.generic,
-                )
-            )
+            out.append(previous[-1].another(sentence, hit.start(1), hit.end(1), "anaphor"))
     return out
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bcikg.ingest import classify
 from bcikg.ingest.lexicon import read_data_text
 from bcikg.ingest.textutil import normalize_name
-from bcikg.models import Evidence, PolicyMention, RelationKind, RelationMention, Sentence
+from bcikg.models import PolicyMention, RelationKind, RelationMention, Sentence
 
 if TYPE_CHECKING:
     from bcikg.ingest.extract import DocumentContext, Mention
@@ -88,9 +88,7 @@ def _relation(
         target_kind=target_kind,
         date=date,
         properties=dict(properties),
-        evidence=Evidence(
-            doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]
-        ),
+        evidence=ctx.evidence(sentence, start, end),
     )
 
 
@@ -820,13 +818,7 @@ def extract_policies(ctx: DocumentContext, mentions: list[Mention]) -> list[Poli
                     is_document=bool(doc_policy and doc_policy.key == policy_key(title)),
                     region_id=ctx.region if doc_policy and doc_policy.key == policy_key(title) else None,
                     date=ctx.doc.date,
-                    evidence=Evidence(
-                        doc_id=ctx.doc.id,
-                        sentence=sentence.text,
-                        start=start,
-                        end=end,
-                        text=ctx.text[start:end],
-                    ),
+                    evidence=ctx.evidence(sentence, start, end),
                 )
             )
     by_sentence: dict[int, list[Mention]] = {}
@@ -842,13 +834,7 @@ def extract_policies(ctx: DocumentContext, mentions: list[Mention]) -> list[Poli
                     key=policy_key(title),
                     title=title,
                     date=ctx.doc.date,
-                    evidence=Evidence(
-                        doc_id=ctx.doc.id,
-                        sentence=sentence.text,
-                        start=start,
-                        end=end,
-                        text=ctx.text[start:end],
-                    ),
+                    evidence=ctx.evidence(sentence, start, end),
                 )
             )
     return out
@@ -933,9 +919,7 @@ def _document_policy(ctx: DocumentContext) -> PolicyMention | None:
         region_id=ctx.region,
         date=ctx.doc.date,
         tasks=tasks,
-        evidence=Evidence(
-            doc_id=ctx.doc.id, sentence=sentence.text, start=start, end=end, text=ctx.text[start:end]
-        ),
+        evidence=ctx.evidence(sentence, start, end),
     )
 
 
