@@ -7,6 +7,7 @@ earlier. The store is replaced atomically: a crash leaves the previous store as 
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -33,6 +34,11 @@ def extract_one(document: Document) -> DocumentExtraction:
 def extract_stream(documents: Iterable[Document], *, workers: int = 1) -> Iterator[DocumentExtraction]:
     """Extractions in input order. Documents are consumed lazily, so reading overlaps with
     extraction and memory stays flat."""
+    documents = iter(documents)
+    first = next(documents, None)
+    if first is None:
+        return  # nothing new: no dictionaries to load
+    documents = itertools.chain([first], documents)
     warm_up()  # in the parent: forked workers share the loaded dictionaries copy-on-write
     if workers <= 1:
         yield from map(extract_one, documents)
