@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import networkx as nx
 from pydantic import TypeAdapter, ValidationError
@@ -79,10 +79,14 @@ def _compressed_json_list(items: list[DocumentExtraction]) -> bytes:
     return buffer.getvalue()
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file and fsync it."""
+def _write_file(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> None:
+    """Write ``data`` (bytes, or a function that writes to the open file) to a new file and
+    fsync it."""
     with open(path, "xb") as f:
-        f.write(data)
+        if callable(data):
+            data(f)
+        else:
+            f.write(data)
         f.flush()
         os.fsync(f.fileno())
 
@@ -266,7 +270,6 @@ class EmbeddedStore:
         """Write a new generation and switch to it atomically (see the module docstring)."""
         extraction_list = [extractions[key] for key in sorted(extractions)]
         extractions_blob = _compressed_json_list(extraction_list)
-        graph_blob = pickle.dumps(graph, protocol=5)
         with self.locked():
             live = self.current_generation()
             if self._base is not None and (live or "") != self._base:
@@ -293,7 +296,8 @@ class EmbeddedStore:
                 "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
             }
             _write_file(tmp / EXTRACTIONS, extractions_blob)
-            _write_file(tmp / GRAPH, graph_blob)
+            # pickled straight into the file: a large graph's pickle is not held in memory as well
+            _write_file(tmp / GRAPH, lambda f: pickle.dump(graph, f, protocol=5))
             _write_file(tmp / META, json.dumps(meta, indent=1).encode("utf-8"))
             _fsync_dir(tmp)
             final = generations / name

@@ -81,12 +81,13 @@ def ingest_paths(
     if progress:
         progress("resolving", 0, 1)
     knowledge = resolve(list(extractions.values()))
+    summary.organizations = len(knowledge.organizations)
+    summary.relations = len(knowledge.relations)
+    summary.regions = len(knowledge.regions)
     graph = build_graph(knowledge)
+    del knowledge  # the graph holds what is kept; free the intermediate model before saving
     if progress:
         progress("resolving", 1, 1)
     if summary.documents_new or not store.exists():
         store.save(extractions, graph)
-    summary.organizations = len(knowledge.organizations)
-    summary.relations = len(knowledge.relations)
-    summary.regions = len(knowledge.regions)
     return summary

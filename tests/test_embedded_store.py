@@ -239,7 +239,7 @@ def test_a_held_lock_makes_a_writer_wait_then_fail(tmp_path: Path) -> None:
 
 CHILD = textwrap.dedent(
     """
-    import os, shutil, sys, time
+    import io, os, shutil, sys, time
     from pathlib import Path
 
     from bcikg.graph import embedded as emb
@@ -258,6 +258,10 @@ CHILD = textwrap.dedent(
 
         def slow_write(path, data):
             calls[0] += 1
+            if callable(data):  # a streamed file: what the function writes
+                buffer = io.BytesIO()
+                data(buffer)
+                data = buffer.getvalue()
             if calls[0] == target:
                 with open(path, "xb") as f:  # half of the file reaches the disk, then the crash
                     f.write(data[: len(data) // 2])
