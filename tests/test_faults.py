@@ -555,7 +555,9 @@ def test_load_against_the_stopped_server_is_one_line(interrupted: Interrupted) -
 @pytest.mark.slow
 def test_a_load_cut_off_by_the_crash_fails_with_one_line(interrupted: Interrupted) -> None:
     assert_one_clean_line(interrupted.killed_load, code=4, starts="error: ")
-    assert interrupted.killed_load_seconds < 60
+    # the driver retries for its retry window (30 s), each attempt with its own connection
+    # timeouts; on a busy machine that adds up to about a minute, never to a hang
+    assert interrupted.killed_load_seconds < 120
 
 
 # ------------------------------------------------------------------ two loads at once

@@ -299,20 +299,38 @@ def test_the_store_is_consistent_and_a_rerun_changes_nothing(run: Run) -> None:
 # ------------------------------------------------------------------ memory and disappearing files
 
 
+# Runs the CLI in a fresh interpreter and, at exit, writes that process's own peak resident size
+# (VmHWM, KiB). ru_maxrss from wait4 would not do: Linux carries the high-water mark of the forked
+# copy of the (large) pytest process across the exec, so every child would look as big as pytest.
+PEAK_WRAPPER = """
+import atexit, sys
+peak_file = sys.argv[1]
+def report():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            open(peak_file, "w").write(line.split()[1])
+atexit.register(report)
+sys.argv = ["bcikg", *sys.argv[2:]]
+from bcikg.cli import main
+main()
+"""
+
+
 def max_rss_of(args: list[str], cwd: Path) -> tuple[int, str]:
-    """Run the CLI and return (ru_maxrss in KiB of that run alone, stderr), using wait4."""
+    """Run the CLI and return (peak resident size in KiB of that run alone, stderr)."""
     err_path = cwd / "stderr.txt"
+    peak_path = cwd / "peak.txt"
+    peak_path.unlink(missing_ok=True)
     with open(err_path, "wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bcikg.cli", *args],
+        subprocess.run(
+            [sys.executable, "-c", PEAK_WRAPPER, str(peak_path), *args],
             cwd=cwd,
             stdout=subprocess.DEVNULL,
             stderr=err,
             stdin=subprocess.DEVNULL,
+            check=False,
         )
-        _, _status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = 0  # reaped by wait4
-    return usage.ru_maxrss, err_path.read_text()
+    return int(peak_path.read_text()), err_path.read_text()
 
 
 @pytest.mark.slow
