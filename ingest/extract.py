@@ -14,10 +14,12 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from bcikg.ingest import classify
+from bcikg.ingest import classify, relations
+from bcikg.ingest.claims import extract_claims
 from bcikg.ingest.lexicon import name_rules, taxonomy
 from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
 from bcikg.ingest.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
+from bcikg.ingest.targets import extract_targets
 from bcikg.ingest.textutil import is_cjk, strip_legal_form
 from bcikg.models import (
     DocumentExtraction,
@@ -193,46 +195,6 @@ def _preceding_verb(ctx: DocumentContext, mention: Mention) -> str:
     return best
 
 
-_REALISED = (
-    "打造",
-    "搭建",
-    "建成",
-    "揭牌",
-    "启动",
-    "运营",
-    "上线",
-    "落成",
-    "成立",
-    "挂牌",
-    "开园",
-    "投用",
-    "投运",
-    "联合",
-    "依托",
-)
-_MODAL = (
-    "要",
-    "应",
-    "需",
-    "将",
-    "鼓励",
-    "支持",
-    "推动",
-    "推进",
-    "加快",
-    "积极",
-    "探索",
-    "建议",
-    "力争",
-    "争取",
-    "布局",
-    "谋划",
-    "提出",
-    "计划",
-    "拟",
-)
-
-
 def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bool:
     """Does this mention stand for one organisation? Specific names always do; generic ones
     (脑机接口专项基金, 省重点实验室) only with a place, an owner, or a realised context."""
@@ -272,11 +234,12 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
     before = mention.sentence.text[: mention.rel_start]
     clause_start = max(before.rfind(ch) for ch in "。；;") + 1
     clause = before[clause_start:]
-    if any(word in clause for word in _MODAL) or re.search(r"到20\d\d年", clause):
+    cues = relations.cues()
+    if any(word in clause for word in cues.modal) or re.search(r"到20\d\d年", clause):
         return False  # a plan or a target (到2027年建成…), not a body that exists
     own_clause = re.split(r"[，,]", clause)[-1]  # the verb that governs the name is in its own clause
     after = mention.sentence.text[mention.rel_end : mention.rel_end + 4]
-    realised = any(v in own_clause for v in _REALISED) or after.startswith(
+    realised = any(v in own_clause for v in cues.realised) or after.startswith(
         ("揭牌", "启动", "运营", "建成", "落成")
     )
     if not realised:
@@ -766,8 +729,6 @@ def find_mentions(ctx: DocumentContext) -> list[Mention]:
 
 
 def extract_document(split: SplitDocument) -> DocumentExtraction:
-    from bcikg.ingest import relations
-
     ctx = DocumentContext(split)
     ctx.find_regions()
     mentions = find_mentions(ctx)
@@ -791,19 +752,10 @@ def extract_document(split: SplitDocument) -> DocumentExtraction:
         for s, hit in first_hits.values()
     ]
     policies = relations.extract_policies(ctx, mentions)
-    claims, targets = _claims_and_targets(split, ctx, policies)
-    doc = ctx.doc
-    info = DocumentInfo(
-        id=doc.id,
-        path=doc.path,
-        format=doc.format,
-        encoding=doc.encoding,
-        title=doc.title,
-        date=doc.date,
-        source=doc.source,
-        region_id=ctx.region,
-        chars=len(doc.text),
-    )
+    policy_key = next((p.key for p in policies if p.is_document), None)
+    claims = extract_claims(split, ctx.region)
+    targets = extract_targets(split, ctx.region, policy_key)
+    info = DocumentInfo(**ctx.doc.model_dump(exclude={"text"}), region_id=ctx.region, chars=len(ctx.doc.text))
     return DocumentExtraction(
         document=info,
         orgs=org_mentions,
@@ -831,13 +783,3 @@ def _to_model(ctx: DocumentContext, m: Mention) -> OrgMention:
         aliases=list(m.cand.aliases),
         home_cue=m.home_cue,
     )
-
-
-def _claims_and_targets(split: SplitDocument, ctx: DocumentContext, policies: Iterable) -> tuple[list, list]:
-    try:
-        from bcikg.ingest.claims import extract_claims
-        from bcikg.ingest.targets import extract_targets
-    except ImportError:  # the report area adds these stages
-        return [], []
-    policy_key = next((p.key for p in policies if p.is_document), None)
-    return extract_claims(split, ctx.region), extract_targets(split, ctx.region, policy_key)

@@ -58,10 +58,6 @@ class Candidate:
     aliases: list[str] = field(default_factory=list)
     suffix: str = ""
 
-    @property
-    def span(self) -> tuple[int, int]:
-        return (self.start, self.end)
-
 
 @dataclass(frozen=True)
 class NameWords:

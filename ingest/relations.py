@@ -30,6 +30,7 @@ class Cues:
     partner_lead: tuple[str, ...]  # X<verb>Y
     continuation: tuple[str, ...]
     modal: tuple[str, ...]
+    realised: tuple[str, ...]
     cooperate: tuple[str, ...]  # verbs that make all participants partners (A、B与C合作)
     operate: tuple[str, ...]  # X<verb>(的)?<platform>
     operate_passive: tuple[str, ...]  # 由X<verb>的<platform>
@@ -117,12 +118,6 @@ class _Sentence:
         self.text = sentence.text
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.previous_subject = previous_subject
-
-    def between(self, a: int, b: int) -> str:
-        return self.text[a:b]
-
-    def mentions_in(self, a: int, b: int) -> list[Mention]:
-        return [m for m in self.mentions if a <= m.rel_start and m.rel_end <= b]
 
     def group_after(self, pos: int, limit: int | None = None) -> list[Mention]:
         """The run of mentions starting right after pos joined by 、/和/及 (A、B和C)."""
@@ -283,7 +278,7 @@ def _dedupe(rels: list[RelationMention]) -> list[RelationMention]:
     return out
 
 
-def _span(s: _Sentence, a: Mention, b: Mention) -> tuple[int, int]:
+def _span(a: Mention, b: Mention) -> tuple[int, int]:
     return (min(a.start, b.start), max(a.end, b.end))
 
 
@@ -297,7 +292,7 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
     def add(a: Mention, b: Mention, verb: str) -> None:
         if a.name == b.name:
             return
-        start, end = _span(s, a, b)
+        start, end = _span(a, b)
         out.append(_relation(ctx, "PARTNERS_WITH", a.name, b.name, s.sentence, start, end, verb=verb))
 
     text = s.text
@@ -346,7 +341,6 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                 add(a, b, verb)
     # A、B…共同为X揭牌
     for m in re.finditer(r"(?:共同|一起|联合)?为", text):
-        after = text[m.end() :]
         targets = s.group_after(m.end())
         if not targets or not re.match(r"[^，,。；;]{0,2}揭牌", text[targets[-1].rel_end :]):
             continue
@@ -354,7 +348,6 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
         for a in subjects:
             for b in targets:
                 add(a, b, "揭牌")
-        del after
     return out
 
 
@@ -382,9 +375,7 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
             if owners:
                 owner = owners[-1]  # 临港集团下属临港科投公司: the one named last runs it
                 out.append(
-                    _relation(
-                        ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb="运营"
-                    )
+                    _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb="运营")
                 )
             continue
         # Z由X运营: the platform first, its operator after 由
@@ -400,9 +391,7 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
             ]
             for owner in owners[-1:]:
                 out.append(
-                    _relation(
-                        ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb="运营"
-                    )
+                    _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb="运营")
                 )
             continue
         clause_start = max(before.rfind(ch) for ch in "。；;") + 1
@@ -432,7 +421,7 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                 owner.name != m.name and m.type == "Platform" and owner.type == "Company"
             ):
                 out.append(
-                    _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(s, owner, m), verb=verb)
+                    _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb=verb)
                 )
     # a nested owner runs the centre named after it (南大一附院脑机接口临床研究中心)
     for m in s.mentions:
@@ -474,7 +463,7 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
                     member.name,
                     host[-1].name,
                     s.sentence,
-                    *_span(s, member, host[-1]),
+                    *_span(member, host[-1]),
                 )
             )
     # 某公司是清华大学孵化的企业: the subject came out of the institute
@@ -489,7 +478,7 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
                     if subject is not m and subject.type == "Company":
                         out.append(
                             _relation(
-                                ctx, "INCUBATED_BY", subject.name, m.name, s.sentence, *_span(s, subject, m)
+                                ctx, "INCUBATED_BY", subject.name, m.name, s.sentence, *_span(subject, m)
                             )
                         )
     # 某公司由某大学教授团队创办: the company came out of the institute
@@ -500,9 +489,7 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
             for subject in s.clause_subjects():
                 if subject.type == "Company" and subject.rel_end <= m.rel_start:
                     out.append(
-                        _relation(
-                            ctx, "INCUBATED_BY", subject.name, m.name, s.sentence, *_span(s, subject, m)
-                        )
+                        _relation(ctx, "INCUBATED_BY", subject.name, m.name, s.sentence, *_span(subject, m))
                     )
     # 北大研发的深脑医疗: a company that came out of a university or institute
     for m in s.mentions:
@@ -514,9 +501,7 @@ def _incubation(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
                 origin = [x for x in s.mentions if x.rel_end == m.rel_start - len(verb) - 1]
                 for o in origin:
                     if o.type in ("Institute", "Company", "Hospital"):
-                        out.append(
-                            _relation(ctx, "INCUBATED_BY", m.name, o.name, s.sentence, *_span(s, o, m))
-                        )
+                        out.append(_relation(ctx, "INCUBATED_BY", m.name, o.name, s.sentence, *_span(o, m)))
     return out
 
 
@@ -542,7 +527,7 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     for h in hospitals:
         for company in companies:
             out.append(
-                _relation(ctx, "CLINICAL_TRIAL_AT", company.name, h.name, s.sentence, *_span(s, company, h))
+                _relation(ctx, "CLINICAL_TRIAL_AT", company.name, h.name, s.sentence, *_span(company, h))
             )
     return out
 
@@ -563,7 +548,7 @@ def _investment(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
             for company in raised:
                 out.append(
                     _relation(
-                        ctx, "INVESTS_IN", m.name, company.name, s.sentence, *_span(s, m, company), verb=verb
+                        ctx, "INVESTS_IN", m.name, company.name, s.sentence, *_span(m, company), verb=verb
                     )
                 )
     for m in s.mentions:
@@ -577,7 +562,7 @@ def _investment(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
             if target.type == "Company":
                 out.append(
                     _relation(
-                        ctx, "INVESTS_IN", m.name, target.name, s.sentence, *_span(s, m, target), verb=verb
+                        ctx, "INVESTS_IN", m.name, target.name, s.sentence, *_span(m, target), verb=verb
                     )
                 )
     return out
