@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_STORE := .demo_store
 
-.PHONY: help setup demo test test-fast lint typecheck bench neo4j-up neo4j-down browser clean
+.PHONY: help setup demo test test-fast eval lint typecheck bench neo4j-up neo4j-down browser clean
 
 help:
 	@echo "make demo       install, ingest the sample articles (no server) and print a gap report"
 	@echo "make test       install, start the local Neo4j, run the whole test-suite, stop Neo4j"
 	@echo "make setup      create $(VENV) and install bcikg with its development tools"
 	@echo "make test-fast  the tests that need no Neo4j (BCIKG_SKIP_NEO4J=1)"
+	@echo "make eval       score the extractor on every annotated set in ../shared (one table)"
 	@echo "make lint       ruff;  make typecheck  mypy"
 	@echo "make bench      ingest, load, report and scale benchmarks (print figures)"
 	@echo "make neo4j-up / neo4j-down   the local Neo4j 5.26 used by the tests"
@@ -43,6 +44,10 @@ test: setup browser
 
 test-fast: setup
 	BCIKG_SKIP_NEO4J=1 $(BIN)/pytest -q
+
+# Extraction quality on every set under ../shared/corpus that has gold in ../shared/gold.
+eval: setup
+	$(BIN)/python scripts/eval.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -5,7 +5,7 @@ Every article is made here from the project's own templates: news of signings, p
 numbered tasks and ``（…按职责分工负责）`` lines, clinical trials at hospitals, funds investing,
 incubators with resident companies. Organisation names are invented from name parts (random
 brand syllables, industry words, type suffixes such as 医疗/科技/有限公司/医院/基金/研究院/孵化器)
-and place prefixes taken from the project's region table (bcikg/data/regions.tsv). Sentence
+and place prefixes taken from the project's region table (domain/data/regions.tsv). Sentence
 structures vary, some noise lines (bylines, share buttons, editor lines) are mixed in, and each
 article is between 1 and 4 KB of UTF-8. The output depends only on the seed.
 
@@ -242,9 +242,9 @@ class CorpusStats:
 
 def _region_rows() -> list[list[str]]:
     try:
-        text = (resources.files("bcikg") / "data" / "regions.tsv").read_text(encoding="utf-8")
+        text = (resources.files("bcikg.domain") / "data" / "regions.tsv").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
-        text = (Path(__file__).resolve().parent.parent / "bcikg" / "data" / "regions.tsv").read_text(
+        text = (Path(__file__).resolve().parent.parent / "domain" / "data" / "regions.tsv").read_text(
             encoding="utf-8"
         )
     rows = []

@@ -19,8 +19,8 @@ from typing import Any
 
 import networkx as nx
 
-from bcikg.ingest.lexicon import taxonomy
-from bcikg.ingest.regions import gazetteer
+from bcikg.domain.lexicon import taxonomy
+from bcikg.domain.regions import gazetteer
 from bcikg.models import SEGMENTS, Evidence, KnowledgeGraph, Region
 from bcikg.schema import ORG_LABEL, check_labels, check_relationship_type
 

@@ -1,8 +1,8 @@
 """Claims: a region's own statements about its strengths and gaps on the chain.
 
 A claim is a sentence with a kind word (缺乏/短板/… for a gap, 优势/率先/… for a strength, see
-bcikg/data/claims.toml) in a clause that names something on the chain: a segment, a subsector or
-a support pillar (bcikg/data/taxonomy.toml). The evidence is the clause (or run of clauses) that
+domain/data/claims.toml) in a clause that names something on the chain: a segment, a subsector or
+a support pillar (domain/data/taxonomy.toml). The evidence is the clause (or run of clauses) that
 holds the kind words; ``evidence.sentence`` is the whole sentence.
 
 The region a claim is about, in order: a self-reference ("我市", "我省", "新区" …) in the claim's
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bcikg.ingest.lexicon import read_data_text, taxonomy
-from bcikg.ingest.regions import gazetteer
+from bcikg.domain.lexicon import read_data_text, taxonomy
+from bcikg.domain.regions import gazetteer
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import SEGMENTS, Claim, ClaimKind, Evidence, SegmentKey, Sentence, SplitDocument
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from bcikg.ingest.lexicon import taxonomy
+from bcikg.domain.lexicon import taxonomy
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import SegmentKey
 

@@ -27,8 +27,8 @@ from functools import cache
 import jieba
 import jieba.posseg
 
-from bcikg.ingest.lexicon import NameRules, name_rules, read_data_text
-from bcikg.ingest.regions import Gazetteer
+from bcikg.domain.lexicon import NameRules, name_rules, read_data_text
+from bcikg.domain.regions import Gazetteer
 from bcikg.ingest.textutil import PUNCT, is_cjk, is_latin, literal_pattern
 from bcikg.models import OrgType
 
@@ -74,7 +74,7 @@ class NameWords:
 @cache
 def name_words() -> NameWords:
     raw = tomllib.loads(read_data_text("name_words.toml"))
-    from bcikg.ingest.lexicon import taxonomy
+    from bcikg.domain.lexicon import taxonomy
 
     # the chain's own vocabulary (电极, 脑电耳机 …) names products and fields, never organisations
     generic = frozenset(raw["generic"]) | {cue for sub in taxonomy().subsectors for cue in sub.cues}
@@ -122,7 +122,7 @@ _LATIN = re.compile(r"[A-Za-z]{2}")
 @cache
 def _trigger_pattern() -> re.Pattern[str]:
     """Words without which a clause holds no name any rule could find."""
-    from bcikg.ingest.lexicon import taxonomy
+    from bcikg.domain.lexicon import taxonomy
 
     rules = name_rules()
     words = {
@@ -172,7 +172,7 @@ def _word_tags() -> dict[str, str]:
 def _add_domain_words() -> None:
     """Teach jieba the domain's nouns (脑机接口 is otherwise 脑/机/接口 with 接口 a verb) so that
     they never end a name by looking like verbs."""
-    from bcikg.ingest.lexicon import taxonomy
+    from bcikg.domain.lexicon import taxonomy
 
     words = set(name_words().generic) | {cue for sub in taxonomy().subsectors for cue in sub.cues}
     for word in sorted(words):

@@ -1,6 +1,6 @@
 """Relations between organisations, regions and policies, each with the sentence that states it.
 
-Rules read the clause structure around cue verbs (kept in bcikg/data/relation_cues.toml):
+Rules read the clause structure around cue verbs (kept in domain/data/relation_cues.toml):
 who signs or settles where (SIGNED_IN), who works with whom (PARTNERS_WITH), who runs what
 (OPERATES), which companies sit in an incubator (INCUBATED_BY), where trials run
 (CLINICAL_TRIAL_AT), who funds whom (INVESTS_IN), who issued a policy (ISSUED) and who is
@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bcikg.ingest import classify
-from bcikg.ingest.lexicon import read_data_text
+from bcikg.domain.lexicon import read_data_text
 from bcikg.ingest.textutil import normalize_name
 from bcikg.models import PolicyMention, RelationKind, RelationMention, Sentence
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bcikg.ingest.lexicon import name_rules
+from bcikg.domain.lexicon import name_rules
 from bcikg.ingest.names import _common_word
-from bcikg.ingest.regions import gazetteer
+from bcikg.domain.regions import gazetteer
 from bcikg.ingest.textutil import normalize_name, stable_hash, strip_legal_form
 from bcikg.models import (
     DocumentExtraction,

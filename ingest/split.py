@@ -8,7 +8,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from bcikg.ingest.lexicon import read_data_text
+from bcikg.domain.lexicon import read_data_text
 from bcikg.models import Document, Sentence, SplitDocument
 
 # A sentence ends after 。！？；!? (and any closing quotes/brackets that follow) or at a line end.

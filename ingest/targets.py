@@ -13,7 +13,7 @@ that states a goal (a goal verb before it), the target takes:
 
 Outside a policy document (``policy_key`` is None) a target needs a deadline year, so that facts
 ("累计招募筛选受试者110名") and forecasts are not taken for goals. All rules are in
-bcikg/data/targets.toml.
+domain/data/targets.toml.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bcikg.ingest.claims import chain_terms, clauses, paragraph_spans
-from bcikg.ingest.lexicon import read_data_text
+from bcikg.domain.lexicon import read_data_text
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import Evidence, PolicyTarget, Sentence, SplitDocument
 

@@ -37,7 +37,7 @@ SEGMENT_WORDS = {"上游": "upstream", "中游": "midstream", "下游": "downstr
 
 
 def context_params() -> dict[str, Any]:
-    from bcikg.ingest.lexicon import taxonomy
+    from bcikg.domain.lexicon import taxonomy
 
     tax = taxonomy()
     return {"covered_min": tax.covered_min, "thin_min": tax.thin_min, "org_types": list(ORG_TYPES)}
@@ -134,7 +134,7 @@ def _fold(text: str) -> str:
 
 
 def resolve_region(text: str, lookup: Lookup) -> str:
-    from bcikg.ingest.regions import gazetteer
+    from bcikg.domain.regions import gazetteer
 
     text = text.strip()
     if not text:
@@ -188,7 +188,7 @@ def resolve_org(text: str, lookup: Lookup) -> str:
 
 
 def resolve_subsector(text: str) -> str:
-    from bcikg.ingest.lexicon import taxonomy
+    from bcikg.domain.lexicon import taxonomy
 
     folded = _fold(text).removeprefix("subsector:")
     for sub in taxonomy().subsectors:

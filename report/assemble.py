@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bcikg.errors import InputError
-from bcikg.ingest.lexicon import taxonomy
+from bcikg.domain.lexicon import taxonomy
 from bcikg.models import SEGMENTS
 from bcikg.report.model import (
     CANDIDATE_RANKING,

@@ -1,6 +1,6 @@
 """Support pillars as the report reads them from taxonomy.toml: which organisations support each.
 
-bcikg.ingest.lexicon's Pillar carries key, name, types and name_cues; the report also needs the
+bcikg.domain.lexicon's Pillar carries key, name, types and name_cues; the report also needs the
 keys the pillar section gained for it (name_cue_types, text_cues, count_policies, candidates),
 so it reads the section itself.
 """
@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-from bcikg.ingest.lexicon import read_data_text
+from bcikg.domain.lexicon import read_data_text
 
 
 @dataclass(frozen=True)

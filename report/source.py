@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 
 from bcikg.errors import InputError, NotFound
 from bcikg.graph.export import parse_evidence
-from bcikg.ingest.lexicon import taxonomy
+from bcikg.domain.lexicon import taxonomy
 from bcikg.queries import run
 from bcikg.queries.run import Lookup
 from bcikg.report.model import EvidenceRef, RegionRef

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate bcikg/data/regions.tsv from the national administrative-division codes.
+"""Regenerate domain/data/regions.tsv from the national administrative-division codes.
 
 usage: python scripts/build_regions.py ADCODES.csv
 
@@ -15,7 +15,7 @@ import csv
 import sys
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "bcikg" / "data"
+DATA = Path(__file__).resolve().parent.parent / "domain" / "data"
 PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 MUNICIPALITIES = {"11", "12", "31", "50"}
 PROVINCE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")

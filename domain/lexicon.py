@@ -1,4 +1,4 @@
-"""Domain knowledge read from the data files in bcikg/data (name grammar, chain taxonomy).
+"""Domain knowledge read from the data files in domain/data (name grammar, chain taxonomy).
 
 Everything is loaded once per process and cached; the objects are read-only.
 """
@@ -15,7 +15,7 @@ from bcikg.models import ORG_TYPES, OrgType, SegmentKey
 
 
 def read_data_text(name: str) -> str:
-    return resources.files("bcikg").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files("bcikg.domain").joinpath("data", name).read_text(encoding="utf-8")
 
 
 def _toml(name: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Regions: recognise provinces, cities, districts, zones and countries in text and place them in
 one hierarchy (district -> city -> province -> country).
 
-The table is bcikg/data/regions.tsv (generated from the national division codes plus the
+The table is domain/data/regions.tsv (generated from the national division codes plus the
 hand-written zones and places abroad in regions_extra.tsv). Region ids are 'region:' + the path,
 e.g. 'region:中国/江西省/赣江新区'.
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from bcikg.ingest.lexicon import read_data_text
+from bcikg.domain.lexicon import read_data_text
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import Region, RegionLevel
 
