@@ -15,9 +15,9 @@ Offsets are Python string indices (code points) into ``Document.text``; for ever
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 OrgType = Literal["Company", "Hospital", "Fund", "Agency", "Institute", "Platform"]
 ORG_TYPES: tuple[OrgType, ...] = ("Company", "Hospital", "Fund", "Agency", "Institute", "Platform")
@@ -52,7 +52,7 @@ RELATION_KINDS: tuple[RelationKind, ...] = (
 )
 
 RegionLevel = Literal["country", "province", "city", "district", "zone"]
-DocFormat = Literal["txt", "md", "html"]
+DocFormat = Literal["txt", "md", "html", "pdf", "docx"]
 ClaimKind = Literal["gap", "strength"]
 
 
@@ -66,13 +66,28 @@ class Model(BaseModel):
 class Document(Model):
     """One input file, decoded, with its main text."""
 
-    id: str = Field(description="stable id from content, title, date and source path: 'doc:' + 16 hex")
-    path: str = Field(description="source path as given (resolved to an absolute path)")
+    id: str = Field(description="stable id from content, title, date and path: 'doc:' + 16 hex")
+    path: str = Field(
+        description="where the document came from: an absolute file path, or the http(s) URL fetched"
+    )
     format: DocFormat
-    encoding: str = Field(description="encoding the bytes were decoded with, e.g. 'utf-8', 'gb18030'")
-    title: str | None = None
-    date: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) when known")
-    source: str | None = Field(default=None, description="publisher or URL from front matter or page")
+    encoding: str = Field(
+        description="encoding the bytes were decoded with, e.g. 'utf-8', 'gb18030' ('binary': pdf, docx)"
+    )
+    title: str | None = Field(
+        default=None, description="the document's own title (front matter, <title>, headline line)"
+    )
+    date: str | None = Field(
+        default=None, description="ISO published date (YYYY-MM-DD) when the document gives it"
+    )
+    publisher: str | None = Field(
+        default=None, description="who published it (site name, author, issuing body) when the document says"
+    )
+    url: str | None = Field(
+        default=None,
+        description="web address of the original when known: the URL fetched (after redirects), or the one "
+        "front matter or the page's canonical link gives; None for plain local files",
+    )
     text: str
 
 
@@ -203,9 +218,19 @@ class DocumentInfo(Model):
     encoding: str
     title: str | None = None
     date: str | None = None
-    source: str | None = None
+    publisher: str | None = None
+    url: str | None = None
     region_id: str | None = Field(default=None, description="region the document is mainly about")
     chars: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _publisher_was_source(cls, data: Any) -> Any:
+        # Stores written before the field was renamed keep the publisher under "source".
+        if isinstance(data, dict) and "source" in data and "publisher" not in data:
+            data = {**data, "publisher": data["source"]}
+            del data["source"]
+        return data
 
 
 class DocumentExtraction(Model):

@@ -9,7 +9,8 @@ Nodes (networkx node key == the ``id`` property; attribute ``labels`` is a tuple
     (:Region {id, name, level, full_name, aliases})
     (:Segment {id, key, name, title, rank})       key in upstream/midstream/downstream
     (:Subsector {id, key, name, segment, rank})   rank: position in the taxonomy, for ordering
-    (:Document {id, path, format, encoding, title, date, source, region, chars})
+    (:Document {id, path, format, encoding, title, date, publisher, url, region, chars})
+                                    path: file path or URL read; url: web address of the original
     (:Policy {id, name, date, region, tasks})
     (:Claim {id, kind, text, region, segments, subsectors, pillars})
     (:Target {id, year, quantity, quantity_max, unit, subject, region, segments, subsectors, pillars})

@@ -216,13 +216,13 @@ def _read(path: Path, max_bytes: int) -> Document:
 
     title: str | None = None
     date: str | None = None
-    source: str | None = None
+    publisher: str | None = None
     if fmt == "html":
-        text, title, date, source = _read_html(text)
+        text, title, date, publisher = _read_html(text)
     elif fmt == "md" or _has_front_matter_metadata(text):
         # A .txt file that starts with valid front matter (title or date) is a markdown export
         # saved as .txt: read it as markdown so the metadata is kept and not left in the text.
-        text, title, date, source = _read_markdown(text)
+        text, title, date, publisher = _read_markdown(text)
     else:
         title = _first_line_title(text)
     if title and not text.lstrip()[: len(title) + 20].count(title):
@@ -238,7 +238,7 @@ def _read(path: Path, max_bytes: int) -> Document:
         encoding=encoding,
         title=title,
         date=date,
-        source=source,
+        publisher=publisher,
         text=text,
     )
 

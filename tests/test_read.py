@@ -203,7 +203,7 @@ def test_formats(
     assert result.format == fmt
     assert result.title == title
     assert result.date == date
-    assert result.source == source
+    assert result.publisher == source
     assert result.path == str((DATA / name).resolve())
     assert result.id == document_id(result.text, result.title, result.date, result.path)
     for sentence in present:
@@ -272,7 +272,7 @@ def test_markdown_front_matter_fields(
 ) -> None:
     path = write(tmp_path / "a.md", f"---\ntitle: 标题\n{front}\n---\n晨曦神经公司发布了新款头环。\n")
     result = doc(read_file(path))
-    assert (result.title, result.date, result.source) == ("标题", date, source)
+    assert (result.title, result.date, result.publisher) == ("标题", date, source)
     assert result.text == "标题\n\n晨曦神经公司发布了新款头环。"  # the title is put back on top of the text
 
 
