@@ -1,9 +1,21 @@
-"""Reading stage: find input files, decode them and pull out their main text.
+"""Reading stage: find input files and web pages, decode them and pull out their main text.
 
-    discover(paths)  -> Path | SkippedFile, one per candidate file, in a stable order
+    discover(paths)  -> Path | URL | SkippedFile, one per candidate, in a stable order
     read_file(path)  -> Document | SkippedFile
+    read_url(url)    -> Document | SkippedFile
     iter_read(paths) -> Document | SkippedFile, streamed (for thousands of files)
     read_paths(paths)-> ReadResult
+
+Inputs are files, folders (walked recursively), ``http(s)://`` URLs, and URL lists: a ``.urls``
+file, or a ``.txt`` file whose every line (blank lines and ``#`` comments aside) is a URL. Formats:
+.txt, .md/.markdown, .html/.htm, .pdf (ingest.read_formats) and .docx; a URL's format comes from
+its Content-Type. Every other file is skipped with its reason, also inside folders (hidden files
+aside), so nothing given vanishes without a word.
+
+Metadata: the title (front matter, <title>/og:title without the site's name, PDF/Word properties,
+else the headline among the first lines, never a breadcrumb, banner or fence), the published date
+and the publisher (front matter, page meta, or a dateline such as "2025-03-18 来源：示例日报" in the
+first lines) and the original URL.
 
 Nothing here raises for bad input: every problem with a file becomes a ``SkippedFile`` whose
 ``reason`` is one lower-case line telling the user what is wrong and, where useful, what to do.
@@ -18,12 +30,14 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import errno
+import functools
 import hashlib
 import os
 import re
 import stat
 import tomllib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -34,6 +48,9 @@ import lxml.html
 import trafilatura
 import yaml
 
+from bcikg.domain.lexicon import read_data_text
+from bcikg.ingest.read_formats import Unreadable, docx_text, pdf_text
+from bcikg.ingest.read_url import DEFAULT_TIMEOUT, fetch, is_url
 from bcikg.models import DocFormat, Document, ReadResult, SkippedFile
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -45,7 +62,13 @@ FORMATS: dict[str, DocFormat] = {
     ".markdown": "md",
     ".html": "html",
     ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
 }
+# A file of this suffix lists URLs, one a line; so does a .txt file whose lines are all URLs.
+URL_LIST_SUFFIX = ".urls"
+# URL lists are small: a larger .txt is an article, not a list.
+MAX_URL_LIST_BYTES = 1024 * 1024
 
 # Up to this share of replacement characters (U+FFFD) is "a few damaged bytes" in a decoded
 # text; more than that and the guess is probably wrong, so the file is skipped instead.
@@ -57,28 +80,29 @@ _SAMPLE_CHARS = 64 * 1024
 MAX_TITLE_CHARS = 60
 
 
-class _Skip(Exception):
-    """Internal: the file cannot be used; ``reason`` becomes ``SkippedFile.reason``."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+# The file cannot be used; ``reason`` becomes ``SkippedFile.reason``.
+_Skip = Unreadable
 
 
 # ---------------------------------------------------------------- discover
 
 
-def discover(paths: Sequence[str | Path]) -> Iterator[Path | SkippedFile]:
-    """Yield the files to read under ``paths`` (files or folders), and a ``SkippedFile`` for each
-    path that cannot be used.
+def discover(paths: Sequence[str | Path]) -> Iterator[Path | str | SkippedFile]:
+    """Yield the files to read under ``paths`` (files, folders or URLs; a URL is yielded as the
+    ``str`` given), and a ``SkippedFile`` for each path that cannot be used.
 
-    Folders are walked recursively in sorted order; inside folders only supported suffixes are
-    taken and hidden entries (``.git``, ``.DS_Store`` ...) are ignored. Each real file and folder
+    Folders are walked recursively in sorted order; hidden entries (``.git``, ``.DS_Store`` ...)
+    are ignored, files of other types are skipped with their reason. Each real file and folder
     is visited once, so symlink loops and links to folders already walked end the walk.
     """
     seen: set[str] = set()  # real paths of folders walked and files yielded
     for given in paths:
-        yield from _discover_one(Path(given), seen)
+        if isinstance(given, str) and is_url(given):
+            yield given.strip()
+        elif isinstance(given, str) and given.lower().startswith(("http:", "https:", "ftp:", "file:")):
+            yield SkippedFile(path=given, reason="not a valid http(s) URL; write it as https://host/path")
+        else:
+            yield from _discover_one(Path(given), seen)
 
 
 def _discover_one(path: Path, seen: set[str]) -> Iterator[Path | SkippedFile]:
@@ -94,7 +118,7 @@ def _discover_one(path: Path, seen: set[str]) -> Iterator[Path | SkippedFile]:
         yield from _walk(path, seen)
     elif not stat.S_ISREG(st.st_mode):
         yield _skipped(path, "not a regular file")
-    elif path.suffix.lower() not in FORMATS:
+    elif not _readable_suffix(path):
         yield _skipped(path, _unsupported_reason(path))
     elif _first_visit(path, seen):
         yield path
@@ -120,8 +144,9 @@ def _walk(root: Path, seen: set[str]) -> Iterator[Path | SkippedFile]:
             path = Path(entry.path)
             if _is_dir(entry):
                 subfolders.append(path)
-            elif Path(entry.name).suffix.lower() not in FORMATS:
-                continue  # other files in a folder are not ours: ignore them silently
+            elif not _readable_suffix(path):
+                if _is_file(entry) and _first_visit(path, seen):
+                    yield _skipped(path, _unsupported_reason(path))  # named, never silently dropped
             elif not _is_file(entry):
                 yield _skipped(path, _not_a_file_reason(path))
             elif _first_visit(path, seen):
@@ -169,20 +194,59 @@ def _stat_reason(exc: OSError) -> str:
     return f"cannot access: {_strerror(exc)}"
 
 
+def _readable_suffix(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    return suffix in FORMATS or suffix == URL_LIST_SUFFIX
+
+
+_SAVE_AS = {
+    ".doc": "save it as .docx",
+    ".wps": "save it as .docx",
+    ".rtf": "save it as .docx",
+    ".odt": "save it as .docx",
+    ".xls": "export the text as .txt or .docx",
+    ".xlsx": "export the text as .txt or .docx",
+    ".csv": "export the text as .txt",
+    ".ppt": "save it as .pdf",
+    ".pptx": "save it as .pdf",
+    ".mhtml": "save the page as .html",
+    ".mht": "save the page as .html",
+}
+
+
 def _unsupported_reason(path: Path) -> str:
     suffix = path.suffix.lower() or "(none)"
-    return f"unsupported file type {suffix}; only .txt, .md, .markdown, .html and .htm files are read"
+    hint = _SAVE_AS.get(suffix, "rename it if it is one of these")
+    return (
+        f"unsupported file type {suffix}; .txt, .md, .markdown, .html, .htm, .pdf, .docx and .urls "
+        f"files are read ({hint})"
+    )
 
 
 # ---------------------------------------------------------------- read
 
 
 def iter_read(
-    paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT
 ) -> Iterator[Document | SkippedFile]:
-    """Discover and read lazily, one file at a time, so memory stays flat on large batches."""
+    """Discover and read lazily, one file or URL at a time, so memory stays flat on large batches.
+    A URL list is replaced by its URLs, each read (and, if need be, skipped) on its own."""
     for item in discover(paths):
-        yield item if isinstance(item, SkippedFile) else read_file(item, max_bytes=max_bytes)
+        if isinstance(item, SkippedFile):
+            yield item
+        elif isinstance(item, str):
+            yield read_url(item, max_bytes=max_bytes, timeout=timeout)
+        else:
+            urls = url_list(item)
+            if urls is None:
+                yield read_file(item, max_bytes=max_bytes)
+                continue
+            for line, url in urls:
+                if is_url(url):
+                    yield read_url(url, max_bytes=max_bytes, timeout=timeout)
+                else:
+                    where = f"{os.path.abspath(item)}:{line}"
+                    yield SkippedFile(path=where, reason=f"not an http(s) URL: {url[:80]}")
 
 
 def read_paths(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
@@ -199,46 +263,98 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | S
     """Read one file. Never raises for bad input; returns a ``SkippedFile`` instead."""
     path = Path(path)
     try:
-        return _read(path, max_bytes)
+        fmt = FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise _Skip(_unsupported_reason(path))
+        return _document(_read_bytes(path, max_bytes), fmt, _resolved(path))
     except _Skip as skip:
         return _skipped(path, skip.reason)
 
 
-def _read(path: Path, max_bytes: int) -> Document:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise _Skip(_unsupported_reason(path))
-    data = _read_bytes(path, max_bytes)
-    text, encoding = _decode(data, declared=_declared_charset(data) if fmt == "html" else None)
-    del data  # keep one copy of a large file in memory, not two
-    if not text or text.isspace():  # (isspace, unlike strip, makes no copy of a large text)
-        raise _Skip("no text (only whitespace)")
+def read_url(
+    url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT
+) -> Document | SkippedFile:
+    """Fetch and read one http(s) URL; the URL given is the document's path, the address it
+    ended at (after redirects) its ``url``. Never raises for bad input or network trouble."""
+    try:
+        fetched = fetch(url, max_bytes=max_bytes, timeout=timeout, suffix_formats=FORMATS)
+        return _document(fetched.data, fetched.format, url, declared=fetched.charset, url=fetched.url)
+    except _Skip as skip:
+        return SkippedFile(path=url, reason=skip.reason)
 
+
+def url_list(path: Path) -> list[tuple[int, str]] | None:
+    """(line number, URL) of a URL list file, or None when ``path`` is not one: a ``.urls`` file,
+    or a small ``.txt`` file whose every line, blank lines and ``#`` comments aside, is a URL."""
+    suffix = path.suffix.lower()
+    if suffix not in (URL_LIST_SUFFIX, ".txt"):
+        return None
+    try:
+        if suffix == ".txt" and path.stat().st_size > MAX_URL_LIST_BYTES:
+            return None
+        text, _ = _decode(_read_bytes(path, MAX_URL_LIST_BYTES))
+    except (_Skip, OSError):
+        # Not readable: read_file reports why (a .urls file too, as the text it is).
+        return None
+    entries = [
+        (number, line.strip())
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if suffix == ".txt" and (not entries or not all(is_url(url) for _, url in entries)):
+        return None
+    return entries
+
+
+def _document(
+    data: bytes, fmt: DocFormat, where: str, *, declared: str | None = None, url: str | None = None
+) -> Document:
+    """A document from the bytes of a file or a download; ``where`` is its path or URL."""
     title: str | None = None
     date: str | None = None
     publisher: str | None = None
-    if fmt == "html":
-        text, title, date, publisher = _read_html(text)
-    elif fmt == "md" or _has_front_matter_metadata(text):
-        # A .txt file that starts with valid front matter (title or date) is a markdown export
-        # saved as .txt: read it as markdown so the metadata is kept and not left in the text.
-        text, title, date, publisher = _read_markdown(text)
+    if fmt in ("pdf", "docx"):
+        binary = pdf_text(data) if fmt == "pdf" else docx_text(data)
+        del data
+        text, encoding = binary.text, "binary"
+        meta = _text_metadata(text)
+        title = binary.title or meta.title
+        date, publisher = meta.date, meta.publisher
     else:
-        title = _first_line_title(text)
+        if fmt == "html":
+            declared = _declared_charset(data) or (
+                declared if declared and _known_encoding(declared) else None
+            )
+        elif declared and not _known_encoding(declared):
+            declared = None
+        text, encoding = _decode(data, declared=declared)
+        del data  # keep one copy of a large file in memory, not two
+        if not text or text.isspace():  # (isspace, unlike strip, makes no copy of a large text)
+            raise _Skip("no text (only whitespace)")
+        if fmt == "html":
+            text, title, date, publisher, page_url = _read_html(text)
+            url = url or page_url
+        elif fmt == "md" or _has_front_matter_metadata(text):
+            # A .txt file that starts with valid front matter (title or date) is a markdown export
+            # saved as .txt: read it as markdown so the metadata is kept and not left in the text.
+            text, title, date, publisher, front_url = _read_markdown(text)
+            url = url or front_url
+        else:
+            meta = _text_metadata(text)
+            title, date, publisher = meta.title, meta.date, meta.publisher
     if title and not text.lstrip()[: len(title) + 20].count(title):
         # The headline names things too (江西省人民政府办公厅关于印发…的通知) and every fact must be
         # quotable with offsets into the text: a title kept only as metadata is put back on top.
         text = f"{title}\n\n{text}"
-
-    resolved = _resolved(path)
     return Document(
-        id=document_id(text, title, date, resolved),
-        path=resolved,
+        id=document_id(text, title, date, where),
+        path=where,
         format=fmt,
         encoding=encoding,
         title=title,
         date=date,
         publisher=publisher,
+        url=url,
         text=text,
     )
 
@@ -508,32 +624,164 @@ def _known_encoding(name: str) -> bool:
     return True
 
 
-# ---------------------------------------------------------------- txt
+# ---------------------------------------------------------------- metadata in the text
 
-
-_FIRST_LINE = re.compile(r"\S[^\n]*")
-# A first line ending like a sentence (or an introduction to one) is not a title.
+# A line ending like a sentence (or an introduction to one) is not a title; the first such line,
+# or the first line longer than a title, is where the body starts.
 _NOT_TITLE_END = tuple("。．.！!？?；;：:，,…")
+# How far into a text the headline and its dateline are looked for.
+_HEAD_CHARS = 4000
+_HEAD_LINES = 15
+_HAS_WORD = re.compile(r"[\u3400-\u9fffA-Za-z]")
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+_DECORATION = " \t-—–=*#~_·•"
 
 
-def _first_line_title(text: str) -> str | None:
-    match = _FIRST_LINE.search(text)
-    if match is None:
-        return None
-    line = match.group().strip()
-    if len(line) > MAX_TITLE_CHARS or line.endswith(_NOT_TITLE_END):
-        return None
-    return line
+@dataclass(frozen=True)
+class _TextMeta:
+    title: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class _MetaRules:
+    banner_starts: tuple[str, ...]
+    banner_markers: tuple[str, ...]
+    breadcrumb_words: tuple[str, ...]
+    breadcrumb_separators: tuple[str, ...]
+    menu_separators: tuple[str, ...]
+    site_suffixes: tuple[str, ...]
+    site_name_max: int
+    title_min: int
+    publisher_cues: tuple[str, ...]
+    date_cues: tuple[str, ...]
+    byline_cues: tuple[str, ...]
+    publisher_keys: tuple[str, ...]
+    url_keys: tuple[str, ...]
+    publisher_after_cue: re.Pattern[str]
+    date_first: re.Pattern[str]
+
+
+@functools.cache
+def _meta_rules() -> _MetaRules:
+    raw = tomllib.loads(read_data_text("doc_metadata.toml"))
+    lists = {key: tuple(value) for key, value in raw.items() if isinstance(value, list)}
+    cues = "|".join(map(re.escape, sorted(lists["publisher_cues"], key=len, reverse=True)))
+    date_cues = "|".join(map(re.escape, sorted(lists["date_cues"], key=len, reverse=True)))
+    return _MetaRules(
+        **lists,
+        site_name_max=int(raw["site_name_max"]),
+        title_min=int(raw["title_min"]),
+        # 来源：示例日报 / 来源: 科技日报 点击数: -> the name after the cue, up to a space or separator
+        publisher_after_cue=re.compile(rf"(?:{cues})\s*[:：]\s*([^\s|｜,，;；:：()（）]{{2,30}})"),
+        # "date 2025-09-11 …", "发布时间：2025年3月18日 …": a date cue then a date, at the start of a line
+        date_first=re.compile(rf"^\s*(?:{date_cues})\s*[:：]?\s*(?=\d{{4}})"),
+    )
+
+
+def _text_metadata(text: str) -> _TextMeta:
+    """Headline, date and publisher from the first lines of a text (before its first sentence).
+
+    A dateline ("2025-03-18 10:00 来源：示例日报", "发布时间：2025年3月18日") gives the date and the
+    publisher; the headline is the line just above it, else the first line that is not page
+    furniture (a breadcrumb, a site banner or name, a menu, a byline, a line of symbols)."""
+    rules = _meta_rules()
+    head: list[str] = []
+    for raw in text[:_HEAD_CHARS].split("\n")[:60]:
+        line = raw.strip()
+        if not line:
+            continue
+        head.append(line)
+        if len(head) >= _HEAD_LINES or _is_body(line):
+            break
+    date: str | None = None
+    publisher: str | None = None
+    meta_lines: set[int] = set()
+    for i, line in enumerate(head):
+        found = _dateline(line, rules)
+        if found is None:
+            continue
+        meta_lines.add(i)
+        date = date or found[0]
+        publisher = publisher or found[1]
+    candidates = [
+        i
+        for i, line in enumerate(head)
+        if i not in meta_lines and not _is_body(line) and _could_be_title(line, rules)
+    ]
+    title_index = next((i for i in candidates if i + 1 in meta_lines), None)
+    if title_index is None and candidates:
+        title_index = candidates[0]
+    title = head[title_index].strip(_DECORATION) if title_index is not None else None
+    return _TextMeta(title=title, date=date, publisher=publisher)
+
+
+def _is_body(line: str) -> bool:
+    return len(line) > MAX_TITLE_CHARS or line.endswith(_NOT_TITLE_END)
+
+
+def _dateline(line: str, rules: _MetaRules) -> tuple[str | None, str | None] | None:
+    """(date, publisher) of a dateline or source line; None for any other line."""
+    publisher_match = rules.publisher_after_cue.search(line)
+    publisher = publisher_match.group(1) if publisher_match and len(line) <= 80 else None
+    date_match = _DATE_IN_TEXT.search(line[:80])
+    date = _iso_date(date_match.group()) if date_match else None
+    if date and len(line) > 80 and not rules.date_first.match(line):
+        date = None  # a date inside a long line is a sentence's, unless a date cue opens the line
+    if date and date_match and len(line) <= 80:
+        rest = _TIME.sub("", line.replace(date_match.group(), " "))
+        cue = any(c in rest for c in (*rules.date_cues, *rules.publisher_cues, *rules.byline_cues))
+        words = rest.split()
+        if not cue and (len(words) > 1 or any(p in rest for p in "，。,")):
+            date = None  # "2025年3月18日，示例市发布…": a sentence that starts with its date
+        elif not cue and len(words) == 1 and _site_name(words[0], rules):
+            publisher = publisher or words[0]  # "2024-03-25 09:34:26 示例财经网"
+    if date is None and publisher is None:
+        return (None, None) if _byline(line, rules) else None  # a byline: not a title, nothing to keep
+    return date, publisher
+
+
+_BYLINE_MARK = re.compile(r"[\s|｜:：/]")
+
+
+def _byline(line: str, rules: _MetaRules) -> bool:
+    if len(line) > 30:
+        return False
+    return any(line.startswith(c) or (c in line and _BYLINE_MARK.search(line)) for c in rules.byline_cues)
+
+
+def _site_name(word: str, rules: _MetaRules) -> bool:
+    return len(word) <= rules.site_name_max and word.endswith(rules.site_suffixes)
+
+
+def _could_be_title(line: str, rules: _MetaRules) -> bool:
+    clean = line.strip(_DECORATION)
+    if len(clean) < rules.title_min or len(clean) > MAX_TITLE_CHARS or not _HAS_WORD.search(clean):
+        return False
+    if clean.startswith(("![", "[", "<", "http://", "https://", "www.")):
+        return False  # an image, a link, markup or an address
+    if clean.startswith(rules.banner_starts) or any(m in clean for m in rules.banner_markers):
+        return False
+    separators = sum(clean.count(sep) for sep in rules.breadcrumb_separators)
+    if separators >= 2 or (separators and any(w in clean for w in rules.breadcrumb_words)):
+        return False  # 当前位置：首页 > 新闻 > 正文
+    parts = [p for p in re.split("|".join(map(re.escape, rules.menu_separators)), clean) if p.strip()]
+    if len(parts) >= 3 and all(len(p.strip()) <= 6 for p in parts):
+        return False  # 首页 | 新闻 | 科技: a menu
+    if _site_name(clean, rules):
+        return False  # 示例新闻网, 学校新闻: a site's or a channel's name
+    return not _byline(clean, rules)
 
 
 # ---------------------------------------------------------------- markdown
 
-_FRONT_OPEN = re.compile(r"(---|\+\+\+)[ \t]*\n")
+# Front matter may follow blank lines (exports often start with an empty line).
+_FRONT_OPEN = re.compile(r"(?:[ \t]*\n)*(---|\+\+\+)[ \t]*\n")
 _FRONT_CLOSE = {
     "---": re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M),
     "+++": re.compile(r"^\+\+\+[ \t]*$", re.M),
 }
-_SOURCE_KEYS = ("source", "url", "link", "source_url")
 
 # Markup that is not text. Kept deliberately small: anything unusual stays in the text as is.
 _MD_COMMENT = re.compile(r"<!--.*?-->", re.S)  # e.g. <!--more-->
@@ -570,23 +818,50 @@ def _has_front_matter_metadata(text: str) -> bool:
     return split is not None and ("title" in split[0] or "date" in split[0])
 
 
-def _read_markdown(text: str) -> tuple[str, str | None, str | None, str | None]:
+_Meta5 = tuple[str, str | None, str | None, str | None, str | None]  # text, title, date, publisher, url
+
+
+def _read_markdown(text: str) -> _Meta5:
     split = _split_front_matter(text)
     if split is None:
         # No front matter, or a broken one: keep the whole file. Only a front matter title is
-        # trusted when the file starts with '---'/'+++', since the first line would be the fence.
+        # trusted when the file starts with '---'/'+++', since the lines after the fence are YAML.
         body = _strip_markdown(text)
-        title = None if _FRONT_OPEN.match(text) else _first_line_title(body)
         if not body.strip():
             raise _Skip("no text (only markdown markup)")
-        return body, title, None, None
-    meta, body = split
+        if _FRONT_OPEN.match(text):
+            return body, None, None, None, None
+        meta = _text_metadata(body)
+        return body, meta.title, meta.date, meta.publisher, None
+    front, body = split
     body = _strip_markdown(body)
     if not body.strip():
         raise _Skip("no text after the front matter")
-    title = _scalar_text(meta.get("title")) or _first_line_title(body)
-    source = next((s for key in _SOURCE_KEYS if (s := _scalar_text(meta.get(key)))), None)
-    return body, title, _iso_date(meta.get("date")), source
+    rules = _meta_rules()
+    in_text = _text_metadata(body)
+    values = [s for key in (*rules.publisher_keys, *rules.url_keys) if (s := _scalar_text(front.get(key)))]
+    url = next((v for v in values if is_url(v)), None)
+    publisher = next(
+        (
+            s
+            for key in rules.publisher_keys
+            if (s := _scalar_text(front.get(key))) and not _looks_like_address(s)
+        ),
+        None,
+    )
+    # The author's own title is kept whatever its length; one without a word ('---') is none.
+    title = _scalar_text(front.get("title"))
+    if title is None or not _HAS_WORD.search(title):
+        title = in_text.title
+    date = _iso_date(front.get("date")) or in_text.date
+    return body, title, date, publisher or in_text.publisher, url
+
+
+def _looks_like_address(value: str) -> bool:
+    return "://" in value or value.startswith("www.") or _HOSTNAME.fullmatch(value) is not None
+
+
+_HOSTNAME = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 def _strip_markdown(text: str) -> str:
@@ -633,15 +908,48 @@ def _iso_date(value: object) -> str | None:
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def _read_html(markup: str) -> tuple[str, str | None, str | None, str | None]:
+def _read_html(markup: str) -> _Meta5:
     extracted = _extract_html(markup)
     if extracted is None or not extracted[0].strip():
         raise _Skip("no main text found in html")
-    return extracted
+    text, title, date, publisher, url = extracted
+    rules = _meta_rules()
+    title = _page_title(title, publisher, rules) if title else None
+    if title is None or date is None or publisher is None:
+        in_text = _text_metadata(text)
+        title, date, publisher = title or in_text.title, date or in_text.date, publisher or in_text.publisher
+    return text, title, date, publisher, url
 
 
-def _extract_html(markup: str) -> tuple[str, str | None, str | None, str | None] | None:
-    """Main text, title, date and source of a page, using trafilatura.
+_TITLE_SEPARATOR = re.compile(r"\s+[-–—|｜]\s+|\s*[_|｜]\s*")
+
+
+def _page_title(title: str, site: str | None, rules: _MetaRules) -> str | None:
+    """A page's <title> or og:title without the site's name ('标题 - 示例新闻网', '频道_标题'); None
+    for a title that is only a banner, a breadcrumb or a site name."""
+    title = " ".join(title.split())
+    pieces = [(m.start(), m.end()) for m in _TITLE_SEPARATOR.finditer(title)]
+    bounds = [0, *[x for piece in pieces for x in piece], len(title)]
+    parts = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+
+    def is_site(span: tuple[int, int]) -> bool:
+        part = title[span[0] : span[1]].strip()
+        return bool(part) and (part == site or _site_name(part, rules) or _looks_like_address(part))
+
+    while len(parts) > 1 and is_site(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and is_site(parts[0]):
+        parts.pop(0)
+    kept = title[parts[0][0] : parts[-1][1]].strip(_DECORATION)
+    if not _HAS_WORD.search(kept) or (is_site((0, len(title))) and len(parts) == 1):
+        return None
+    if len(kept) <= MAX_TITLE_CHARS and not _could_be_title(kept, rules) and len(kept) >= rules.title_min:
+        return None  # a breadcrumb or a banner
+    return kept
+
+
+def _extract_html(markup: str) -> _Meta5 | None:
+    """Main text, title, date, publisher and URL of a page, using trafilatura.
 
     The page is parsed here (not by trafilatura) so that a parse cut short by libxml2's depth
     limit can be noticed; such pages, and pages trafilatura fails on, get a simple tag-stripping
@@ -672,8 +980,18 @@ def _extract_html(markup: str) -> tuple[str, str | None, str | None, str | None]
         return None
     fields = extracted if isinstance(extracted, dict) else extracted.as_dict()
     text = (fields.get("text") or "").replace("\r\n", "\n").replace("\r", "\n")
-    source = _scalar_text(fields.get("url")) or _scalar_text(fields.get("sitename"))
-    return text, _scalar_text(fields.get("title")), _iso_date(fields.get("date")), source
+    url = _scalar_text(fields.get("url"))
+    site = _scalar_text(fields.get("sitename"))
+    publisher = (
+        site if site and not _looks_like_address(site) else None
+    )  # (a host name says no more than url)
+    return (
+        text,
+        _scalar_text(fields.get("title")),
+        _iso_date(fields.get("date")),
+        publisher,
+        url if url and is_url(url) else None,
+    )
 
 
 class _TextOnly(HTMLParser):
@@ -724,14 +1042,14 @@ class _TextOnly(HTMLParser):
             self.parts.append(data)
 
 
-def _simple_html_text(markup: str) -> tuple[str, str | None, str | None, str | None]:
+def _simple_html_text(markup: str) -> _Meta5:
     parser = _TextOnly()
     parser.feed(markup)
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     text = "\n".join(line for line in lines if line)
     title = " ".join("".join(parser.title).split()) or None
-    return text, title, None, None
+    return text, title, None, None, None
 
 
 # ---------------------------------------------------------------- ids and helpers

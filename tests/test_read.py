@@ -149,7 +149,7 @@ def test_mostly_garbled_mixed_file_is_skipped_not_crashed(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    ("name", "fmt", "title", "date", "source", "present", "absent"),
+    ("name", "fmt", "title", "date", "url", "present", "absent"),
     [
         ("news.txt", "txt", "星河脑科技获得新订单", None, None, ["晨曦康复医院签署合作协议"], []),
         (
@@ -195,7 +195,7 @@ def test_formats(
     fmt: str,
     title: str | None,
     date: str | None,
-    source: str | None,
+    url: str | None,
     present: list[str],
     absent: list[str],
 ) -> None:
@@ -203,7 +203,8 @@ def test_formats(
     assert result.format == fmt
     assert result.title == title
     assert result.date == date
-    assert result.publisher == source
+    assert result.url == url
+    assert result.publisher is None  # none of them names one
     assert result.path == str((DATA / name).resolve())
     assert result.id == document_id(result.text, result.title, result.date, result.path)
     for sentence in present:
@@ -243,7 +244,12 @@ def test_realistic_page_keeps_the_article_and_drops_the_furniture() -> None:
     ("first_line", "title"),
     [
         ("星河脑科技获得新订单", "星河脑科技获得新订单"),
-        ("   缩进的标题   ", "缩进的标题"),
+        ("   缩进的新闻标题   ", "缩进的新闻标题"),
+        ("---", None),  # a fence, not a title
+        ("当前位置：首页 > 新闻中心 > 正文", None),  # a breadcrumb
+        ("欢迎访问示例市科技局网站", None),  # a banner
+        ("示例新闻网", None),  # a site's name
+        ("首页 | 新闻 | 科技 | 财经", None),  # a menu
         ("脑机接口火了。", None),  # a sentence, not a title
         ("记者从会上获悉：", None),
         ("这是" + "很长的一行" * 15, None),  # longer than 60 characters
@@ -257,22 +263,23 @@ def test_txt_title_rule(tmp_path: Path, first_line: str, title: str | None) -> N
 
 
 @pytest.mark.parametrize(
-    ("front", "date", "source"),
+    ("front", "date", "publisher", "url"),
     [
-        ("date: 2025-11-26 08:35:00\nsource: 示例日报", "2025-11-26", "示例日报"),
-        ("date: 2025-11-26\nurl: https://a.example.cn/1", "2025-11-26", "https://a.example.cn/1"),
-        ("date: '2025年11月6日'\nlink: https://a.example.cn/2", "2025-11-06", "https://a.example.cn/2"),
-        ("date: 2025/1/2 10:00\nsource_url: https://a.example.cn/3", "2025-01-02", "https://a.example.cn/3"),
-        ("date: 2025年11月", None, None),  # no day: not an ISO date
-        ("date: [1, 2]", None, None),
+        ("date: 2025-11-26 08:35:00\nsource: 示例日报", "2025-11-26", "示例日报", None),
+        ("date: 2025-11-26\nurl: https://a.example.cn/1", "2025-11-26", None, "https://a.example.cn/1"),
+        ("date: '2025年11月6日'\nlink: https://a.example.cn/2", "2025-11-06", None, "https://a.example.cn/2"),
+        ("date: 2025/1/2 10:00\nsource_url: https://a.example.cn/3", "2025-01-02", None, "https://a.example.cn/3"),
+        ("source: https://a.example.cn/4\npublisher: 示例市人民政府", None, "示例市人民政府", "https://a.example.cn/4"),
+        ("date: 2025年11月", None, None, None),  # no day: not an ISO date
+        ("date: [1, 2]", None, None, None),
     ],
 )
 def test_markdown_front_matter_fields(
-    tmp_path: Path, front: str, date: str | None, source: str | None
+    tmp_path: Path, front: str, date: str | None, publisher: str | None, url: str | None
 ) -> None:
     path = write(tmp_path / "a.md", f"---\ntitle: 标题\n{front}\n---\n晨曦神经公司发布了新款头环。\n")
     result = doc(read_file(path))
-    assert (result.title, result.date, result.publisher) == ("标题", date, source)
+    assert (result.title, result.date, result.publisher, result.url) == ("标题", date, publisher, url)
     assert result.text == "标题\n\n晨曦神经公司发布了新款头环。"  # the title is put back on top of the text
 
 
@@ -345,7 +352,7 @@ def test_html_falls_back_when_trafilatura_fails(tmp_path: Path, monkeypatch: pyt
     assert "资金将用于柔性电极的研发。" in result.text
     for junk in ["首页", "热门排行", "版权所有", "统计脚本", "底部广告脚本"]:
         assert junk not in result.text
-    assert result.title == "星河脑科技完成新一轮融资 - 示例新闻网"
+    assert result.title == "星河脑科技完成新一轮融资"  # without the site's name
 
 
 def test_html_with_xml_declaration_and_fragment(tmp_path: Path) -> None:
@@ -405,14 +412,18 @@ def _undecodable(tmp: Path) -> Path:
             r"no text after the front matter",
         ),
         (lambda tmp: write(tmp / "markup.md", "<div align='center'></div>\n<!--more-->\n"), r"^no text"),
-        (lambda tmp: write(tmp / "doc.pdf", b"%PDF-1.4"), r"unsupported file type \.pdf"),
+        (lambda tmp: write(tmp / "sheet.xlsx", b"PK\x03\x04"), r"unsupported file type \.xlsx"),
+        (lambda tmp: write(tmp / "doc.pdf", b"%PDF-1.4"), r"^not a readable pdf"),
+        (lambda tmp: write(tmp / "fake.pdf", GOOD), r"^not a pdf file"),
+        (lambda tmp: write(tmp / "doc.docx", b"PK\x03\x04junk"), r"^not a readable \.docx"),
+        (lambda tmp: write(tmp / "old.docx", b"\xd0\xcf\x11\xe0" + b"\x00" * 600), r"old word \(\.doc\)"),
     ],
 )
 def test_bad_input_is_skipped_and_the_batch_goes_on(tmp_path: Path, make, reason: str) -> None:
     write(tmp_path / "a_good.txt", GOOD)
     bad = make(tmp_path)
     write(tmp_path / "z_good.md", GOOD)
-    # The bad file is named explicitly (so a .pdf is reported, not silently ignored).
+    # The bad file is named explicitly.
     result = read_paths([tmp_path / "a_good.txt", bad, tmp_path / "z_good.md"])
     assert [d.text.strip() for d in result.documents] == [GOOD.strip(), GOOD.strip()]
     assert len(result.skipped) == 1
@@ -537,25 +548,39 @@ def test_fifo_is_not_read(tmp_path: Path) -> None:
 
 
 def test_discover_walks_folders_sorted_and_filters_suffixes(tmp_path: Path) -> None:
-    for name in ["b.md", "a.txt", "c.HTML", "d.htm", "e.markdown", "notes.pdf", "x.docx", "README"]:
+    for name in ["b.md", "a.txt", "c.HTML", "d.htm", "e.markdown", "notes.pdf", "x.docx", "README", "t.xlsx"]:
         write(tmp_path / name, GOOD)
+    write(tmp_path / "l.urls", "https://a.example.cn/1\n")
     write(tmp_path / "sub" / "z.txt", GOOD)
     write(tmp_path / "sub" / "deeper" / "y.txt", GOOD)
+    write(tmp_path / "sub" / "old.doc", GOOD)
     write(tmp_path / ".git" / "HEAD.txt", GOOD)  # hidden folders are ignored
     write(tmp_path / ".hidden.txt", GOOD)
+    write(tmp_path / ".DS_Store", b"\x00")
     found = list(discover([tmp_path]))
-    assert all(isinstance(p, Path) for p in found)
     rel = [str(Path(p).relative_to(tmp_path)) for p in found if isinstance(p, Path)]
-    assert rel == ["a.txt", "b.md", "c.HTML", "d.htm", "e.markdown", "sub/z.txt", "sub/deeper/y.txt"]
+    assert rel == [
+        "a.txt", "b.md", "c.HTML", "d.htm", "e.markdown", "l.urls", "notes.pdf", "x.docx",
+        "sub/z.txt", "sub/deeper/y.txt",
+    ]  # fmt: skip
+    # Other files are not dropped silently: each is named with its reason.
+    skipped = {str(Path(s.path).relative_to(tmp_path)): s.reason for s in found if isinstance(s, SkippedFile)}
+    assert sorted(skipped) == ["README", "sub/old.doc", "t.xlsx"]
+    assert skipped["t.xlsx"].startswith("unsupported file type .xlsx;")
+    assert "save it as .docx" in skipped["sub/old.doc"]
+    assert skipped["README"].startswith("unsupported file type (none);")
     assert list(discover([tmp_path])) == found  # deterministic
 
 
 def test_discover_reports_explicit_paths(tmp_path: Path) -> None:
     pdf = write(tmp_path / "notes.pdf", b"%PDF")
     txt = write(tmp_path / "a.txt", GOOD)
-    found = list(discover([pdf, tmp_path / "missing.md", txt, txt, str(txt)]))
-    reason = "unsupported file type .pdf; only .txt, .md, .markdown, .html and .htm files are read"
-    assert found[0] == SkippedFile(path=str(pdf), reason=reason)
+    sheet = write(tmp_path / "t.xlsx", b"PK")
+    found = list(discover([pdf, tmp_path / "missing.md", txt, txt, str(txt), sheet]))
+    assert isinstance(found[-1], SkippedFile) and found[-1].path == str(sheet)
+    assert found[-1].reason.startswith("unsupported file type .xlsx; .txt, .md, .markdown, .html, .htm,")
+    found = found[:-1]
+    assert found[0] == pdf
     assert found[1] == SkippedFile(path=str(tmp_path / "missing.md"), reason="no such file or directory")
     assert found[2:] == [txt]  # the same file given three times is read once
 
@@ -567,7 +592,8 @@ def test_symlink_loops_and_repeated_folders_terminate(tmp_path: Path) -> None:
     (tmp_path / "root" / "again").symlink_to(tmp_path / "root" / "sub")  # folder seen twice
     (tmp_path / "root" / "self.txt").symlink_to(tmp_path / "root" / "self.txt")  # link to itself
     (tmp_path / "root" / "dangling.md").symlink_to(tmp_path / "nowhere.md")
-    (tmp_path / "root" / "dangling.pdf").symlink_to(tmp_path / "nowhere.pdf")  # ignored: not ours
+    (tmp_path / "root" / "dangling.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    (tmp_path / "root" / "dangling.xlsx").symlink_to(tmp_path / "nowhere.xlsx")  # ignored: not even a file
     found = list(discover([tmp_path / "root", tmp_path / "root" / "sub"]))
     files = sorted(p.name for p in found if isinstance(p, Path))
     skipped = {Path(s.path).name: s.reason for s in found if isinstance(s, SkippedFile)}
@@ -575,6 +601,7 @@ def test_symlink_loops_and_repeated_folders_terminate(tmp_path: Path) -> None:
     assert skipped == {
         "self.txt": "symlink loop; fix or remove the link",
         "dangling.md": "broken symlink: its target does not exist",
+        "dangling.pdf": "broken symlink: its target does not exist",
     }
 
 
