@@ -97,7 +97,12 @@ def progress_bar() -> Progress:
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="Files or folders (read recursively) of .txt, .md and .html.")
+        # str, not Path: a Path would turn https://host into https:/host
+        list[str],
+        typer.Argument(
+            help="Files or folders (read recursively) of .txt, .md, .html, .pdf and .docx; http(s) URLs; "
+            ".urls files (or .txt files) listing one URL a line."
+        ),
     ],
     store: StoreOption = DEFAULT_STORE,
     max_size: Annotated[str, typer.Option("--max-size", help="Skip files larger than this.")] = "50MB",
@@ -113,6 +118,8 @@ def ingest(
     Examples:
 
       bcikg ingest ../shared/corpus/seeds
+
+      bcikg ingest policies/ https://news.example.cn/a/1.html links.urls
 
       bcikg ingest news/ policy.md --store ./jiangxi_store --max-size 10MB
     """
