@@ -268,8 +268,18 @@ def test_txt_title_rule(tmp_path: Path, first_line: str, title: str | None) -> N
         ("date: 2025-11-26 08:35:00\nsource: 示例日报", "2025-11-26", "示例日报", None),
         ("date: 2025-11-26\nurl: https://a.example.cn/1", "2025-11-26", None, "https://a.example.cn/1"),
         ("date: '2025年11月6日'\nlink: https://a.example.cn/2", "2025-11-06", None, "https://a.example.cn/2"),
-        ("date: 2025/1/2 10:00\nsource_url: https://a.example.cn/3", "2025-01-02", None, "https://a.example.cn/3"),
-        ("source: https://a.example.cn/4\npublisher: 示例市人民政府", None, "示例市人民政府", "https://a.example.cn/4"),
+        (
+            "date: 2025/1/2 10:00\nsource_url: https://a.example.cn/3",
+            "2025-01-02",
+            None,
+            "https://a.example.cn/3",
+        ),
+        (
+            "source: https://a.example.cn/4\npublisher: 示例市人民政府",
+            None,
+            "示例市人民政府",
+            "https://a.example.cn/4",
+        ),
         ("date: 2025年11月", None, None, None),  # no day: not an ISO date
         ("date: [1, 2]", None, None, None),
     ],
@@ -281,6 +291,107 @@ def test_markdown_front_matter_fields(
     result = doc(read_file(path))
     assert (result.title, result.date, result.publisher, result.url) == ("标题", date, publisher, url)
     assert result.text == "标题\n\n晨曦神经公司发布了新款头环。"  # the title is put back on top of the text
+
+
+@pytest.mark.parametrize("name", ["a.md", "a.txt"])
+def test_front_matter_after_blank_lines_is_front_matter(tmp_path: Path, name: str) -> None:
+    front = "---\ntitle: '周报 _「星河脑科技」完成融资'\ndate: 2025-03-18\nsource: 示例日报\n---\n"
+    path = write(tmp_path / name, "\n \n" + front + "\n星河脑科技完成了新一轮融资。\n")
+    result = doc(read_file(path))
+    assert (result.title, result.date, result.publisher) == (
+        "周报 _「星河脑科技」完成融资",
+        "2025-03-18",
+        "示例日报",
+    )
+    assert "title:" not in result.text and "---" not in result.text
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "date", "publisher"),
+    [
+        # headline, then its dateline: date and publisher from the dateline
+        (
+            "示例市出台脑机接口产业新政\n\n2025-03-18 10:20:00 来源: 示例日报 点击数:\n",
+            "示例市出台脑机接口产业新政",
+            "2025-03-18",
+            "示例日报",
+        ),
+        # breadcrumb and banner before the headline, a byline after it
+        (
+            "欢迎访问示例大学新闻网\n当前位置：首页 > 学校新闻 > 正文\n示例大学附属医院完成首例植入手术\n"
+            "记者 王某 通讯员 李某\n发布时间：2025年4月2日\n",
+            "示例大学附属医院完成首例植入手术",
+            "2025-04-02",
+            None,
+        ),
+        # a site name after the date is the publisher
+        ("2024-03-25 09:34:26 示例财经网\n", None, "2024-03-25", "示例财经网"),
+        # a date cue opening a long first line
+        ("date 2025-09-11 " + "晨曦康复医院今天为一名患者实施了手术，" * 5 + "\n", None, "2025-09-11", None),
+        # a sentence that starts with its date is not a dateline
+        ("2025年3月18日，示例市发布了支持脑机接口产业的若干措施。\n", None, None, None),
+        # a title followed by the kicker of another site
+        (
+            "示例新闻网\n首页 | 新闻 | 科技 | 财经\n星河脑科技发布新一代头环\n",
+            "星河脑科技发布新一代头环",
+            None,
+            None,
+        ),
+        ("---\n\n星河脑科技发布新一代头环\n", "星河脑科技发布新一代头环", None, None),
+    ],
+)
+def test_txt_headline_dateline_and_publisher(
+    tmp_path: Path, head: str, title: str | None, date: str | None, publisher: str | None
+) -> None:
+    path = write(
+        tmp_path / "a.txt", head + "\n星河脑科技有限公司在示例市建设了柔性电极生产线，预计明年投产。\n"
+    )
+    result = doc(read_file(path))
+    assert (result.title, result.date, result.publisher) == (title, date, publisher)
+
+
+def test_html_meta_gives_title_date_and_publisher(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>科技频道_星河脑科技发布新一代头环_示例科技网</title>"
+        '<meta property="og:site_name" content="示例科技网">'
+        '<meta property="article:published_time" content="2025-05-06T08:00:00+08:00">'
+        '<link rel="canonical" href="https://tech.example.cn/a/9.html"></head><body><article>'
+        "<p>星河脑科技有限公司今天发布了新一代非侵入式头环，面向康复医疗机构销售。</p>"
+        "<p>晨曦康复医院将率先试用这款设备，评估其在卒中康复训练中的效果。</p>"
+        "</article></body></html>"
+    )
+    result = doc(read_file(write(tmp_path / "p.html", page)))
+    assert result.title == "星河脑科技发布新一代头环"
+    assert (result.date, result.publisher) == ("2025-05-06", "示例科技网")
+    assert result.url == "https://tech.example.cn/a/9.html"
+
+
+_LINE = st.text(
+    alphabet=st.sampled_from(list("星河脑科技示例市网首页新闻>|:：-— 0123456789。，年月日来源记者")),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(lines=st.lists(_LINE, min_size=1, max_size=8))
+def test_txt_title_is_a_line_of_the_text_with_words(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n星河脑科技有限公司在示例市设立了研发中心。\n"
+    meta = read_mod._text_metadata(text)
+    if meta.title is not None:
+        assert any(meta.title in line for line in text.split("\n"))
+        assert re.search(r"[\u4e00-\u9fff]", meta.title)
+        assert not meta.title.startswith(("-", "—", " "))
+    if meta.date is not None:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date)
+
+
+def test_old_store_documents_read_their_publisher_from_source() -> None:
+    from bcikg.models import DocumentInfo
+
+    info = DocumentInfo.model_validate(
+        {"id": "doc:1", "path": "/a.txt", "format": "txt", "encoding": "utf-8", "source": "示例日报"}
+    )
+    assert info.publisher == "示例日报"
 
 
 @pytest.mark.parametrize("name", ["unterminated.md", "bad_yaml.md"])
