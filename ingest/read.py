@@ -48,7 +48,7 @@ import lxml.html
 import trafilatura
 import yaml
 
-from bcikg.domain.lexicon import read_data_text
+from bcikg.domain.lexicon import name_rules, read_data_text
 from bcikg.ingest.read_formats import Unreadable, docx_text, pdf_text
 from bcikg.ingest.read_url import DEFAULT_TIMEOUT, fetch, is_url
 from bcikg.models import DocFormat, Document, ReadResult, SkippedFile
@@ -714,7 +714,64 @@ def _text_metadata(text: str) -> _TextMeta:
     if title_index is None and candidates:
         title_index = candidates[0]
     title = head[title_index].strip(_DECORATION) if title_index is not None else None
+    if date is None:
+        date, issuer = _closing_date(text)
+        publisher = publisher or issuer
     return _TextMeta(title=title, date=date, publisher=publisher)
+
+
+_CN_NUMERALS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0}
+_CN_DATE = re.compile(
+    r"([〇零○OＯ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+_DATE_LINE = re.compile(
+    r"[（(]?\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}|\S+年\S+月\S+日)\s*[)）]?"
+)
+_CLOSING_LINES = 8
+
+
+def _closing_date(text: str) -> tuple[str | None, str | None]:
+    """The date a document is signed with on a line of its own among its last lines (official
+    documents end with the issuing body and '2025年3月18日' or '二〇二五年三月十八日'), and that
+    issuing body when the line above it names an agency."""
+    tail = [line.strip() for line in text[-2000:].split("\n") if line.strip()][-_CLOSING_LINES:]
+    for i in range(len(tail) - 1, -1, -1):
+        match = _DATE_LINE.fullmatch(tail[i])
+        date = _iso_date(match.group(1)) or _chinese_date(match.group(1)) if match else None
+        if date is None:
+            continue
+        issuer = tail[i - 1] if i > 0 else None
+        if issuer and not (
+            len(issuer) <= 30 and issuer.endswith(_agency_suffixes()) and _HAS_WORD.search(issuer)
+        ):
+            issuer = None
+        return date, issuer
+    return None, None
+
+
+def _chinese_date(text: str) -> str | None:
+    match = _CN_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year = int("".join(str(_CN_NUMERALS[c]) for c in match.group(1)))
+    try:
+        return dt.date(year, _cn_small(match.group(2)), _cn_small(match.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _cn_small(text: str) -> int:
+    """一 .. 三十一 as a number."""
+    if "十" not in text:
+        return _CN_NUMERALS[text] if len(text) == 1 else 0
+    tens, _, ones = text.partition("十")
+    return (_CN_NUMERALS[tens] if tens else 1) * 10 + (_CN_NUMERALS[ones] if ones else 0)
+
+
+@functools.cache
+def _agency_suffixes() -> tuple[str, ...]:
+    rules = name_rules()
+    return tuple(s for s, kind in rules.strong_suffixes.items() if kind == "Agency")
 
 
 def _is_body(line: str) -> bool:
@@ -748,6 +805,9 @@ _BYLINE_MARK = re.compile(r"[\s|｜:：/]")
 def _byline(line: str, rules: _MetaRules) -> bool:
     if len(line) > 30:
         return False
+    words = line.split()
+    if len(words) >= 2 and all(2 <= len(w) <= 3 and _HAS_WORD.match(w) for w in words[1:]):
+        return True  # "示例日报记者王某 李某": an outlet, then the reporters' names
     return any(line.startswith(c) or (c in line and _BYLINE_MARK.search(line)) for c in rules.byline_cues)
 
 

@@ -338,6 +338,7 @@ def test_front_matter_after_blank_lines_is_front_matter(tmp_path: Path, name: st
             None,
         ),
         ("---\n\n星河脑科技发布新一代头环\n", "星河脑科技发布新一代头环", None, None),
+        ("示例日报记者张某 王某某\n星河脑科技发布新一代头环\n", "星河脑科技发布新一代头环", None, None),
     ],
 )
 def test_txt_headline_dateline_and_publisher(
@@ -348,6 +349,28 @@ def test_txt_headline_dateline_and_publisher(
     )
     result = doc(read_file(path))
     assert (result.title, result.date, result.publisher) == (title, date, publisher)
+
+
+@pytest.mark.parametrize(
+    ("closing", "date", "publisher"),
+    [
+        ("示例省人民政府办公厅\n2025年3月18日\n", "2025-03-18", "示例省人民政府办公厅"),
+        (
+            "示例市工业和信息化局\n二〇二五年十二月一日\n（此件公开发布）\n",
+            "2025-12-01",
+            "示例市工业和信息化局",
+        ),
+        ("（2025年3月18日）\n", "2025-03-18", None),
+        ("到2027年12月31日前完成全部任务。\n", None, None),  # a deadline in a sentence
+        ("示例省人民政府办公厅\n二〇二五年二月三十日\n", None, None),  # no such day
+    ],
+)
+def test_official_document_closing_date_and_issuer(
+    tmp_path: Path, closing: str, date: str | None, publisher: str | None
+) -> None:
+    body = "示例省加快脑机接口产业发展若干措施\n\n一、支持星河脑科技有限公司建设中试平台。\n\n"
+    result = doc(read_file(write(tmp_path / "p.txt", body + closing)))
+    assert (result.date, result.publisher) == (date, publisher)
 
 
 def test_html_meta_gives_title_date_and_publisher(tmp_path: Path) -> None:
