@@ -290,8 +290,11 @@ def url_list(path: Path) -> list[tuple[int, str]] | None:
     if suffix not in (URL_LIST_SUFFIX, ".txt"):
         return None
     try:
-        if suffix == ".txt" and path.stat().st_size > MAX_URL_LIST_BYTES:
-            return None
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return None  # (a FIFO must not be opened here: read_file reports it)
+        if suffix == ".txt" and (st.st_size > MAX_URL_LIST_BYTES or not _starts_with_url(path)):
+            return None  # (an article: its first line is not a URL; only 4 KB were read to know)
         text, _ = _decode(_read_bytes(path, MAX_URL_LIST_BYTES))
     except (_Skip, OSError):
         # Not readable: read_file reports why (a .urls file too, as the text it is).
@@ -304,6 +307,15 @@ def url_list(path: Path) -> list[tuple[int, str]] | None:
     if suffix == ".txt" and (not entries or not all(is_url(url) for _, url in entries)):
         return None
     return entries
+
+
+_FIRST_URL = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s*(?:#[^\n]*)?\n)*\s*https?://", re.I)
+
+
+def _starts_with_url(path: Path) -> bool:
+    """Whether the first line of a UTF-8 or GB text file (blank lines and # comments aside) is a URL."""
+    with open(path, "rb") as f:
+        return _FIRST_URL.match(f.read(4096)) is not None
 
 
 def _document(
