@@ -256,6 +256,7 @@ def docx_text(data: bytes) -> BinaryText:
     import docx
     from docx.table import Table
 
+    _check_expansion(data)
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
@@ -279,6 +280,22 @@ def docx_text(data: bytes) -> BinaryText:
     if title and (len(title) > 120 or _GENERATOR_TITLE.search(title)):
         title = None
     return BinaryText(text=text, title=title)
+
+
+# The XML inside a .docx is compressed; more than this once unpacked is a zip bomb, not a document.
+MAX_DOCX_XML_BYTES = 256 * 1024 * 1024
+
+
+def _check_expansion(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist() if info.filename.endswith(".xml"))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise Unreadable("not a readable .docx (damaged or not a Word document)") from None
+    if unpacked > MAX_DOCX_XML_BYTES:
+        raise Unreadable(
+            f"the .docx unpacks to more than {MAX_DOCX_XML_BYTES // (1024 * 1024)} MB of XML; not read"
+        )
 
 
 def _table_rows(table: object) -> list[str]:

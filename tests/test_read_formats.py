@@ -195,6 +195,17 @@ def test_empty_docx_is_skipped(tmp_path: Path) -> None:
         docx_text((tmp_path / "empty.docx").read_bytes())
 
 
+def test_docx_that_unpacks_to_too_much_xml_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bcikg.ingest import read_formats
+
+    path = write_docx(tmp_path / "big.docx", TITLE, POLICY)
+    monkeypatch.setattr(read_formats, "MAX_DOCX_XML_BYTES", 1000)
+    with pytest.raises(Unreadable, match="unpacks to more than"):
+        docx_text(path.read_bytes())
+
+
 # ---------------------------------------------------------------- acceptance
 
 
