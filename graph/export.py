@@ -1,9 +1,8 @@
 """export: the graph as files other tools read.
 
     jsonl      one JSON object per line: organisations in the flat form the scorers read, other
-               nodes as {"id", "type": <label>, ...properties} (a node property called "source" or
-               "target", as in stores older than Document.publisher, is written as "publisher", so
-               that only relationships have "source"), relationships (all but
+               nodes as {"id", "type": <label>, ...properties} (a Document's ``source`` property
+               is written as "publisher", so that only relationships have "source"), relationships (all but
                MENTIONED_IN, which is folded into each node's "evidence") as
                {"id", "type", "source", "target", "properties", "evidence"}
     graphml    for Gephi and yEd (lists become JSON strings, labels one ':'-joined string)
