@@ -78,11 +78,15 @@ def fetch(
     no useful Content-Type (application/octet-stream)."""
     if not is_url(url):
         raise Unreadable("not an http(s) URL")
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
+    try:
+        request = urllib.request.Request(_ascii_url(url), headers=headers)
+    except ValueError as exc:  # e.g. a port that is not a number, a host IDNA cannot encode
+        raise Unreadable(f"not a valid URL ({str(exc).lower()})") from None
     try:
         with _OPENER.open(request, timeout=timeout) as response:
-            headers: Message = response.headers
-            length = headers.get("Content-Length", "")
+            reply: Message = response.headers
+            length = reply.get("Content-Length", "")
             if length.isdigit() and int(length) > max_bytes:
                 raise Unreadable(f"larger than the {_size(max_bytes)} limit; raise --max-size to fetch it")
             data = _read_limited(response, max_bytes)
@@ -99,13 +103,33 @@ def fetch(
         raise Unreadable(f"cannot fetch: {_reason(exc, timeout)}") from None
     if not data:
         raise Unreadable("empty response (0 bytes)")
-    content_type = headers.get_content_type() if headers.get("Content-Type") else ""
+    content_type = reply.get_content_type() if reply.get("Content-Type") else ""
     fmt = _format(content_type, final_url, suffix_formats or {}) or _format("", url, suffix_formats or {})
     if fmt is None:
         raise Unreadable(
             f"unsupported content type {content_type or '(none)'}; web pages, text, pdf and docx are read"
         )
-    return Fetched(data=data, format=fmt, charset=headers.get_content_charset(), url=final_url)
+    return Fetched(data=data, format=fmt, charset=reply.get_content_charset(), url=final_url)
+
+
+def _ascii_url(url: str) -> str:
+    """The URL as HTTP needs it: a Chinese host in IDNA, other non-ASCII characters percent-encoded
+    (https://示例.cn/政策/1.html); characters already encoded stay as they are."""
+    parts = urllib.parse.urlsplit(url.strip())
+    host = parts.hostname or ""
+    netloc = parts.netloc
+    if not host.isascii():
+        netloc = netloc.replace(host, host.encode("idna").decode("ascii"))
+    safe = "/:@!$&'()*+,;=%~-._"
+    return urllib.parse.urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            urllib.parse.quote(parts.path, safe=safe),
+            urllib.parse.quote(parts.query, safe=safe + "?"),
+            urllib.parse.quote(parts.fragment, safe=safe),
+        )
+    )
 
 
 def _read_limited(response: Any, max_bytes: int) -> bytes:

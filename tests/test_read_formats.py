@@ -298,6 +298,7 @@ def server(tmp_path: Path) -> Iterator[str]:
         "/policy": (200, "application/pdf", pdf, {}),
         "/files/plan.pdf": (200, "application/octet-stream", pdf, {}),
         "/old": (301, "", b"", {"Location": "/news/1.html"}),
+        "/%E6%94%BF%E7%AD%96/1.html": (200, "text/html; charset=gb18030", PAGE.encode("gb18030"), {}),
         "/ftp": (302, "", b"", {"Location": "ftp://127.0.0.1/x"}),
         "/sheet": (200, "application/vnd.ms-excel", b"x", {}),
         "/big": (200, "text/plain", b"x" * 5000, {}),
@@ -324,6 +325,12 @@ def test_url_page_keeps_its_address_and_metadata(server: str) -> None:
     assert result.date == "2025-04-02"
     assert "星河脑科技有限公司与示例市高新区管委会签署协议" in result.text  # decoded as the page declares
     assert "版权所有" not in result.text
+
+
+def test_url_with_chinese_path_is_fetched_and_kept_as_given(server: str) -> None:
+    result = doc(read_url(f"{server}/政策/1.html"))
+    assert result.path == f"{server}/政策/1.html"
+    assert "星河脑科技有限公司" in result.text
 
 
 def test_url_redirect_keeps_the_given_address_and_the_final_one(server: str) -> None:
