@@ -18,6 +18,8 @@ from typing import ClassVar
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -131,6 +133,44 @@ def test_pdf_single_page_keeps_a_body_line_that_looks_like_a_number(tmp_path: Pa
     text = doc(read_file(path)).text
     assert "2025" in text
     assert not text.rstrip().endswith("3")
+
+
+_SENTENCE = st.text(
+    alphabet=st.sampled_from(list("星河脑科技示例市医院研究中心电极芯片，")), min_size=1, max_size=40
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    paragraphs=st.lists(st.lists(_SENTENCE, min_size=1, max_size=4), min_size=1, max_size=6),
+    width=st.integers(min_value=5, max_value=30),
+    per_page=st.integers(min_value=3, max_value=40),
+)
+def test_pdf_line_joining_restores_the_running_text(
+    paragraphs: list[list[str]], width: int, per_page: int
+) -> None:
+    """Paragraphs laid out in lines of ``width`` characters over pages of ``per_page`` lines come
+    back whole: nothing lost or added, a break at every paragraph's end, none inside a sentence."""
+    from bcikg.ingest.read_formats import _join_lines, _Line
+
+    texts = ["。".join(sentences) + "。" for sentences in paragraphs]
+    lines: list[_Line] = []
+    for text in texts:
+        for start in range(0, len(text), width):
+            piece = text[start : start + width]
+            row = len(lines) % per_page
+            y = 760.0 - 18 * row
+            lines.append(_Line(len(lines) // per_page, 72.0, y, 72.0 + 12 * len(piece), y + 12, piece))
+    joined = _join_lines(lines)
+    assert joined.replace("\n", "") == "".join(texts)
+    pieces = joined.split("\n")
+    assert all(piece.endswith("。") for piece in pieces)  # breaks only after a sentence
+    ends = {sum(map(len, texts[: i + 1])) for i in range(len(texts))}
+    offsets, total = set(), 0
+    for piece in pieces:
+        total += len(piece)
+        offsets.add(total)
+    assert ends <= offsets  # and after every paragraph
 
 
 def test_pdf_latin_words_are_joined_with_a_space() -> None:
