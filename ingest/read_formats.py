@@ -123,7 +123,7 @@ def _pdf_lines(data: bytes) -> tuple[list[tuple[float, list[_Line]]], str | None
                 for box in layout
                 if isinstance(box, LTTextContainer)
                 for line in box
-                if isinstance(line, LTTextLine) and (text := " ".join(line.get_text().split()))
+                if isinstance(line, LTTextLine) and (text := _line_text(line.get_text()))
             ]
             pages.append((layout.height, lines))
     except (PDFPasswordIncorrect, PDFEncryptionError):
@@ -137,6 +137,17 @@ def _pdf_lines(data: bytes) -> tuple[list[tuple[float, list[_Line]]], str | None
             f"not a readable pdf ({type(exc).__name__}); check that the file is complete"
         ) from None
     return pages, title
+
+
+# Spaces between two Chinese characters are the layout's (justified or letter-spaced lines), not
+# the text's: "支 持 星 河 脑 科 技" is 支持星河脑科技. Spaces next to Latin words stay.
+_SPACED_CJK = re.compile(
+    r"(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’])\s+(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’])"
+)
+
+
+def _line_text(raw: str) -> str:
+    return _SPACED_CJK.sub("", " ".join(raw.split()))
 
 
 _GENERATOR_TITLE = re.compile(

@@ -173,6 +173,26 @@ def test_pdf_line_joining_restores_the_running_text(
     assert ends <= offsets  # and after every paragraph
 
 
+def test_pdf_letter_spaced_chinese_is_read_without_the_spaces(tmp_path: Path) -> None:
+    path = tmp_path / "spaced.pdf"
+    pdf = canvas.Canvas(str(path))
+    for y, spacing, line in [
+        (700, 4, "支持星河脑科技有限公司建设中试平台。"),  # justified: wide letter spacing
+        (680, 0, "远山医疗与 Neuralink Corp 合作开发 BCI 技术。"),
+    ]:
+        text = pdf.beginText(72, y)
+        text.setFont(_font(), 12)
+        text.setCharSpace(spacing)
+        text.textLine(line)
+        pdf.drawText(text)
+    pdf.showPage()
+    pdf.save()
+    assert doc(read_file(path)).text.split("\n") == [
+        "支持星河脑科技有限公司建设中试平台。",
+        "远山医疗与 Neuralink Corp 合作开发 BCI 技术。",
+    ]
+
+
 def test_pdf_latin_words_are_joined_with_a_space() -> None:
     from bcikg.ingest.read_formats import _glue
 
