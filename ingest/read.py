@@ -811,6 +811,7 @@ def _dateline(line: str, rules: _MetaRules) -> tuple[str | None, str | None] | N
     return date, publisher
 
 
+_DOC_NUMBER = re.compile(r"[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
 _BYLINE_MARK = re.compile(r"[\s|｜:：/]")
 
 
@@ -843,6 +844,8 @@ def _could_be_title(line: str, rules: _MetaRules) -> bool:
         return False  # 首页 | 新闻 | 科技: a menu
     if _site_name(clean, rules):
         return False  # 示例新闻网, 学校新闻: a site's or a channel's name
+    if _DOC_NUMBER.search(clean) and len(clean) <= 30:
+        return False  # 示政办发〔2025〕12号: an official document's number
     return not _byline(clean, rules)
 
 

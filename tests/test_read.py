@@ -339,6 +339,13 @@ def test_front_matter_after_blank_lines_is_front_matter(tmp_path: Path, name: st
         ),
         ("---\n\n星河脑科技发布新一代头环\n", "星河脑科技发布新一代头环", None, None),
         ("示例日报记者张某 王某某\n星河脑科技发布新一代头环\n", "星河脑科技发布新一代头环", None, None),
+        # the masthead and number of an official document before its title
+        (
+            "示例省人民政府办公厅文件\n示政办发〔2025〕12号\n示例省脑机接口产业发展若干措施\n",
+            "示例省脑机接口产业发展若干措施",
+            None,
+            None,
+        ),
     ],
 )
 def test_txt_headline_dateline_and_publisher(
