@@ -37,6 +37,21 @@ class EvidenceRef(ReportModel):
     start: int = Field(description="offset of `text` in the document text (code points)")
     end: int
     text: str = Field(description="the span: a name, a clause or the sentence")
+    title: str | None = Field(default=None, description="title of the document; null when it has none")
+    source: str | None = Field(
+        default=None, description="where the document was read from: a file path or a URL"
+    )
+    published: str | None = Field(default=None, description="publication date (ISO 8601), null when unknown")
+
+
+class DocumentRef(ReportModel):
+    """One input document cited by a report (listed once, at the end of the report)."""
+
+    id: str = Field(description="document id, as in EvidenceRef.doc_id")
+    title: str | None = Field(default=None, description="title of the document; null when it has none")
+    source: str | None = Field(default=None, description="file path or URL it was read from")
+    published: str | None = Field(default=None, description="publication date (ISO 8601), null when unknown")
+    publisher: str | None = Field(default=None, description="the outlet or body that published it")
 
 
 class RegionRef(ReportModel):
@@ -169,6 +184,9 @@ class GapReport(ReportModel):
     organizations: list[OrgEntry] = Field(description="every organisation present, in any role")
     claims: list[ClaimEntry]
     targets: list[TargetEntry]
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="every document the report cites, in order of first citation"
+    )
 
 
 class TargetsReport(ReportModel):
@@ -176,6 +194,9 @@ class TargetsReport(ReportModel):
 
     region: RegionRef
     targets: list[TargetStatus]
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="every document the report cites, in order of first citation"
+    )
 
 
 class BearsOn(ReportModel):
@@ -205,6 +226,9 @@ class CompareReport(ReportModel):
     regions: list[RegionRef]
     thresholds: Thresholds
     rows: list[CompareRow]
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="the documents the counted organisations were read from"
+    )
 
 
 TargetsReport.model_rebuild()
