@@ -172,7 +172,8 @@ class ReportSource(Protocol):
 
 def evidence_list(value: object) -> list[EvidenceRef]:
     """A relationship's ``evidence`` JSON string as EvidenceRefs."""
-    return [EvidenceRef(**{k: row[k] for k in EvidenceRef.model_fields}) for row in parse_evidence(value)]
+    fields = EvidenceRef.model_fields
+    return [EvidenceRef(**{k: row[k] for k in fields if k in row}) for row in parse_evidence(value)]
 
 
 def region_ref(props: dict[str, Any]) -> RegionRef:
