@@ -9,20 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bcikg.report.labels import (
+    CANDIDATE_RANKING_ZH,
     KIND_LABEL,
     PRESENCE_LABEL,
     STATUS_LABEL,
-    TYPE_LABEL,
-    cite,
+    display,
+    documents,
+    is_url,
+    links_text,
     org_home,
     quantity_text,
+    source_name,
     status_text,
     target_text,
+    title_text,
+    type_text,
 )
 from bcikg.report.model import (
     Candidate,
     ClaimEntry,
     CompareReport,
+    DocumentRef,
+    EvidenceRef,
     GapReport,
     OrgEntry,
     TargetEntry,
@@ -35,8 +43,52 @@ _SPECIAL = str.maketrans(
 
 
 def md(text: str | None) -> str:
-    """Text safe inside a Markdown table cell or paragraph (one line)."""
-    return (text or "").replace("\r", " ").replace("\n", " ").translate(_SPECIAL)
+    """Text safe inside a Markdown table cell or paragraph (one line), compatibility characters
+    normalised for display."""
+    return display(text).replace("\r", " ").replace("\n", " ").translate(_SPECIAL)
+
+
+def _url(url: str) -> str:
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+
+
+def source_md(ref: EvidenceRef | DocumentRef) -> str:
+    """《title》 · file, or 《title》 as a link to its URL; the document id when nothing else is known."""
+    title = md(title_text(ref.title))
+    if ref.source and is_url(ref.source):
+        return f"[{title or md(source_name(ref.source))}]({_url(ref.source)})"
+    parts = [p for p in (title, md(source_name(ref.source))) if p]
+    if parts:
+        return " · ".join(parts)
+    return md(ref.doc_id if isinstance(ref, EvidenceRef) else ref.id)
+
+
+class _Quotes:
+    """Quotes each evidence sentence once per report; later uses refer back to it."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, int, int]] = set()
+
+    def __call__(self, ev: EvidenceRef | None, *, span: bool = False) -> str:
+        if ev is None:
+            return ""
+        key = (ev.doc_id, ev.start, ev.end)
+        if key in self.seen:
+            return f"（原文见上，{source_md(ev)}）"
+        self.seen.add(key)
+        return f"“{md(ev.text if span else ev.sentence)}”（{source_md(ev)}）"
+
+
+def documents_md(docs: list[DocumentRef]) -> list[str]:
+    if not docs:
+        return []
+    out = ["## 来源文献", ""]
+    for i, d in enumerate(docs, start=1):
+        title = md(title_text(d.title)) or "（无标题）"
+        where = f"<{d.source}>" if d.source and is_url(d.source) else md(d.source or d.id)
+        facts = "，".join(md(x) for x in (d.published, d.publisher) if x)
+        out.append(f"{i}. {title} — {where}" + (f"（{facts}）" if facts else ""))
+    return [*out, ""]
 
 
 def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
@@ -45,34 +97,33 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     return [*lines, ""]
 
 
-def _org_line(o: OrgEntry) -> str:
-    quote = f" — “{md(o.evidence.sentence)}” ({cite(o.evidence)})" if o.evidence else ""
+def _org_line(o: OrgEntry, quote: _Quotes) -> str:
+    cited = f" — {quote(o.evidence)}" if o.evidence else ""
     return (
-        f"- **{md(o.name)}** ({TYPE_LABEL.get(o.type, o.type)}, {PRESENCE_LABEL[o.presence]}, "
-        f"{md(org_home(o))}){quote}"
+        f"- **{md(o.name)}**（{type_text(o.type)}，{PRESENCE_LABEL[o.presence]}，"
+        f"{md(org_home(o))}）{cited}"
     )
 
 
-def _candidate_line(c: Candidate) -> str:
-    facts = [TYPE_LABEL.get(c.type, c.type), md(org_home(c)), f"{c.mentions} 处提及"]
+def _candidate_line(c: Candidate, quote: _Quotes) -> str:
+    facts = [type_text(c.type), md(org_home(c)), f"{c.mentions}处提及"]
     if c.explicit:
         facts.append("文中明确环节")
-    quote = f" — “{md(c.evidence.sentence)}” ({cite(c.evidence)})" if c.evidence else ""
-    return f"{c.rank}. **{md(c.name)}** ({'，'.join(facts)}){quote}"
+    cited = f" — {quote(c.evidence)}" if c.evidence else ""
+    return f"{c.rank}. **{md(c.name)}**（{'，'.join(facts)}）{cited}"
 
 
-def _claim_line(c: ClaimEntry) -> str:
+def _claim_line(c: ClaimEntry, quote: _Quotes) -> str:
     ev = c.evidence[0] if c.evidence else None
-    quote = f"“{md(ev.sentence)}” ({cite(ev)})" if ev else md(c.id)
-    return f"- {KIND_LABEL.get(c.kind, c.kind)}（{md(c.region)}）：{quote}"
+    return f"- {KIND_LABEL.get(c.kind, c.kind)}（{md(c.region)}）：{quote(ev) if ev else md(c.id)}"
 
 
-def _target_line(t: TargetEntry) -> str:
+def _target_line(t: TargetEntry, quote: _Quotes) -> str:
     ev = t.evidence[0] if t.evidence else None
     who = f"；责任单位：{md('、'.join(t.agencies))}" if t.agencies else ""
     policy = f"《{md(t.policy)}》" if t.policy else ""
-    quote = f" — “{md(ev.text)}” ({cite(ev)})" if ev else ""
-    return f"- {md(target_text(t))} {policy}{who}{quote}"
+    cited = f" — {quote(ev, span=True)}" if ev else ""
+    return f"- {md(target_text(t))} {policy}{who}{cited}"
 
 
 def _section(
@@ -83,26 +134,33 @@ def _section(
     targets: list[TargetEntry],
     claims: list[ClaimEntry],
     level: str,
+    quote: _Quotes,
 ) -> list[str]:
     out = [f"{level} {md(title)} — {status_text(status)}", ""]
     if orgs:
-        out += ["本地区已有：", "", *(_org_line(o) for o in orgs), ""]
+        out += ["本地区已有：", "", *(_org_line(o, quote) for o in orgs), ""]
     else:
         out += ["本地区暂无机构。", ""]
     if status != "covered":
         if candidates:
-            out += ["可招引的外地机构（排名见文末说明）：", "", *(_candidate_line(c) for c in candidates), ""]
+            out += [
+                "可招引的外地机构（排名见文末说明）：",
+                "",
+                *(_candidate_line(c, quote) for c in candidates),
+                "",
+            ]
         else:
             out += ["语料中没有其他地区的机构从事这一环节。", ""]
     if claims:
-        out += ["本地区的自述：", "", *(_claim_line(c) for c in claims), ""]
+        out += ["本地区的自述：", "", *(_claim_line(c, quote) for c in claims), ""]
     if targets:
-        out += ["相关政策目标：", "", *(_target_line(t) for t in targets), ""]
+        out += ["相关政策目标：", "", *(_target_line(t, quote) for t in targets), ""]
     return out
 
 
 def gap_markdown(report: GapReport) -> str:
     r = report
+    quote = _Quotes()
     includes = "、".join(md(i.full_name) for i in r.includes)
     out = [
         f"# 脑机接口产业链缺口报告：{md(r.region.full_name)}",
@@ -136,28 +194,32 @@ def gap_markdown(report: GapReport) -> str:
             seg.targets,
             seg.claims,
             "##",
+            quote,
         )
         for sub in seg.subsectors:
             out += _section(
-                sub.name, sub.status, sub.organizations, sub.candidates, sub.targets, sub.claims, "###"
+                sub.name, sub.status, sub.organizations, sub.candidates, sub.targets, sub.claims, "###", quote
             )
     out += ["## 支撑体系", ""]
     for pil in r.pillars:
         out += _section(
-            pil.name, pil.status, pil.organizations, pil.candidates, pil.targets, pil.claims, "###"
+            pil.name, pil.status, pil.organizations, pil.candidates, pil.targets, pil.claims, "###", quote
         )
         if pil.policies:
             out += [
                 "政策：",
                 "",
-                *(f"- 《{md(p.name)}》 {md(p.date or '')}（{md(p.region)}）" for p in pil.policies),
+                *(
+                    f"- 《{md(p.name)}》 {md(p.date or '')}（{md(p.region or '地区未载明')}）"
+                    for p in pil.policies
+                ),
                 "",
             ]
     out += ["## 本地区对自身产业链的表述", ""]
-    out += [*(_claim_line(c) for c in r.claims)] if r.claims else ["（语料中没有）"]
+    out += [*(_claim_line(c, quote) for c in r.claims)] if r.claims else ["（语料中没有）"]
     out += ["", "## 政策目标", ""]
-    out += [*(_target_line(t) for t in r.targets)] if r.targets else ["（语料中没有）"]
-    out += ["", "---", "", f"候选排名说明：{md(r.candidate_ranking)}", ""]
+    out += [*(_target_line(t, quote) for t in r.targets)] if r.targets else ["（语料中没有）"]
+    out += ["", "---", "", md(CANDIDATE_RANKING_ZH), "", *documents_md(documents(r))]
     return "\n".join(out)
 
 
@@ -179,11 +241,13 @@ def compare_markdown(report: CompareReport) -> str:
             f"≥{report.thresholds.thin_min} 薄弱，否则缺口。",
             "",
             *_table(header, rows),
+            *documents_md(documents(report)),
         ]
     )
 
 
 def targets_markdown(report: TargetsReport) -> str:
+    quote = _Quotes()
     rows = []
     for item in report.targets:
         t = item.target
@@ -195,11 +259,12 @@ def targets_markdown(report: TargetsReport) -> str:
                 md(quantity_text(t)),
                 md(t.subject),
                 md("、".join(t.agencies)),
-                bears,
-                f"“{md(ev.text)}” ({cite(ev)})" if ev else "",
+                bears or md(links_text(t)),
+                quote(ev, span=True),
             ]
         )
     out = [f"# 政策目标：{md(report.region.full_name)}", ""]
     if not rows:
         return "\n".join([*out, "语料中没有这一地区的量化政策目标。", ""])
-    return "\n".join([*out, *_table(["年份", "数量", "内容", "责任单位", "对应环节（现状）", "原文"], rows)])
+    header = ["年份", "数量", "内容", "责任单位", "对应环节（现状）", "原文与来源"]
+    return "\n".join([*out, *_table(header, rows), *documents_md(documents(report))])
