@@ -67,12 +67,12 @@ class _Quotes:
     """Quotes each evidence sentence once per report; later uses refer back to it."""
 
     def __init__(self) -> None:
-        self.seen: set[tuple[str, int, int]] = set()
+        self.seen: set[tuple[str, str]] = set()
 
     def __call__(self, ev: EvidenceRef | None, *, span: bool = False) -> str:
         if ev is None:
             return ""
-        key = (ev.doc_id, ev.start, ev.end)
+        key = (ev.doc_id, ev.sentence)
         if key in self.seen:
             return f"（原文见上，{source_md(ev)}）"
         self.seen.add(key)
@@ -100,8 +100,7 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
 def _org_line(o: OrgEntry, quote: _Quotes) -> str:
     cited = f" — {quote(o.evidence)}" if o.evidence else ""
     return (
-        f"- **{md(o.name)}**（{type_text(o.type)}，{PRESENCE_LABEL[o.presence]}，"
-        f"{md(org_home(o))}）{cited}"
+        f"- **{md(o.name)}**（{type_text(o.type)}，{PRESENCE_LABEL[o.presence]}，{md(org_home(o))}）{cited}"
     )
 
 
