@@ -26,7 +26,8 @@ def split_text(text: str) -> SplitDocument:
 
 
 def run(case: dict[str, Any], text: str | None = None) -> list[Any]:
-    return extract_targets(split_text(text or case["text"]), REGION, "示例方案" if case["policy"] else None)
+    region = case.get("doc_region", REGION)
+    return extract_targets(split_text(text or case["text"]), region, "示例方案" if case["policy"] else None)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
@@ -41,7 +42,7 @@ def test_target_cases(case: dict[str, Any]) -> None:
         assert target.subject == want["subject"]
         assert target.agencies == want.get("agencies", [])
         assert target.evidence.text == want["evidence"]
-        assert target.region_id == REGION
+        assert target.region_id == want.get("region", case.get("doc_region", REGION))
         assert target.policy_key == ("示例方案" if case["policy"] else None)
         for key in ("segments", "subsectors", "pillars"):
             assert set(want.get(key, [])) <= set(getattr(target, key)), (key, getattr(target, key))
