@@ -32,6 +32,7 @@ from bcikg.report.labels import (
     links_text,
     org_home,
     quantity_text,
+    scope_text,
     source_name,
     title_text,
     type_text,
@@ -452,13 +453,14 @@ def _target_rows(targets: Sequence[TargetEntry], quote: _Quotes, bears: Sequence
         ev = t.evidence[0] if t.evidence else None
         link = bears[i] if bears is not None else h(links_text(t))
         rows.append(
-            f'<tr><td class="short">{h(t.year or "")}</td><td class="short">{h(quantity_text(t))}</td>'
+            f'<tr><td class="short">{h(t.year or "")}</td><td class="home">{h(scope_text(t.region))}</td>'
+            f'<td class="short">{h(quantity_text(t))}</td>'
             f"<td>{h(t.subject)}</td><td>{h('、'.join(t.agencies))}</td><td>{link}</td>"
             f"<td>{quote(ev, span=True)}</td></tr>"
         )
     head = "对应环节（现状）" if bears is not None else "对应环节"
     return (
-        f"<table><tr><th>年份</th><th>数量</th><th>内容</th><th>责任单位</th><th>{head}</th>"
+        f"<table><tr><th>年份</th><th>适用地区</th><th>数量</th><th>内容</th><th>责任单位</th><th>{head}</th>"
         "<th>原文与来源</th></tr>" + "".join(rows) + "</table>"
     )
 

@@ -88,6 +88,16 @@ def quantity_text(t: TargetEntry) -> str:
     return f"{low}{t.unit}"
 
 
+COUNTRY_NAMES = ("中国", "全国", "中华人民共和国")
+
+
+def scope_text(region: str | None) -> str:
+    """The region a goal is for: '全国' for a national goal, else the region's full name."""
+    if not region:
+        return "地区未载明"
+    return "全国" if region in COUNTRY_NAMES else region
+
+
 def target_text(t: TargetEntry) -> str:
     year = f"到{t.year}年 " if t.year else ""
     return display(f"{year}{quantity_text(t)} {t.subject}")

@@ -19,6 +19,7 @@ from bcikg.report.labels import (
     links_text,
     org_home,
     quantity_text,
+    scope_text,
     source_name,
     status_text,
     target_text,
@@ -122,7 +123,7 @@ def _target_line(t: TargetEntry, quote: _Quotes) -> str:
     who = f"；责任单位：{md('、'.join(t.agencies))}" if t.agencies else ""
     policy = f"《{md(t.policy)}》" if t.policy else ""
     cited = f" — {quote(ev, span=True)}" if ev else ""
-    return f"- {md(target_text(t))} {policy}{who}{cited}"
+    return f"- {md(target_text(t))}（{md(scope_text(t.region))}）{policy}{who}{cited}"
 
 
 def _section(
@@ -255,6 +256,7 @@ def targets_markdown(report: TargetsReport) -> str:
         rows.append(
             [
                 str(t.year or ""),
+                md(scope_text(t.region)),
                 md(quantity_text(t)),
                 md(t.subject),
                 md("、".join(t.agencies)),
@@ -265,5 +267,5 @@ def targets_markdown(report: TargetsReport) -> str:
     out = [f"# 政策目标：{md(report.region.full_name)}", ""]
     if not rows:
         return "\n".join([*out, "语料中没有这一地区的量化政策目标。", ""])
-    header = ["年份", "数量", "内容", "责任单位", "对应环节（现状）", "原文与来源"]
+    header = ["年份", "适用地区", "数量", "内容", "责任单位", "对应环节（现状）", "原文与来源"]
     return "\n".join([*out, *_table(header, rows), *documents_md(documents(report))])

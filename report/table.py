@@ -23,6 +23,7 @@ from bcikg.report.labels import (
     links_text,
     org_home,
     quantity_text,
+    scope_text,
     type_text,
 )
 from bcikg.report.model import (
@@ -145,12 +146,13 @@ def gap_tables(report: GapReport, *, candidates: int = 3) -> RenderableType:
 def _targets_table(title: str, rows: list[tuple[TargetEntry, str]]) -> Table:
     table = _table(
         title,
-        [("年份", 4, 0), ("数量", 4, 0), ("内容", 8, 3), ("责任单位", 6, 2), ("对应环节", 6, 2),
-         ("原文与来源", 12, 4)],
+        [("年份", 4, 0), ("适用地区", 4, 1), ("数量", 4, 0), ("内容", 8, 3), ("责任单位", 6, 2),
+         ("对应环节", 6, 2), ("原文与来源", 12, 4)],
     )  # fmt: skip
     for t, bears in rows:
         table.add_row(
             str(t.year or ""),
+            Text(scope_text(t.region)),
             Text(quantity_text(t)),
             Text(display(t.subject)),
             Text("、".join(display(a) for a in t.agencies)),

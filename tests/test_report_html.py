@@ -18,17 +18,16 @@ import zlib
 from pathlib import Path
 
 import pytest
+from test_report_render import LONG_SHOWN, sourced_report
 
 from bcikg.graph.build import build_graph
 from bcikg.models import KnowledgeGraph
-from bcikg.report import EmbeddedSource, compare_report, gap_report, render
+from bcikg.report import EmbeddedSource, compare_report, render
 from bcikg.report.html import PALETTE, STATUS_COLOUR, UNKNOWN_COLOUR
 from bcikg.report.model import GapReport
 
 KG_PATH = Path(__file__).parent / "data" / "report" / "chain_kg.json"
-# A settled firm with a long name holding a Kangxi radical (⽣, U+2F63, shown as 生).
-LONG_NAME = "远山神经调控技术（江西）有限公司⽣物医学工程分部"
-LONG_SHOWN = "远山神经调控技术（江西）有限公司生物医学工程分部"
+
 CHROMIUM = next(
     (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
 )
@@ -92,33 +91,6 @@ def read_png(path: Path) -> tuple[int, int, int, bytes]:
         out += line
         previous = line
     return width, height, channels, bytes(out)
-
-
-def sourced_report() -> GapReport:
-    """The 江西 report of the fixture graph with every evidence item carrying its document's title
-    and source (a URL for one document, a file path for the others), and one long name."""
-    kg = KnowledgeGraph.model_validate_json(KG_PATH.read_text(encoding="utf-8"))
-    docs = {d.id: d for d in kg.documents}
-    report = gap_report(EmbeddedSource(build_graph(kg)), "江西")
-    data = json.loads(report.model_dump_json().replace("远山神经", LONG_NAME))
-
-    def fill(value: object) -> None:
-        if isinstance(value, dict):
-            if "doc_id" in value and "sentence" in value:
-                doc = docs[value["doc_id"]]
-                value["title"] = f"{doc.title}：示例新闻标题"
-                value["source"] = (
-                    "https://news.example.cn/bci/one.html" if doc.path.endswith("one.txt") else doc.path
-                )
-                value["published"] = "2025-03-01"
-            for item in value.values():
-                fill(item)
-        elif isinstance(value, list):
-            for item in value:
-                fill(item)
-
-    fill(data)
-    return GapReport.model_validate(data)
 
 
 @pytest.fixture(scope="module")
