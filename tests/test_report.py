@@ -135,7 +135,8 @@ def test_presence_home_and_settled(source: EmbeddedSource) -> None:
         ("江西", "pillar", "clinical_resources", "thin", 1),
         ("江西", "pillar", "capital", "thin", 1),
         ("江西", "pillar", "testing", "gap", 0),
-        ("江西", "pillar", "policy", "covered", 2),  # an agency and a policy
+        ("江西", "pillar", "policy", "thin", 1),  # its policy; the agency is who is responsible
+        ("大连", "pillar", "policy", "gap", 0),  # an agency of its own, but no policy
         ("赣江新区", "segment", "midstream", "gap", 0),
         ("大连", "segment", "upstream", "gap", 0),
         ("大连", "subsector", "medical_rehabilitation", "thin", 1),

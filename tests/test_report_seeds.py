@@ -122,12 +122,13 @@ def test_every_gap_lists_candidates_from_other_regions(
     report: GapReport = request.getfixturevalue(report_name)
     present = {o.id for o in report.organizations}
     for seg in report.segments:
-        links = [(seg.segment, seg.status, seg.candidates, seg.count)]
-        links += [(sub.key, sub.status, sub.candidates, sub.count) for sub in seg.subsectors]
-        for key, status, candidates, _ in links:
-            if status == "gap" and _anyone_elsewhere(report_name, key, request):
-                assert candidates, key
-            assert not {c.id for c in candidates} & present
+        for entry in (seg, *seg.subsectors):
+            key = getattr(entry, "segment", None) or entry.key
+            offered = [*entry.candidates, *entry.foreign_candidates]
+            if entry.status == "gap" and _anyone_elsewhere(report_name, key, request):
+                assert offered or entry.candidate_note, key
+            assert not {c.id for c in offered} & present
+            assert all(c.reason for c in offered)
 
 
 def _anyone_elsewhere(report_name: str, key: str, request: pytest.FixtureRequest) -> bool:
@@ -196,7 +197,57 @@ def test_jiangxi_support_pillars(jiangxi: GapReport, pillar: str, names: set[str
 
 
 def test_jiangxi_policy_pillar_has_its_policy(jiangxi: GapReport) -> None:
-    assert any("脑机接口" in p.name for p in _pillar(jiangxi, "policy").policies)
+    entry = _pillar(jiangxi, "policy")
+    assert any("脑机接口" in p.name for p in entry.policies)
+    # counted by policies, not by the agencies named in its division of labour
+    assert entry.count == len(entry.policies) and entry.organizations == []
+    (own,) = [p for p in entry.policies if "江西省" in p.name]
+    assert own.scope == "region" and own.responsible and own.issued_by
+
+
+def test_dalian_policy_pillar_is_a_gap(dalian: GapReport) -> None:
+    entry = _pillar(dalian, "policy")
+    assert (entry.status, entry.count, entry.policies) == ("gap", 0, [])
+    # the national policies its article names are shown apart, as national
+    assert all(p.scope == "national" for p in entry.national_policies)
+
+
+def test_jiangsu_policy_pillar_has_its_own_policy(source: EmbeddedSource) -> None:
+    entry = _pillar(gap_report(source, "江苏省", candidates=0), "policy")
+    assert entry.status != "gap"
+    assert any(p.name.startswith("江苏省") and p.scope == "region" for p in entry.policies)
+
+
+def test_dalian_candidates_are_leads(dalian: GapReport) -> None:
+    links = [*dalian.segments, *(sub for seg in dalian.segments for sub in seg.subsectors), *dalian.pillars]
+    for entry in links:
+        offered = [*entry.candidates, *entry.foreign_candidates]
+        assert all(c.type != "Agency" for c in offered), entry.name
+        assert all(c.foreign for c in entry.foreign_candidates)
+        assert not any(c.foreign for c in entry.candidates)
+        companies = [c.company for c in entry.candidates]
+        assert companies == sorted(companies, reverse=True), entry.name  # companies first
+    # a Jiangxi firm's local-transformation role is not offered to Dalian
+    local = _subsector(dalian, "local_transformation")
+    assert local.candidates == [] and local.candidate_note
+    midstream = {c.name for c in _segment(dalian, "midstream").candidates}
+    assert not {"江西脑聆", "朴拙医疗"} & midstream
+    # another province's government fund is not a lead for Dalian
+    capital = {c.name for c in _pillar(dalian, "capital").candidates}
+    assert not any(name.startswith(("江西省", "江苏省")) for name in capital), capital
+
+
+def test_no_candidates_asked_for(source: EmbeddedSource) -> None:
+    report = gap_report(source, "大连", candidates=0)
+    assert report.candidate_limit == 0
+    assert all(not seg.candidates and not seg.candidate_note for seg in report.segments)
+
+
+def test_evidence_names_its_document(dalian: GapReport, jiangxi: GapReport) -> None:
+    for report in (dalian, jiangxi):
+        cited = {d.id for d in report.documents}
+        for entry in report.organizations:
+            assert entry.evidence is not None and entry.evidence.source and entry.evidence.doc_id in cited
 
 
 # ------------------------------------------------------------------ regions
