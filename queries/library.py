@@ -619,7 +619,7 @@ def targets(access: GraphAccess, params: dict[str, Any]) -> Rows:
     [OPTIONAL_REGION],
     "region, kind, text, segments, subsectors, pillars, id",
     "bcikg query claims --param region=江西省",
-    f"{REGION_READS}, nodes_labelled, edges",
+    f"{REGION_READS}, nodes_labelled, nodes, edges",
 )
 def claims(access: GraphAccess, params: dict[str, Any]) -> Rows:
     region = params.get("region")
