@@ -222,7 +222,9 @@ def register(app: typer.Typer) -> None:
         format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
         backend: Annotated[
             str,
-            typer.Option("--backend", "-b", help="embedded (the store, no server; as `bcikg report`) or neo4j."),
+            typer.Option(
+                "--backend", "-b", help="embedded (the store, no server; as `bcikg report`) or neo4j."
+            ),
         ] = "embedded",
         store: StoreOption = DEFAULT_STORE,
         uri: UriOption = None,
@@ -230,7 +232,8 @@ def register(app: typer.Typer) -> None:
         password: PasswordOption = None,
         database: DatabaseOption = None,
         show_cypher: Annotated[
-            bool, typer.Option("--cypher", help="Print the Cypher of the Neo4j reads the query is made of and exit.")
+            bool,
+            typer.Option("--cypher", help="Print the Cypher of the Neo4j reads it is made of, and exit."),
         ] = False,
     ) -> None:
         """Run a named query from the query library on the embedded store (default) or Neo4j; both

@@ -356,4 +356,5 @@ class EmbeddedAccess:
         return rows[:limit]
 
     def fingerprint(self) -> tuple[int, ...]:
-        return (self.graph.number_of_nodes(), self.graph.number_of_edges(), id(self.graph))
+        # the graph does not change under an access object; counting edges would cost O(edges)
+        return (id(self.graph), self.graph.number_of_nodes())

@@ -319,23 +319,36 @@ def pick_candidates(
     source: ReportSource, requests: Sequence[CandidateRequest], present: Iterable[str], limit: int | None
 ) -> dict[CandidateRequest, Picked]:
     """For each link, the first ``limit`` (None: all) organisations elsewhere in rank order, the
-    ones based abroad apart; organisations that may not be offered are left out."""
+    ones based abroad apart; organisations that may not be offered are left out. The ranking does
+    not depend on the region, so it is kept by the source with the members it comes from."""
     exclude = set(present)
     out: dict[CandidateRequest, Picked] = {}
     rules = candidate_rules()
     for request, members in source.members(requests).items():
+        key = ("ranked", request)
+        if key not in source.derived:
+            offered = sorted((m for m in members if rank.excluded(m, request) is None), key=rank.rank_key)
+            foreign = [rank.is_foreign(m.homes) for m in offered]
+            source.derived[key] = (
+                [m for m, f in zip(offered, foreign, strict=True) if not f],
+                [m for m, f in zip(offered, foreign, strict=True) if f],
+                frozenset(m.id for m in members),
+            )
+        domestic, abroad, member_ids = source.derived[key]
         picked = Picked()
-        outside = [m for m in members if m.id not in exclude]
-        why_not = {m.id: rank.excluded(m, request) for m in outside}
-        offered = sorted((m for m in outside if why_not[m.id] is None), key=rank.rank_key)
-        for m in offered:
-            bucket = picked.foreign if rank.is_foreign(m.homes) else picked.domestic
-            if limit is None or len(bucket) < limit:
-                bucket.append(m)
+        any_offered = False
+        for ranked, bucket in ((domestic, picked.domestic), (abroad, picked.foreign)):
+            for m in ranked:
+                if limit is not None and len(bucket) >= limit:
+                    break
+                if m.id not in exclude:
+                    bucket.append(m)
+            any_offered = any_offered or bool(bucket) or any(m.id not in exclude for m in ranked)
+        outside = len(member_ids) > len(member_ids & exclude)
         if request.kind == "subsector" and request.key in rules.region_bound_subsectors:
             name = taxonomy().subsector(request.key).name
             picked.note = f"{name}是机构在本地区承担的角色，外地机构的这一角色不能迁来，不列候选。"
-        elif outside and not offered:
+        elif outside and not any_offered:
             picked.note = (
                 "外地的相关机构都是政府部门、属地基金或平台，或只在本地区承担这一角色，不作为招引对象。"
             )

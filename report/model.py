@@ -157,7 +157,9 @@ class SubsectorEntry(ReportModel):
     targets: list[TargetEntry] = Field(default_factory=list, description="policy goals that bear on it")
     claims: list[ClaimEntry] = Field(default_factory=list, description="the region's statements about it")
     foreign_candidates: list[Candidate] = Field(default_factory=list, description="candidates based abroad")
-    candidate_note: str | None = Field(default=None, description="why the link has no candidates, if not for want of any")
+    candidate_note: str | None = Field(
+        default=None, description="why the link has no candidates, when not for want of any"
+    )
 
 
 class SegmentEntry(ReportModel):
@@ -172,7 +174,9 @@ class SegmentEntry(ReportModel):
     targets: list[TargetEntry] = Field(default_factory=list)
     claims: list[ClaimEntry] = Field(default_factory=list)
     foreign_candidates: list[Candidate] = Field(default_factory=list, description="candidates based abroad")
-    candidate_note: str | None = Field(default=None, description="why the link has no candidates, if not for want of any")
+    candidate_note: str | None = Field(
+        default=None, description="why the link has no candidates, when not for want of any"
+    )
 
 
 class PillarEntry(ReportModel):
@@ -194,7 +198,9 @@ class PillarEntry(ReportModel):
         default_factory=list, description="the policy pillar only: national policies, shown apart"
     )
     foreign_candidates: list[Candidate] = Field(default_factory=list, description="candidates based abroad")
-    candidate_note: str | None = Field(default=None, description="why the link has no candidates, if not for want of any")
+    candidate_note: str | None = Field(
+        default=None, description="why the link has no candidates, when not for want of any"
+    )
 
 
 class Thresholds(ReportModel):

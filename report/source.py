@@ -193,6 +193,8 @@ class ReportSource:
         self.access = access
         self._members: dict[CandidateRequest, list[MemberRecord]] = {}
         self._members_for: tuple[int, ...] | None = None
+        # what callers derive from the members (rankings), dropped with them
+        self.derived: dict[object, Any] = {}
 
     # -------------------------------------------------------------- regions
 
@@ -375,6 +377,7 @@ class ReportSource:
         fingerprint = self.access.fingerprint()
         if fingerprint != self._members_for:
             self._members.clear()
+            self.derived.clear()
             self._members_for = fingerprint
         todo = [r for r in dict.fromkeys(requests) if r not in self._members]
         if todo:

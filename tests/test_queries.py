@@ -37,7 +37,7 @@ def library() -> list:
     return list_queries()
 
 
-def GraphLookup(graph: nx.MultiDiGraph) -> EmbeddedAccess:  # noqa: N802 - reads like the old name
+def GraphLookup(graph: nx.MultiDiGraph) -> EmbeddedAccess:
     return EmbeddedAccess(graph)
 
 
@@ -258,7 +258,12 @@ def test_chain_coverage_and_gaps(small_graph) -> None:
     keys = [key for kind, key in coverage if kind == "subsector"]
     assert keys[:3] == ["electrodes", "chips", "signal_acquisition"]  # taxonomy order
     electrodes = coverage[("subsector", "electrodes")]
-    assert (electrodes["home"], electrodes["settled"], electrodes["count"], electrodes["status"]) == (0, 1, 1, "thin")
+    assert (electrodes["home"], electrodes["settled"], electrodes["count"], electrodes["status"]) == (
+        0,
+        1,
+        1,
+        "thin",
+    )
     assert coverage[("subsector", "medical_rehabilitation")]["home"] == 1
     assert coverage[("subsector", "consumer")]["status"] == "gap"
     policy = coverage[("pillar", "policy")]
@@ -275,25 +280,38 @@ def test_coverage_queries_count_as_the_reports_do(small_graph, region: str) -> N
 
     report = gap_report(EmbeddedSource(small_graph), region, candidates=0)
     counted = {("segment", s.segment): (s.count, s.status) for s in report.segments}
-    counted.update({("subsector", sub.key): (sub.count, sub.status) for s in report.segments for sub in s.subsectors})
+    counted.update(
+        {("subsector", sub.key): (sub.count, sub.status) for s in report.segments for sub in s.subsectors}
+    )
     counted.update({("pillar", p.key): (p.count, p.status) for p in report.pillars})
-    coverage = {(r["kind"], r["key"]): (r["count"], r["status"]) for r in rows(small_graph, "chain_coverage", region=region)}
+    coverage = {
+        (r["kind"], r["key"]): (r["count"], r["status"])
+        for r in rows(small_graph, "chain_coverage", region=region)
+    }
     assert coverage == counted
     gaps = {(g["kind"], g["key"]) for g in rows(small_graph, "gaps", region=region)}
     assert gaps == {k for k, (_, status) in counted.items() if status == "gap"}
     compare = compare_report(EmbeddedSource(small_graph), [region, "江西"])
-    pairs = {(r["dimension"], r["key"]): [r["a"], r["b"]] for r in rows(small_graph, "compare_regions", a=region, b="江西")}
+    pairs = {
+        (r["dimension"], r["key"]): [r["a"], r["b"]]
+        for r in rows(small_graph, "compare_regions", a=region, b="江西")
+    }
     assert all(pairs[(row.kind, row.key)] == row.counts for row in compare.rows)
 
 
 def test_candidates_elsewhere(small_graph) -> None:
     got = rows(small_graph, "candidates", link="algorithms", region="江西")
-    assert [(r["name"], r["home"], r["mentions"]) for r in got] == [("浦江神经工程研究院", "上海市浦东新区", 2)]
+    assert [(r["name"], r["home"], r["mentions"]) for r in got] == [
+        ("浦江神经工程研究院", "上海市浦东新区", 2)
+    ]
     # the sentence that names the link's work, not merely the first one
     assert got[0]["sentence"] == "浦江神经工程研究院与星河脑科技在上海浦东新区共建解码算法实验室。"
     assert got[0]["reason"].startswith("非企业机构")
     everywhere = rows(small_graph, "candidates", link="算法与解码", region="美国")
-    assert [(r["rank"], r["type"]) for r in everywhere] == [(1, "Company"), (2, "Institute")]  # companies first
+    assert [(r["rank"], r["type"]) for r in everywhere] == [
+        (1, "Company"),
+        (2, "Institute"),
+    ]  # companies first
     assert rows(small_graph, "candidates", link="算法与解码", region="美国", limit="1")[0]["rank"] == 1
     assert len(rows(small_graph, "candidates", link="算法与解码", region="美国", limit="1")) == 1
 
@@ -368,14 +386,14 @@ def test_node_parameters_take_names_as_users_write_them(small_graph) -> None:
     assert (row["type"], row["target"]) == ("SIGNED_IN", "赣江新区")
     assert row["evidence"][0]["source"] == "/fixtures/ganjiang_signing.txt"
     assert row["evidence"][0]["title"] == "赣江新区脑机接口企业集中签约"
-    with pytest.raises(NotFound, match="no organisation named '火星'.*as a region: unknown region '火星'"):
+    with pytest.raises(NotFound, match=r"no organisation named '火星'.*as a region: unknown region '火星'"):
         rows(small_graph, "relation_evidence", org="星河脑科技", other="火星")
 
 
 def test_unknown_names_list_close_choices(small_graph) -> None:
-    with pytest.raises(NotFound, match="close names: .*星河脑科技有限公司"):
+    with pytest.raises(NotFound, match=r"close names: .*星河脑科技有限公司"):
         resolve_org("星河脑机科技", GraphLookup(small_graph))
-    with pytest.raises(NotFound, match="did you mean .*江西省"):
+    with pytest.raises(NotFound, match=r"did you mean .*江西省"):
         resolve_region("江西西省", GraphLookup(small_graph))
 
 
@@ -467,6 +485,50 @@ def test_neo4j_and_embedded_return_the_same_rows(
             )
     assert not differences, f"{len(differences)} of {len(cases)} cases differ:\n" + "\n".join(differences[:5])
     assert non_empty > len(cases) // 3, "too few cases return rows to say much"
+
+
+def _access_cases(graph: nx.MultiDiGraph) -> list[tuple[str, tuple]]:
+    """Every read of the access layer with arguments drawn from the graph."""
+    from bcikg.report.pillars import link_request
+
+    ids = sorted(graph.nodes)
+    orgs = sorted(n for n, labels in graph.nodes(data="labels") if "Organization" in labels)[:20]
+    regions = sorted(n for n, labels in graph.nodes(data="labels") if "Region" in labels)
+    types = ["LOCATED_IN", "SIGNED_IN", "ABOUT", "APPLIES_TO", "IN_SEGMENT", "PARTNERS_WITH", "OWNS_TARGET"]
+    requests = [link_request("subsector", "electrodes"), link_request("segment", "upstream")]
+    requests += [link_request("pillar", key) for key in ("capital", "clinical_resources", "research")]
+    cases: list[tuple[str, tuple]] = [(name, ()) for name in ("regions_with_data", "org_names")]
+    cases += [("region_tree", (r,)) for r in regions] + [
+        ("regions_named", (t,)) for t in ("江西", "赣江新区", "上海市")
+    ]
+    cases += [("nodes", (ids,)), ("mentions", (ids,)), ("link_members", (requests,))]
+    cases += [
+        ("nodes_labelled", (label,)) for label in ("Hospital", "Agency", "Fund", "Target", "Claim", "Region")
+    ]
+    cases += [("find_orgs", (t,)) for t in ("脑", "医院", orgs[0])]
+    cases += [("edges", (ids, types, d)) for d in ("out", "in", "both")]
+    return cases
+
+
+def _canonical(rows: object) -> list[str]:
+    return sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)  # type: ignore[union-attr]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("source", list(PARITY_SOURCES))
+def test_every_access_read_gives_the_same_rows(
+    source: str, loaded_source, neo4j_driver, neo4j_settings
+) -> None:
+    """The layer both backends are written on: each read returns the same rows (as sets)."""
+    from bcikg.queries.neo4j_access import Neo4jAccess
+
+    graph = loaded_source(source)
+    embedded, neo4j = EmbeddedAccess(graph), Neo4jAccess(neo4j_driver, neo4j_settings.database)
+    for name, args in _access_cases(graph):
+        a, b = getattr(embedded, name)(*args), getattr(neo4j, name)(*args)
+        if name in ("regions_named",):
+            a, b = sorted(a), sorted(b)
+        assert _canonical(a) == _canonical(b), name
 
 
 @pytest.mark.neo4j
@@ -582,7 +644,9 @@ def test_cli_query_neo4j(loaded_source, neo4j_settings, store_dir: Path) -> None
         "NEO4J_PASSWORD": neo4j_settings.password.get_secret_value(),
         "NEO4J_DATABASE": neo4j_settings.database,
     }
-    proc = run_cli("query", "gaps", "-p", "region=赣江新区", "--format", "json", env=env)
+    proc = run_cli(
+        "query", "gaps", "-p", "region=赣江新区", "--format", "json", "--backend", "neo4j", env=env
+    )
     assert proc.returncode == 0, proc.stderr
     embedded = run_cli(
         "query",
