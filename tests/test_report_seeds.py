@@ -15,7 +15,7 @@ from bcikg.errors import NotFound
 from bcikg.graph.embedded import EmbeddedStore
 from bcikg.ingest.read import iter_read
 from bcikg.models import Document
-from bcikg.report import EmbeddedSource, GapReport, gap_report
+from bcikg.report import EmbeddedSource, GapReport, compare_report, gap_report, targets_report
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 
@@ -295,6 +295,16 @@ def test_seed_reports_identical_on_both_backends(
     load(source.graph, neo4j_settings, driver=neo4j_driver)
     neo4j = Neo4jSource(neo4j_driver, neo4j_settings.database)
     for region in ("江西省", "赣江新区", "大连", "上海", "江苏", "中国"):
-        a = gap_report(source, region).model_dump_json(indent=1)
-        b = gap_report(neo4j, region).model_dump_json(indent=1)
-        assert a == b, region
+        for n in (0, 5):
+            a = gap_report(source, region, candidates=n).model_dump_json(indent=1)
+            b = gap_report(neo4j, region, candidates=n).model_dump_json(indent=1)
+            assert a == b, (region, n)
+    regions = ["江西省", "大连", "江苏省", "上海"]
+    assert (
+        compare_report(source, regions).model_dump_json() == compare_report(neo4j, regions).model_dump_json()
+    )
+    for region in ("江苏省", "江西省"):
+        assert (
+            targets_report(source, region).model_dump_json()
+            == targets_report(neo4j, region).model_dump_json()
+        )
