@@ -387,7 +387,8 @@ def _add_edge(graph: nx.MultiDiGraph, source: str, target: str, rel_type: str, *
 def test_policy_pillar_counts_policies_of_the_region_and_above(source: EmbeddedSource) -> None:
     # 南昌 has no policy of its own; 江西省's measures apply to it from above
     nanchang = pillar(gap_report(source, "南昌"), "policy")
-    assert [(p.name, p.scope, p.region) for p in nanchang.policies] == [("江西示例脑机接口措施", "above", "江西省")]
+    got = [(p.name, p.scope, p.region) for p in nanchang.policies]
+    assert got == [("江西示例脑机接口措施", "above", "江西省")]
     assert (nanchang.status, nanchang.count, nanchang.organizations) == ("thin", 1, [])
     # 江西省科技厅 is based in 江西 but counts as who is responsible, not as coverage
     assert "江西省科技厅" not in {o.name for o in pillar(gap_report(source, "江西"), "policy").organizations}
@@ -395,11 +396,11 @@ def test_policy_pillar_counts_policies_of_the_region_and_above(source: EmbeddedS
 
 def test_national_policies_are_shown_apart_and_not_counted() -> None:
     graph = chain_graph()
-    _add_node(graph, "policy:00000000000000ff", ("Policy",), name="全国示例脑机接口指导意见", date="2025-02-01")
+    _add_node(graph, "policy:00000000000000ff", ("Policy",), name="全国示例指导意见", date="2025-02-01")
     _add_edge(graph, "policy:00000000000000ff", "region:中国", "APPLIES_TO")
     entry = pillar(gap_report(EmbeddedSource(graph), "大连"), "policy")
     assert (entry.status, entry.count, entry.policies) == ("gap", 0, [])
-    assert [(p.name, p.scope) for p in entry.national_policies] == [("全国示例脑机接口指导意见", "national")]
+    assert [(p.name, p.scope) for p in entry.national_policies] == [("全国示例指导意见", "national")]
 
 
 def test_candidates_leave_out_public_bodies_and_region_instruments() -> None:
