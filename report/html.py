@@ -30,6 +30,7 @@ from bcikg.report.labels import (
     documents,
     is_url,
     links_text,
+    no_candidates_text,
     org_home,
     quantity_text,
     scope_text,
@@ -46,6 +47,8 @@ from bcikg.report.model import (
     GapReport,
     OrgEntry,
     PillarEntry,
+    PolicyEntry,
+    SegmentEntry,
     SubsectorEntry,
     TargetEntry,
     TargetsReport,
@@ -279,12 +282,25 @@ def _box(
     y: float,
     width: float,
     colours: _Colours,
+    texts: Sequence[str] = (),
 ) -> tuple[list[str], float]:
-    """A subsector or pillar box; a gap is an empty dashed slot. Returns (svg, height)."""
+    """A subsector or pillar box; a gap is an empty dashed slot. ``texts``: lines shown instead of
+    pills (the policies of the policy pillar). Returns (svg, height)."""
     shown = list(orgs[:_MAX_PILLS])
     colour = STATUS_COLOUR[status]
     body: list[str] = []
-    if orgs:
+    if texts:
+        lines = [line for text in texts for line in wrap_to(text, width - 2 * _PAD)]
+        spans = "".join(
+            f'<tspan x="{x + _PAD:.1f}" dy="{0 if i == 0 else _LINE_H}">{h(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
+        body.append(
+            f'<text class="policies" x="{x + _PAD:.1f}" y="{y + _HEAD + 14}" font-size="{_FONT}" '
+            f'fill="#333">{spans}</text>'
+        )
+        used = float(_LINE_H * len(lines))
+    elif orgs:
         body, used = _pills(shown, x, y + _HEAD, width, colours)
         if len(orgs) > len(shown):
             used += _LINE_H + 4
@@ -377,7 +393,12 @@ def _sub_box(sub: SubsectorEntry, x: float, y: float, colours: _Colours) -> tupl
 def _pillar_box(
     pil: PillarEntry, x: float, y: float, width: float, colours: _Colours
 ) -> tuple[list[str], float]:
-    return _box(pil.name, pil.status, pil.count, pil.organizations, pil.candidates, x, y, width, colours)
+    texts = [f"《{display(p.name)}》" for p in pil.policies]
+    if texts and pil.organizations:
+        texts.append("及 " + "、".join(display(o.name) for o in pil.organizations))
+    return _box(
+        pil.name, pil.status, pil.count, pil.organizations, pil.candidates, x, y, width, colours, texts
+    )
 
 
 def _legend(colours: _Colours, y: float) -> tuple[list[str], float]:
@@ -437,12 +458,12 @@ def _candidate_rows(candidates: Sequence[Candidate], quote: _Quotes) -> str:
         f'<tr><td class="num">{c.rank}</td><td class="name">{h(c.name)}</td>'
         f'<td class="short">{h(type_text(c.type))}</td>'
         f'<td class="home">{h(org_home(c))}</td>'
-        f'<td class="short">{c.mentions}处{"，文中明确环节" if c.explicit else ""}</td>'
+        f"<td>{h(c.reason or f'语料中{c.mentions}处提及')}</td>"
         f"<td>{quote(c.evidence)}</td></tr>"
         for c in candidates
     )
     return (
-        "<table><tr><th>#</th><th>候选机构</th><th>类型</th><th>所在地</th><th>提及</th>"
+        "<table><tr><th>#</th><th>候选机构</th><th>类型</th><th>所在地</th><th>排名理由</th>"
         f"<th>做什么（原文与来源）</th></tr>{rows}</table>"
     )
 
@@ -474,26 +495,42 @@ def _claim_rows(claims: Sequence[ClaimEntry], quote: _Quotes) -> str:
     return f"<table><tr><th>类别</th><th>地区</th><th>原文与来源</th></tr>{rows}</table>"
 
 
-def _link_section(
-    level: str,
-    title: str,
-    status: str,
-    count: int,
-    orgs: Sequence[OrgEntry],
-    candidates: Sequence[Candidate],
-    targets: Sequence[TargetEntry],
-    claims: Sequence[ClaimEntry],
-    quote: _Quotes,
-) -> list[str]:
-    out = [f"<{level}>{h(title)} — {_status(status)} · {count}</{level}>"]
-    out.append(_org_rows(orgs, quote) if orgs else '<p class="note">本地区暂无机构。</p>')
-    if status != "covered":
-        out += ["<p>可招引的外地机构：</p>", _candidate_rows(candidates, quote)]
-    if claims:
-        out += ["<p>本地区的自述：</p>", _claim_rows(claims, quote)]
-    if targets:
-        out += ["<p>相关政策目标：</p>", _target_rows(targets, quote)]
+Link = SegmentEntry | SubsectorEntry | PillarEntry
+
+
+def _link_section(level: str, title: str, link: Link, quote: _Quotes, limit: int) -> list[str]:
+    out = [f"<{level}>{h(title)} — {_status(link.status)} · {link.count}</{level}>"]
+    out.append(
+        _org_rows(link.organizations, quote) if link.organizations else '<p class="note">本地区暂无机构。</p>'
+    )
+    if link.status != "covered":
+        out.append("<p>可招引的外地机构：</p>")
+        if link.candidates:
+            out.append(_candidate_rows(link.candidates, quote))
+        else:
+            note = no_candidates_text(link.candidate_note, limit, bool(link.foreign_candidates))
+            out.append(f'<p class="note">{h(note)}</p>')
+        if link.foreign_candidates and limit:
+            out += ["<p>境外机构（另列，供参考）：</p>", _candidate_rows(link.foreign_candidates, quote)]
+    if link.claims:
+        out += ["<p>本地区的自述：</p>", _claim_rows(link.claims, quote)]
+    if link.targets:
+        out += ["<p>相关政策目标：</p>", _target_rows(link.targets, quote)]
     return out
+
+
+def _policy_rows(policies: Sequence[PolicyEntry], quote: _Quotes) -> str:
+    rows = "".join(
+        f'<tr><td class="name">《{h(p.name)}》</td><td class="short">{h(p.date or "")}</td>'
+        f'<td class="home">{h(scope_text(p.region) if p.region else "")}</td>'
+        f"<td>{h('、'.join(p.issued_by))}</td><td>{h('、'.join(p.responsible))}</td>"
+        f"<td>{quote(p.evidence)}</td></tr>"
+        for p in policies
+    )
+    return (
+        "<table><tr><th>政策</th><th>日期</th><th>适用地区</th><th>发布</th><th>责任单位</th>"
+        f"<th>原文与来源</th></tr>{rows}</table>"
+    )
 
 
 def gap_html(report: GapReport) -> str:
@@ -525,43 +562,16 @@ def gap_html(report: GapReport) -> str:
     ]
     body.append("<table><tr><th>环节</th><th>状态</th><th>机构数</th></tr>" + "".join(rows) + "</table>")
     for seg in r.segments:
-        body += _link_section(
-            "h2",
-            f"{seg.name}（{seg.title}）",
-            seg.status,
-            seg.count,
-            seg.organizations,
-            seg.candidates,
-            seg.targets,
-            seg.claims,
-            quote,
-        )
+        body += _link_section("h2", f"{seg.name}（{seg.title}）", seg, quote, r.candidate_limit)
         for sub in seg.subsectors:
-            body += _link_section(
-                "h3",
-                sub.name,
-                sub.status,
-                sub.count,
-                sub.organizations,
-                sub.candidates,
-                sub.targets,
-                sub.claims,
-                quote,
-            )
+            body += _link_section("h3", sub.name, sub, quote, r.candidate_limit)
     body.append("<h2>支撑体系</h2>")
     for p in r.pillars:
-        body += _link_section(
-            "h3", p.name, p.status, p.count, p.organizations, p.candidates, p.targets, p.claims, quote
-        )
+        body += _link_section("h3", p.name, p, quote, r.candidate_limit)
         if p.policies:
-            body.append(
-                "<ul>"
-                + "".join(
-                    f"<li>《{h(x.name)}》 {h(x.date or '')}（{h(x.region or '地区未载明')}）</li>"
-                    for x in p.policies
-                )
-                + "</ul>"
-            )
+            body += ["<p>适用本地区的政策（计入）：</p>", _policy_rows(p.policies, quote)]
+        if p.national_policies:
+            body += ["<p>国家政策（另列，不计入）：</p>", _policy_rows(p.national_policies, quote)]
     body += [
         "<h2>本地区对自身产业链的表述</h2>",
         _claim_rows(r.claims, quote) if r.claims else "<p>（语料中没有）</p>",

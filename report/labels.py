@@ -66,6 +66,20 @@ def display(text: str | None) -> str:
     return "".join(unicodedata.normalize("NFKC", ch) if _compat(ch) else ch for ch in text)
 
 
+SCOPE_LABEL = {"region": "本地区", "above": "上级地区", "national": "国家"}
+
+
+def no_candidates_text(note: str | None, limit: int, foreign: bool) -> str:
+    """What to say where a gap or thin link lists no candidates."""
+    if limit == 0:
+        return "未列出候选（本报告以 -n 0 生成）。"
+    if note:
+        return note
+    if foreign:
+        return "国内其他地区没有机构从事这一环节；境外机构另列如下。"
+    return "语料中没有其他地区的机构从事这一环节。"
+
+
 def status_text(status: str) -> str:
     return STATUS_LABEL.get(status, status)
 

@@ -17,6 +17,7 @@ from bcikg.report.labels import (
     documents,
     is_url,
     links_text,
+    no_candidates_text,
     org_home,
     quantity_text,
     scope_text,
@@ -34,6 +35,10 @@ from bcikg.report.model import (
     EvidenceRef,
     GapReport,
     OrgEntry,
+    PillarEntry,
+    PolicyEntry,
+    SegmentEntry,
+    SubsectorEntry,
     TargetEntry,
     TargetsReport,
 )
@@ -106,11 +111,22 @@ def _org_line(o: OrgEntry, quote: _Quotes) -> str:
 
 
 def _candidate_line(c: Candidate, quote: _Quotes) -> str:
-    facts = [type_text(c.type), md(org_home(c)), f"{c.mentions}处提及"]
-    if c.explicit:
-        facts.append("文中明确环节")
+    facts = [type_text(c.type), md(org_home(c))]
+    if c.foreign:
+        facts.append("境外")
+    why = f" 理由：{md(c.reason)}。" if c.reason else f" {c.mentions}处提及。"
     cited = f" — {quote(c.evidence)}" if c.evidence else ""
-    return f"{c.rank}. **{md(c.name)}**（{'，'.join(facts)}）{cited}"
+    return f"{c.rank}. **{md(c.name)}**（{'，'.join(facts)}）{why}{cited}"
+
+
+def _policy_line(p: PolicyEntry, quote: _Quotes) -> str:
+    facts = [md(x) for x in (p.date, scope_text(p.region) if p.region else None) if x]
+    if p.issued_by:
+        facts.append(f"发布：{md('、'.join(p.issued_by))}")
+    if p.responsible:
+        facts.append(f"责任单位：{md('、'.join(p.responsible))}")
+    cited = f" — {quote(p.evidence)}" if p.evidence else ""
+    return f"- 《{md(p.name)}》（{'；'.join(facts)}）{cited}" if facts else f"- 《{md(p.name)}》{cited}"
 
 
 def _claim_line(c: ClaimEntry, quote: _Quotes) -> str:
@@ -126,35 +142,36 @@ def _target_line(t: TargetEntry, quote: _Quotes) -> str:
     return f"- {md(target_text(t))}（{md(scope_text(t.region))}）{policy}{who}{cited}"
 
 
-def _section(
-    title: str,
-    status: str,
-    orgs: list[OrgEntry],
-    candidates: list[Candidate],
-    targets: list[TargetEntry],
-    claims: list[ClaimEntry],
-    level: str,
-    quote: _Quotes,
-) -> list[str]:
-    out = [f"{level} {md(title)} — {status_text(status)}", ""]
-    if orgs:
-        out += ["本地区已有：", "", *(_org_line(o, quote) for o in orgs), ""]
+Link = SegmentEntry | SubsectorEntry | PillarEntry
+
+
+def _section(title: str, link: Link, level: str, quote: _Quotes, limit: int) -> list[str]:
+    out = [f"{level} {md(title)} — {status_text(link.status)}", ""]
+    if link.organizations:
+        out += ["本地区已有：", "", *(_org_line(o, quote) for o in link.organizations), ""]
     else:
         out += ["本地区暂无机构。", ""]
-    if status != "covered":
-        if candidates:
+    if link.status != "covered":
+        if link.candidates:
             out += [
                 "可招引的外地机构（排名见文末说明）：",
                 "",
-                *(_candidate_line(c, quote) for c in candidates),
+                *(_candidate_line(c, quote) for c in link.candidates),
                 "",
             ]
         else:
-            out += ["语料中没有其他地区的机构从事这一环节。", ""]
-    if claims:
-        out += ["本地区的自述：", "", *(_claim_line(c, quote) for c in claims), ""]
-    if targets:
-        out += ["相关政策目标：", "", *(_target_line(t, quote) for t in targets), ""]
+            out += [md(no_candidates_text(link.candidate_note, limit, bool(link.foreign_candidates))), ""]
+        if link.foreign_candidates and limit:
+            out += [
+                "境外机构（另列，供参考）：",
+                "",
+                *(_candidate_line(c, quote) for c in link.foreign_candidates),
+                "",
+            ]
+    if link.claims:
+        out += ["本地区的自述：", "", *(_claim_line(c, quote) for c in link.claims), ""]
+    if link.targets:
+        out += ["相关政策目标：", "", *(_target_line(t, quote) for t in link.targets), ""]
     return out
 
 
@@ -181,38 +198,29 @@ def gap_markdown(report: GapReport) -> str:
             )
             rows.append([f"{seg.name} · {md(sub.name)}", STATUS_LABEL[sub.status], str(sub.count), names])
     for pil in r.pillars:
-        names = "、".join(md(o.name) + ("*" if o.presence == "settled" else "") for o in pil.organizations)
+        names = "、".join(
+            [
+                *(md(o.name) + ("*" if o.presence == "settled" else "") for o in pil.organizations),
+                *(f"《{md(p.name)}》" for p in pil.policies),
+            ]
+        )
         rows.append([f"支撑 · {md(pil.name)}", STATUS_LABEL[pil.status], str(pil.count), names])
     out += _table(["环节", "状态", "机构数", "机构（* 为外地落户）"], rows)
 
     for seg in r.segments:
-        out += _section(
-            f"{seg.name}（{seg.title}）",
-            seg.status,
-            seg.organizations,
-            seg.candidates,
-            seg.targets,
-            seg.claims,
-            "##",
-            quote,
-        )
+        out += _section(f"{seg.name}（{seg.title}）", seg, "##", quote, r.candidate_limit)
         for sub in seg.subsectors:
-            out += _section(
-                sub.name, sub.status, sub.organizations, sub.candidates, sub.targets, sub.claims, "###", quote
-            )
+            out += _section(sub.name, sub, "###", quote, r.candidate_limit)
     out += ["## 支撑体系", ""]
     for pil in r.pillars:
-        out += _section(
-            pil.name, pil.status, pil.organizations, pil.candidates, pil.targets, pil.claims, "###", quote
-        )
+        out += _section(pil.name, pil, "###", quote, r.candidate_limit)
         if pil.policies:
+            out += ["适用本地区的政策（计入）：", "", *(_policy_line(p, quote) for p in pil.policies), ""]
+        if pil.national_policies:
             out += [
-                "政策：",
+                "国家政策（另列，不计入）：",
                 "",
-                *(
-                    f"- 《{md(p.name)}》 {md(p.date or '')}（{md(p.region or '地区未载明')}）"
-                    for p in pil.policies
-                ),
+                *(_policy_line(p, quote) for p in pil.national_policies),
                 "",
             ]
     out += ["## 本地区对自身产业链的表述", ""]

@@ -62,8 +62,13 @@ def _names(orgs: list[OrgEntry]) -> Text:
     return text
 
 
-def _candidates(candidates: list[Candidate]) -> Text:
-    return Text("、 ".join(display(c.name) for c in candidates))
+def _candidates(candidates: list[Candidate], foreign: list[Candidate] | None = None) -> Text:
+    text = Text("、 ".join(display(c.name) for c in candidates))
+    if foreign:
+        text.append(
+            ("；" if candidates else "") + "境外：" + "、 ".join(display(c.name) for c in foreign), "dim"
+        )
+    return text
 
 
 def _quote(ev: EvidenceRef | None, *, span: bool = False) -> Text:
@@ -81,7 +86,7 @@ def gap_tables(report: GapReport, *, candidates: int = 3) -> RenderableType:
         f"产业链：{r.region.full_name}（含 {'、'.join(i.full_name for i in r.includes)}）",
         [("环节", 6, 2), ("状态", 4, 0), ("数量", 4, 0), ("本地区机构", 10, 4), ("候选（外地）", 10, 3)],
         caption=f"状态：≥{r.thresholds.covered_min} 家已覆盖，≥{r.thresholds.thin_min} 家薄弱，否则缺口；"
-        "斜体为外地落户机构",
+        "斜体为外地落户机构" + ("；未列出候选（-n 0）" if r.candidate_limit == 0 else ""),
     )
     chain.columns[2].justify = "right"
     for seg in r.segments:
@@ -90,7 +95,7 @@ def gap_tables(report: GapReport, *, candidates: int = 3) -> RenderableType:
             _status(seg.status),
             str(seg.count),
             _names(seg.organizations),
-            _candidates(seg.candidates[:candidates]),
+            _candidates(seg.candidates[:candidates], seg.foreign_candidates[:candidates]),
         )
         for sub in seg.subsectors:
             chain.add_row(
@@ -98,19 +103,24 @@ def gap_tables(report: GapReport, *, candidates: int = 3) -> RenderableType:
                 _status(sub.status),
                 str(sub.count),
                 _names(sub.organizations),
-                _candidates(sub.candidates[:candidates]),
+                _candidates(sub.candidates[:candidates], sub.foreign_candidates[:candidates]),
             )
     for pil in r.pillars:
         names = _names(pil.organizations)
         policies = "、".join(f"《{display(p.name)}》" for p in pil.policies)
         if policies:
             names.append("；" if names else "").append(policies)
+        if pil.national_policies:
+            count = len(pil.national_policies)
+            names.append(
+                ("；" if names else "") + f"另有国家政策{count}项（另列，不计入）", "dim"
+            )
         chain.add_row(
             Text(f"支撑 {pil.name}"),
             _status(pil.status),
             str(pil.count),
             names,
-            _candidates(pil.candidates[:candidates]),
+            _candidates(pil.candidates[:candidates], pil.foreign_candidates[:candidates]),
         )
 
     orgs = _table(

@@ -142,9 +142,12 @@ for (const g of document.querySelectorAll("g.slot")) {
   }
 }
 for (const td of document.querySelectorAll("td.name")) {
-  const box = td.getBoundingClientRect(), style = getComputedStyle(td);
-  out.names.push({text: td.textContent, width: box.width, font: parseFloat(style.fontSize),
-                  lines: Math.round((box.height - 8) / parseFloat(style.lineHeight))});
+  // the lines the name itself takes (its row may be taller for other cells)
+  const range = document.createRange();
+  range.selectNodeContents(td);
+  const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+  out.names.push({text: td.textContent, width: td.getBoundingClientRect().width,
+                  font: parseFloat(getComputedStyle(td).fontSize), lines: tops.size});
 }
 for (const q of document.querySelectorAll(".quote")) out.quotes.push(q.textContent);
 out.text = document.body.innerText;

@@ -37,8 +37,9 @@ def sourced_report() -> GapReport:
 
     def fill(value: object) -> None:
         if isinstance(value, dict):
-            if "doc_id" in value and "sentence" in value:
-                doc = docs[value["doc_id"]]
+            doc_id = value.get("doc_id") or (value.get("id") if "publisher" in value else None)
+            if doc_id in docs:
+                doc = docs[doc_id]
                 value["title"] = f"{doc.title}：示例新闻标题"
                 value["source"] = (
                     "https://news.example.cn/bci/one.html" if doc.path.endswith("one.txt") else doc.path
