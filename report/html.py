@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import PurePath
+from typing import TypeAlias
 from urllib.parse import quote as url_quote
 
 from bcikg.report.labels import (
@@ -495,7 +496,7 @@ def _claim_rows(claims: Sequence[ClaimEntry], quote: _Quotes) -> str:
     return f"<table><tr><th>类别</th><th>地区</th><th>原文与来源</th></tr>{rows}</table>"
 
 
-Link = SegmentEntry | SubsectorEntry | PillarEntry
+Link: TypeAlias = SegmentEntry | SubsectorEntry | PillarEntry
 
 
 def _link_section(level: str, title: str, link: Link, quote: _Quotes, limit: int) -> list[str]:

@@ -7,6 +7,7 @@ that would break Markdown structure escaped.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeAlias
 
 from bcikg.report.labels import (
     CANDIDATE_RANKING_ZH,
@@ -142,7 +143,7 @@ def _target_line(t: TargetEntry, quote: _Quotes) -> str:
     return f"- {md(target_text(t))}（{md(scope_text(t.region))}）{policy}{who}{cited}"
 
 
-Link = SegmentEntry | SubsectorEntry | PillarEntry
+Link: TypeAlias = SegmentEntry | SubsectorEntry | PillarEntry
 
 
 def _section(title: str, link: Link, level: str, quote: _Quotes, limit: int) -> list[str]:
