@@ -24,6 +24,7 @@ from urllib.parse import quote as url_quote
 from bcikg.report.labels import (
     CANDIDATE_RANKING_ZH,
     KIND_LABEL,
+    NO_RECRUITING,
     PRESENCE_LABEL,
     STATUS_LABEL,
     UNKNOWN_HOME,
@@ -32,6 +33,7 @@ from bcikg.report.labels import (
     is_url,
     links_text,
     no_candidates_text,
+    offers_candidates,
     org_home,
     quantity_text,
     scope_text,
@@ -504,7 +506,9 @@ def _link_section(level: str, title: str, link: Link, quote: _Quotes, limit: int
     out.append(
         _org_rows(link.organizations, quote) if link.organizations else '<p class="note">本地区暂无机构。</p>'
     )
-    if link.status != "covered":
+    if link.status != "covered" and not offers_candidates(link):
+        out.append(f'<p class="note">{h(NO_RECRUITING)}</p>')
+    elif link.status != "covered":
         out.append("<p>可招引的外地机构：</p>")
         if link.candidates:
             out.append(_candidate_rows(link.candidates, quote))
@@ -520,18 +524,25 @@ def _link_section(level: str, title: str, link: Link, quote: _Quotes, limit: int
     return out
 
 
+def _policy_scope(p: PolicyEntry) -> str:
+    if p.scope == "national":
+        return "全国"
+    return scope_text(p.region) if p.region else ""
+
+
 def _policy_rows(policies: Sequence[PolicyEntry], quote: _Quotes) -> str:
-    rows = "".join(
-        f'<tr><td class="name">《{h(p.name)}》</td><td class="short">{h(p.date or "")}</td>'
-        f'<td class="home">{h(scope_text(p.region) if p.region else "")}</td>'
-        f"<td>{h('、'.join(p.issued_by))}</td><td>{h('、'.join(p.responsible))}</td>"
-        f"<td>{quote(p.evidence)}</td></tr>"
-        for p in policies
-    )
-    return (
-        "<table><tr><th>政策</th><th>日期</th><th>适用地区</th><th>发布</th><th>责任单位</th>"
-        f"<th>原文与来源</th></tr>{rows}</table>"
-    )
+    rows = []
+    for p in policies:
+        facts = "，".join(x for x in (p.date or "", _policy_scope(p)) if x)
+        who = [f"发布：{'、'.join(p.issued_by)}" if p.issued_by else "",
+               f"责任单位：{'、'.join(p.responsible)}" if p.responsible else ""]  # fmt: skip
+        rows.append(
+            f'<tr><td class="name">《{h(p.name)}》'
+            + (f'<br><span class="note">{h(facts)}</span>' if facts else "")
+            + f'</td><td class="home">{"<br>".join(h(w) for w in who if w)}</td>'
+            f"<td>{quote(p.evidence)}</td></tr>"
+        )
+    return "<table><tr><th>政策</th><th>发布与责任</th><th>原文与来源</th></tr>" + "".join(rows) + "</table>"
 
 
 def gap_html(report: GapReport) -> str:

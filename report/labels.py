@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel
 
 from bcikg.domain.lexicon import taxonomy
-from bcikg.report.model import Candidate, DocumentRef, EvidenceRef, OrgEntry, TargetEntry
+from bcikg.report.model import Candidate, DocumentRef, EvidenceRef, OrgEntry, PillarEntry, TargetEntry
 
 STATUS_LABEL = {"covered": "已覆盖", "thin": "薄弱", "gap": "缺口"}
 PRESENCE_LABEL = {"home": "本地", "settled": "落户"}
@@ -67,6 +67,20 @@ def display(text: str | None) -> str:
 
 
 SCOPE_LABEL = {"region": "本地区", "above": "上级地区", "national": "国家"}
+
+
+def offers_candidates(link: object) -> bool:
+    """Whether a gap here could be filled by recruiting from elsewhere (a pillar with
+    ``candidates = false`` in taxonomy.toml, such as 政策, could not)."""
+    from bcikg.report.pillars import pillar_rules
+
+    if isinstance(link, PillarEntry):
+        rule = pillar_rules().get(link.key)
+        return rule is None or rule.candidates
+    return True
+
+
+NO_RECRUITING = "这一环节的缺口不靠从外地招引机构来补，不列候选。"
 
 
 def no_candidates_text(note: str | None, limit: int, foreign: bool) -> str:

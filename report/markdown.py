@@ -12,6 +12,7 @@ from typing import TypeAlias
 from bcikg.report.labels import (
     CANDIDATE_RANKING_ZH,
     KIND_LABEL,
+    NO_RECRUITING,
     PRESENCE_LABEL,
     STATUS_LABEL,
     display,
@@ -19,6 +20,7 @@ from bcikg.report.labels import (
     is_url,
     links_text,
     no_candidates_text,
+    offers_candidates,
     org_home,
     quantity_text,
     scope_text,
@@ -121,7 +123,8 @@ def _candidate_line(c: Candidate, quote: _Quotes) -> str:
 
 
 def _policy_line(p: PolicyEntry, quote: _Quotes) -> str:
-    facts = [md(x) for x in (p.date, scope_text(p.region) if p.region else None) if x]
+    scope = "全国" if p.scope == "national" else (scope_text(p.region) if p.region else None)
+    facts = [md(x) for x in (p.date, scope) if x]
     if p.issued_by:
         facts.append(f"发布：{md('、'.join(p.issued_by))}")
     if p.responsible:
@@ -152,7 +155,9 @@ def _section(title: str, link: Link, level: str, quote: _Quotes, limit: int) -> 
         out += ["本地区已有：", "", *(_org_line(o, quote) for o in link.organizations), ""]
     else:
         out += ["本地区暂无机构。", ""]
-    if link.status != "covered":
+    if link.status != "covered" and not offers_candidates(link):
+        out += [NO_RECRUITING, ""]
+    elif link.status != "covered":
         if link.candidates:
             out += [
                 "可招引的外地机构（排名见文末说明）：",
