@@ -95,9 +95,9 @@ td.num {{ white-space: nowrap; text-align: right; }}
 .st-gap {{ color: {STATUS_COLOUR["gap"]}; font-weight: bold; }}
 .kind-gap {{ color: {STATUS_COLOUR["gap"]}; font-weight: bold; }}
 .kind-strength {{ color: {STATUS_COLOUR["covered"]}; font-weight: bold; }}
-.kind-recommendation {{ color: #1f5fa8; font-weight: bold; }}
+.kind-recommendation {{ color: #455a64; font-weight: bold; }}
 .quote {{ color: #333; }} .src {{ color: #666; font-size: 12px; white-space: nowrap; }}
-.src a {{ color: #1f5fa8; }} .again {{ color: #888; font-size: 12px; }}
+.src a {{ color: #0645ad; }} .again {{ color: #888; font-size: 12px; }}
 .note {{ color: #666; font-size: 13px; }}
 ol.docs li {{ margin: 4px 0; overflow-wrap: anywhere; }}
 svg text {{ font-family: {FONT_STACK}; }}
