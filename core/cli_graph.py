@@ -221,18 +221,23 @@ def register(app: typer.Typer) -> None:
         ] = False,
         format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
         backend: Annotated[
-            str, typer.Option("--backend", help="neo4j or embedded (the store, no server).")
-        ] = "neo4j",
+            str,
+            typer.Option(
+                "--backend", "-b", help="embedded (the store, no server; as `bcikg report`) or neo4j."
+            ),
+        ] = "embedded",
         store: StoreOption = DEFAULT_STORE,
         uri: UriOption = None,
         user: UserOption = None,
         password: PasswordOption = None,
         database: DatabaseOption = None,
         show_cypher: Annotated[
-            bool, typer.Option("--cypher", help="Print the query's Cypher and exit.")
+            bool,
+            typer.Option("--cypher", help="Print the Cypher of the Neo4j reads it is made of, and exit."),
         ] = False,
     ) -> None:
-        """Run a named query from the query library against Neo4j or the embedded store.
+        """Run a named query from the query library on the embedded store (default) or Neo4j; both
+        give the same rows. Organisations and regions are written as people write them.
 
         Examples:
 
@@ -240,7 +245,9 @@ def register(app: typer.Typer) -> None:
 
           bcikg query orgs_in_region --param region=江西省
 
-          bcikg query gaps -p region=赣江新区 --backend embedded --format json
+          bcikg query relation_evidence -p org=博睿康医疗 -p other=赣江新区
+
+          bcikg query gaps -p region=赣江新区 --backend neo4j --format json
         """
         from bcikg.queries import list_queries, load_query
         from bcikg.queries.run import run_named
@@ -251,10 +258,9 @@ def register(app: typer.Typer) -> None:
                 for p in info.parameters:
                     flag = ", optional" if p.optional else ""
                     out.print(f"    ${p.name} ({p.kind}{flag}) {p.description}", markup=False)
+                out.print(f"    columns: {', '.join(info.columns)}", markup=False)
                 if info.example:
                     out.print(f"    example: {info.example}", markup=False)
-                backends = "neo4j, embedded" if info.embedded else "neo4j"
-                out.print(f"    backends: {backends}", markup=False)
             return
         if name is None:
             raise InputError(
@@ -263,7 +269,7 @@ def register(app: typer.Typer) -> None:
         if format not in ("table", "json", "csv"):
             raise InputError(f"unknown format {format!r}; choose table, json or csv")
         if backend not in ("neo4j", "embedded"):
-            raise InputError(f"unknown backend {backend!r}; choose neo4j or embedded")
+            raise InputError(f"unknown backend {backend!r}; choose embedded or neo4j")
         info = load_query(name)
         if show_cypher:
             out.print(info.cypher, markup=False)

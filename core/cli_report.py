@@ -126,7 +126,13 @@ def register(app: typer.Typer) -> None:
         store: StoreOption = DEFAULT_STORE,
         output: OutputOption = None,
         candidates: Annotated[
-            int, typer.Option("--candidates", "-n", min=0, help="Candidates listed per gap or thin spot.")
+            int,
+            typer.Option(
+                "--candidates",
+                "-n",
+                min=0,
+                help="Candidates listed per gap or thin spot (0: none, not searched).",
+            ),
         ] = DEFAULT_CANDIDATES,
         schema: Annotated[
             bool, typer.Option("--schema", help="Print the JSON schema of the report and exit.")
@@ -161,6 +167,14 @@ def register(app: typer.Typer) -> None:
         with open_source(backend, store, uri, user, password, database) as source:
             report = gap_report(source, region, candidates=candidates)
         emit(report, format, output, lambda fmt: render(report, fmt))
+        if candidates == 0:
+            from bcikg.cli import err
+
+            err.print(
+                "no candidates listed (-n 0 asks for none): the gaps above were not searched for "
+                "organisations elsewhere; leave out -n 0, or give -n 5, to list them",
+                markup=False,
+            )
 
     @report_app.command()
     def compare(

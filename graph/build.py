@@ -262,8 +262,8 @@ def build_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             b.edge("ABOUT", target.id, target.region)
         if target.policy:
             b.edge("SETS_TARGET", target.policy, target.id)
-        for agency in target.agencies:
-            b.edge("OWNS_TARGET", agency, target.id)
+        for order, agency in enumerate(target.agencies):  # order: as the text gives them, lead first
+            b.edge("OWNS_TARGET", agency, target.id, {"order": order})
         b.mentioned_in(target.id, target.evidence)
 
     for rel in kg.relations:

@@ -1,46 +1,42 @@
-"""Run a named query on either backend: resolve what the user typed into ids, execute, tidy rows.
+"""Run a named query on either backend: resolve what the user typed into ids, run the query's
+Python (bcikg.queries.library) on the graph-access layer of that backend, return the rows.
 
-Parameters are resolved the same way for both backends (only the look-ups differ), so that
-``run_named(name, params, graph=g)`` and ``run_named(name, params, driver=d)`` return equal rows
-for the same graph:
+Parameters are resolved the same way for both backends, through the same access reads:
 
     region     a name as people write it ('江西', '江西省', '赣江新区', '上海', 'region:中国/江西省')
                -> region id via the gazetteer, then checked to be in the graph; names the gazetteer
                does not know are matched against the graph's region names and aliases
     org        an id, a name or an alias (exact first, then a unique partial match)
-    node       an organisation as above, else a region
-    subsector  a key or a name of the taxonomy ('electrodes', '电极') -> 'subsector:<key>'
+    node       an organisation as above, else a region ('博睿康医疗', '赣江新区')
+    link       a chain link: a subsector, segment or support pillar by key or name
+               ('electrodes', '电极', '上游', 'capital', '资本')
     segment    upstream/midstream/downstream, 上游/中游/下游, or none
     relation_type  one of the relation kinds (case-insensitive)
     int, text  as given
 
-Every query also receives the context parameters in :data:`CONTEXT` (taxonomy thresholds and the
-organisation types), which Cypher ignores when unused.
+A name that matches nothing is NotFound (exit code 5) with the closest names the graph has.
 """
 
 from __future__ import annotations
 
-import json
+import difflib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from neo4j import Driver
 
 from bcikg.errors import InputError, NotFound
-from bcikg.models import ORG_TYPES, RELATION_KINDS, SEGMENTS
-from bcikg.queries import QueryInfo, QueryParameter, load_query
+from bcikg.models import RELATION_KINDS, SEGMENTS
+from bcikg.queries.access import EmbeddedAccess, GraphAccess
+
+if TYPE_CHECKING:
+    from neo4j import Driver
+
+    from bcikg.queries.library import QueryInfo, QueryParameter
 
 SEGMENT_WORDS = {"上游": "upstream", "中游": "midstream", "下游": "downstream", "none": "none", "无": "none"}
-
-
-def context_params() -> dict[str, Any]:
-    from bcikg.domain.lexicon import taxonomy
-
-    tax = taxonomy()
-    return {"covered_min": tax.covered_min, "thin_min": tax.thin_min, "org_types": list(ORG_TYPES)}
 
 
 @dataclass(frozen=True)
@@ -51,98 +47,37 @@ class QueryResult:
     params: dict[str, Any]
 
 
-# ------------------------------------------------------------------ look-ups per backend
-
-
-@dataclass(frozen=True)
-class OrgCandidate:
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-
-
-class Lookup:
-    """What parameter resolution needs from a backend."""
-
-    def region_exists(self, region_id: str) -> bool:
-        raise NotImplementedError
-
-    def regions_named(self, text: str) -> list[str]:
-        """Ids of regions whose name, full_name or an alias equals ``text``."""
-        raise NotImplementedError
-
-    def org_candidates(self, text: str) -> list[OrgCandidate]:
-        """Organisations whose id equals, or name or an alias contains, ``text``."""
-        raise NotImplementedError
-
-
-class GraphLookup(Lookup):
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
-        self.graph = graph
-
-    def region_exists(self, region_id: str) -> bool:
-        return region_id in self.graph and "Region" in self.graph.nodes[region_id]["labels"]
-
-    def regions_named(self, text: str) -> list[str]:
-        return sorted(
-            n
-            for n, d in self.graph.nodes(data=True)
-            if "Region" in d["labels"]
-            and (d.get("name") == text or d.get("full_name") == text or text in d.get("aliases", ()))
-        )
-
-    def org_candidates(self, text: str) -> list[OrgCandidate]:
-        out = []
-        for n, d in self.graph.nodes(data=True):
-            if "Organization" not in d["labels"]:
-                continue
-            aliases = tuple(d.get("aliases", ()))
-            if n == text or text in d.get("name", "") or any(text in a for a in aliases):
-                out.append(OrgCandidate(n, d.get("name", ""), aliases))
-        return out
-
-
-class Neo4jLookup(Lookup):
-    def __init__(self, driver: Driver, database: str) -> None:
-        self.driver = driver
-        self.database = database
-
-    def _rows(self, name: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        from bcikg.graph.neo4j_store import run_query
-        from bcikg.queries import _all
-
-        return run_query(self.driver, _all()[name].cypher, params, database=self.database)
-
-    def region_exists(self, region_id: str) -> bool:
-        return bool(self._rows("_find_region", {"id": region_id, "text": None}))
-
-    def regions_named(self, text: str) -> list[str]:
-        return sorted(row["id"] for row in self._rows("_find_region", {"id": None, "text": text}))
-
-    def org_candidates(self, text: str) -> list[OrgCandidate]:
-        return [
-            OrgCandidate(row["id"], row["name"] or "", tuple(row["aliases"] or ()))
-            for row in self._rows("_find_orgs", {"text": text})
-        ]
-
-
-# ------------------------------------------------------------------ resolution
-
-
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
-def resolve_region(text: str, lookup: Lookup) -> str:
+def _close(text: str, names: list[str], n: int = 6) -> list[str]:
+    """Names close to ``text``: those sharing a piece of it, then difflib's nearest."""
+    names = sorted(set(names))
+    pieces = {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+    sharing = [name for name in names if any(p in name for p in pieces)]
+    ranked = difflib.get_close_matches(text, names, n=n, cutoff=0.3)
+    out = list(
+        dict.fromkeys(
+            [*ranked, *sorted(sharing, key=lambda s: (-difflib.SequenceMatcher(None, text, s).ratio(), s))]
+        )
+    )
+    return out[:n]
+
+
+# ------------------------------------------------------------------ regions
+
+
+def resolve_region(text: str, access: GraphAccess) -> str:
     from bcikg.domain.regions import gazetteer
 
     text = text.strip()
     if not text:
         raise InputError("empty region; write it like 江西省, 南昌 or 赣江新区")
     rid = gazetteer().lookup(text)
-    if rid is not None and lookup.region_exists(rid):
+    if rid is not None and access.region_tree(rid):
         return rid
-    named = lookup.regions_named(text)
+    named = sorted(access.regions_named(text))
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
@@ -152,50 +87,95 @@ def resolve_region(text: str, lookup: Lookup) -> str:
             f"region {text!r} ({rid}) is not in the graph: no ingested article places an organisation, "
             "policy or claim there; ingest more articles or try a larger region"
         )
+    close = _close(
+        text, [str(r["props"].get("full_name") or r["props"].get("name")) for r in access.regions_with_data()]
+    )
+    hint = f"; did you mean {'、'.join(close)}?" if close else ""
     raise NotFound(
-        f"unknown region {text!r}; write it like 江西省, 南昌, 赣江新区, 上海 or region:中国/江西省"
+        f"unknown region {text!r}{hint} (write it like 江西省, 南昌, 赣江新区, 上海 or region:中国/江西省)"
     )
 
 
-def resolve_org(text: str, lookup: Lookup) -> str:
+# ------------------------------------------------------------------ organisations
+
+
+def resolve_org(text: str, access: GraphAccess, *, exact: bool = False) -> str:
+    """The organisation named by an id, a name or an alias, else by a unique part of its name
+    (not with ``exact``)."""
     text = text.strip()
     if not text:
         raise InputError("empty organisation name")
-    candidates = lookup.org_candidates(text)
+    candidates = [
+        (r["id"], str(r["props"].get("name") or ""), tuple(r["props"].get("aliases") or ()))
+        for r in access.find_orgs(text)
+    ]
     folded = _fold(text)
-    tiers: list[Callable[[OrgCandidate], bool]] = [
-        lambda c: c.id == text,
-        lambda c: _fold(c.name) == folded,
-        lambda c: any(_fold(a) == folded for a in c.aliases),
+    tiers: list[Callable[[tuple[str, str, tuple[str, ...]]], bool]] = [
+        lambda c: c[0] == text,
+        lambda c: _fold(c[1]) == folded,
+        lambda c: any(_fold(a) == folded for a in c[2]),
     ]
     for tier in tiers:
-        hits = sorted({c.id: c for c in candidates if tier(c)}.values(), key=lambda c: c.id)
+        hits = sorted({c[0]: c for c in candidates if tier(c)}.values())
         if len(hits) == 1:
-            return hits[0].id
+            return hits[0][0]
         if len(hits) > 1:
-            listed = "; ".join(f"{c.name} ({c.id})" for c in hits[:8])
+            listed = "; ".join(f"{c[1]} ({c[0]})" for c in hits[:8])
             raise NotFound(f"{text!r} names {len(hits)} organisations: {listed}; pass the id instead")
+    if exact:
+        raise NotFound(f"no organisation is called {text!r}")
     if len(candidates) == 1:
-        return candidates[0].id
+        return candidates[0][0]
     if candidates:
-        names = sorted({c.name for c in candidates})
+        names = sorted({c[1] for c in candidates})
         listed = "、".join(names[:8]) + (" …" if len(names) > 8 else "")
         raise NotFound(f"{text!r} matches {len(candidates)} organisations: {listed}; give the full name")
-    raise NotFound(
-        f"no organisation named {text!r} in the graph; try a shorter form of the name, "
-        "or list them with `bcikg export --format jsonl`"
-    )
+    close = _close(text, [str(r["name"]) for r in access.org_names() if r["name"]])
+    hint = f"; close names: {'、'.join(close)}" if close else ""
+    raise NotFound(f"no organisation named {text!r} in the graph{hint}")
 
 
-def resolve_subsector(text: str) -> str:
+def resolve_node(text: str, access: GraphAccess) -> str:
+    """An organisation named exactly (id, name or alias), else a region, else an organisation by a
+    unique part of its name; when nothing fits, one error naming both tries."""
+    try:
+        return resolve_org(text, access, exact=True)
+    except NotFound:
+        pass
+    try:
+        return resolve_region(text, access)
+    except NotFound as region_error:
+        try:
+            return resolve_org(text, access)
+        except NotFound as org_error:
+            raise NotFound(f"{org_error}; as a region: {region_error}") from None
+
+
+# ------------------------------------------------------------------ chain links and kinds
+
+
+def resolve_link(text: str) -> tuple[str, str]:
+    """(kind, key) of a chain link named by key or name: a subsector, a segment or a pillar."""
     from bcikg.domain.lexicon import taxonomy
 
-    folded = _fold(text).removeprefix("subsector:")
-    for sub in taxonomy().subsectors:
+    tax = taxonomy()
+    folded = _fold(text)
+    for prefix in ("subsector:", "segment:", "pillar:"):
+        folded = folded.removeprefix(prefix)
+    for sub in tax.subsectors:
         if folded in (sub.key, _fold(sub.name)):
-            return "subsector:" + sub.key
-    known = ", ".join(f"{s.key} ({s.name})" for s in taxonomy().subsectors)
-    raise NotFound(f"unknown subsector {text!r}; known subsectors: {known}")
+            return "subsector", sub.key
+    segment = SEGMENT_WORDS.get(folded, folded)
+    for seg in tax.segments:
+        if segment in (seg.key, _fold(seg.name)):
+            return "segment", seg.key
+    for pil in tax.pillars:
+        if folded in (pil.key, _fold(pil.name)):
+            return "pillar", pil.key
+    known = "、".join(
+        [*(s.name for s in tax.subsectors), *(s.name for s in tax.segments), *(p.name for p in tax.pillars)]
+    )
+    raise NotFound(f"unknown chain link {text!r}; a subsector, segment or pillar: {known}")
 
 
 def resolve_segment(text: str) -> str:
@@ -215,35 +195,32 @@ def resolve_relation_type(text: str) -> str:
     raise InputError(f"unknown relation type {text!r}; use one of {', '.join(RELATION_KINDS)}")
 
 
-def resolve_param(param: QueryParameter, value: str, lookup: Lookup) -> Any:
+def resolve_param(param: QueryParameter, value: str, access: GraphAccess) -> Any:
     kind = param.kind
     if kind == "region":
-        return resolve_region(value, lookup)
+        return resolve_region(value, access)
     if kind == "org":
-        return resolve_org(value, lookup)
+        return resolve_org(value, access)
     if kind == "node":
-        try:
-            return resolve_org(value, lookup)
-        except NotFound as org_error:
-            try:
-                return resolve_region(value, lookup)
-            except NotFound:
-                raise org_error from None
-    if kind == "subsector":
-        return resolve_subsector(value)
+        return resolve_node(value, access)
+    if kind == "link":
+        return resolve_link(value)
     if kind == "segment":
         return resolve_segment(value)
     if kind == "relation_type":
         return resolve_relation_type(value)
     if kind == "int":
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
             raise InputError(f"--param {param.name}={value!r}: expected a whole number") from None
+        if number < 0:
+            raise InputError(f"--param {param.name}={value!r}: expected 0 or more")
+        return number
     return value
 
 
-def resolve_params(info: QueryInfo, given: Mapping[str, str], lookup: Lookup) -> dict[str, Any]:
+def resolve_params(info: QueryInfo, given: Mapping[str, str], access: GraphAccess) -> dict[str, Any]:
     known = {p.name for p in info.parameters}
     unknown = sorted(set(given) - known)
     if unknown:
@@ -257,23 +234,26 @@ def resolve_params(info: QueryInfo, given: Mapping[str, str], lookup: Lookup) ->
                 raise InputError(
                     f"query {info.name} needs --param {p.name}=… ({p.description}); e.g. {info.example}"
                 )
-            params[p.name] = None
+            params[p.name] = p.default
             continue
-        params[p.name] = resolve_param(p, value, lookup)
-    if info.name == "shortest_path" and params.get("source") == params.get("target"):
-        raise InputError("source and target are the same organisation; name two different ones")
+        params[p.name] = resolve_param(p, value, access)
     return params
 
 
 # ------------------------------------------------------------------ running
 
 
-def tidy_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The same shape from both backends: the evidence JSON strings parsed into lists."""
-    for row in rows:
-        if isinstance(row.get("evidence"), str):
-            row["evidence"] = json.loads(row["evidence"])
-    return rows
+def access_for(
+    graph: nx.MultiDiGraph | None = None, driver: Driver | None = None, database: str = "neo4j"
+) -> GraphAccess:
+    if (graph is None) == (driver is None):
+        raise ValueError("give exactly one of graph or driver")
+    if graph is not None:
+        return EmbeddedAccess(graph)
+    from bcikg.queries.neo4j_access import Neo4jAccess
+
+    assert driver is not None
+    return Neo4jAccess(driver, database)
 
 
 def run_named(
@@ -283,28 +263,14 @@ def run_named(
     graph: nx.MultiDiGraph | None = None,
     driver: Driver | None = None,
     database: str = "neo4j",
+    access: GraphAccess | None = None,
 ) -> QueryResult:
-    """Run the named query on the embedded ``graph`` or on Neo4j through ``driver``."""
+    """Run the named query on the embedded ``graph``, on Neo4j through ``driver``, or on ``access``."""
+    from bcikg.queries import load_query
+
     info = load_query(name)
-    if (graph is None) == (driver is None):
-        raise ValueError("give exactly one of graph or driver")
-    if graph is not None:
-        from bcikg.queries.embedded import EMBEDDED
-
-        if name not in EMBEDDED:
-            with_embedded = ", ".join(sorted(EMBEDDED))
-            raise InputError(
-                f"query {name} has no embedded version; run it with --backend neo4j "
-                f"(embedded: {with_embedded})"
-            )
-        params = resolve_params(info, given, GraphLookup(graph))
-        rows = EMBEDDED[name](graph, {**context_params(), **params})
-    else:
-        assert driver is not None
-        from bcikg.graph.neo4j_store import run_query
-
-        params = resolve_params(info, given, Neo4jLookup(driver, database))
-        rows = run_query(driver, info.cypher, {**context_params(), **params}, database=database)
-    rows = tidy_rows(rows)
-    columns = list(info.columns) or (list(rows[0]) if rows else [])
-    return QueryResult(name=name, columns=columns, rows=rows, params=params)
+    if access is None:
+        access = access_for(graph, driver, database)
+    params = resolve_params(info, given, access)
+    rows = info.run(access, params)
+    return QueryResult(name=info.name, columns=list(info.columns), rows=rows, params=params)

@@ -2,17 +2,19 @@
 thresholds, roll-up of sub-regions, candidates for gaps and thin spots, targets and claims
 attached to the chain links they name, one evidence sentence per organisation.
 
-Pure functions of the records, so both backends give the same report.
+Pure functions of the records, so both backends give the same report. :func:`coverage` is the one
+place that counts a region's chain links; the named queries chain_coverage, gaps and
+compare_regions (bcikg.queries.library) call it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
-from bcikg.errors import InputError
 from bcikg.domain.lexicon import taxonomy
-from bcikg.models import SEGMENTS
+from bcikg.errors import InputError
+from bcikg.report import rank
 from bcikg.report.model import (
     CANDIDATE_RANKING,
     BearsOn,
@@ -20,12 +22,14 @@ from bcikg.report.model import (
     ClaimEntry,
     CompareReport,
     CompareRow,
+    DocumentRef,
     EvidenceRef,
     GapReport,
     OrgEntry,
     PillarEntry,
     PolicyEntry,
     RegionRef,
+    ReportModel,
     SegmentEntry,
     Status,
     SubsectorEntry,
@@ -34,12 +38,14 @@ from bcikg.report.model import (
     TargetStatus,
     Thresholds,
 )
-from bcikg.report.pillars import pillar_rules
+from bcikg.report.pillars import candidate_rules, pillar_rules
 from bcikg.report.source import (
     CandidateRecord,
     CandidateRequest,
     ClaimRecord,
+    MemberRecord,
     OrgRecord,
+    PolicyRecord,
     RegionSlice,
     ReportSource,
     TargetRecord,
@@ -93,6 +99,72 @@ def _cues() -> _Cues:
     )
 
 
+@dataclass
+class Coverage:
+    """What a region has in each chain link: the organisations present (and, for the policy
+    pillar, the policies that count), the count the status is computed from, and the status."""
+
+    kind: str  # segment | subsector | pillar
+    key: str
+    name: str
+    segment: str | None
+    orgs: list[OrgRecord]
+    count: int
+    status: Status
+    home: int = 0  # organisations present as home (see _Assembler.presence)
+    settled: int = 0
+    policies: list[PolicyRecord] = field(default_factory=list)
+
+
+def coverage(slice_: RegionSlice) -> list[Coverage]:
+    """Every segment (each followed by its subsectors) and every pillar, in taxonomy order, with
+    what the region has there. The one count of the reports and of the coverage queries."""
+    a = _Assembler(slice_)
+    tax = a.tax
+    rules = pillar_rules()
+    counted = counted_policies(slice_)
+    out: list[Coverage] = []
+
+    def add(
+        kind: str,
+        key: str,
+        name: str,
+        segment: str | None,
+        orgs: list[OrgRecord],
+        policies: list[PolicyRecord],
+    ) -> None:
+        count = len(policies) if policies or (kind == "pillar" and rules[key].count_policies) else len(orgs)
+        home = sum(1 for o in orgs if a.presence(o) == "home")
+        out.append(
+            Coverage(kind, key, name, segment, orgs, count, _status(count), home, len(orgs) - home, policies)
+        )
+
+    for seg in tax.segments:
+        add("segment", seg.key, seg.name, seg.key, [o for o in a.orgs if seg.key in a.segments_of(o)], [])
+        for sub in seg.subsectors:
+            add("subsector", sub.key, sub.name, seg.key, [o for o in a.orgs if sub.key in o.subsectors], [])
+    for p in tax.pillars:
+        rule = rules[p.key]
+        if rule.count_policies:  # agencies are who is responsible, not coverage
+            add("pillar", p.key, p.name, None, [], counted)
+        else:
+            add("pillar", p.key, p.name, None, [o for o in a.orgs if rule.supports(o.type, o.name)], [])
+    return out
+
+
+def counted_policies(slice_: RegionSlice) -> list[PolicyRecord]:
+    """Policies that apply to the region, a sub-region or a region above it (not national ones)."""
+    return sorted(
+        (p for p in slice_.policies if p.scope != "national"), key=lambda p: (p.date or "", p.name, p.id)
+    )
+
+
+def national_policies(slice_: RegionSlice) -> list[PolicyRecord]:
+    return sorted(
+        (p for p in slice_.policies if p.scope == "national"), key=lambda p: (p.date or "", p.name, p.id)
+    )
+
+
 class _Assembler:
     def __init__(self, slice_: RegionSlice) -> None:
         self.slice = slice_
@@ -100,6 +172,7 @@ class _Assembler:
         self.cues = _cues()
         self.subtree_ids = {r.id for r in slice_.subtree}
         self.orgs = sorted(slice_.orgs, key=lambda o: o.id)
+        self._subsector_keys = {s.key for s in self.tax.subsectors}
 
     # -------------------------------------------------------------- organisations
 
@@ -114,10 +187,6 @@ class _Assembler:
         return set(org.segments) | {
             self.tax.subsector(s).segment for s in org.subsectors if s in self._subsector_keys
         }
-
-    @property
-    def _subsector_keys(self) -> set[str]:
-        return {s.key for s in self.tax.subsectors}
 
     def org_entry(self, org: OrgRecord, cues: Sequence[str] = ()) -> OrgEntry:
         home = _most_specific(org.homes)
@@ -136,7 +205,7 @@ class _Assembler:
         entries = [self.org_entry(o, cues) for o in orgs]
         return sorted(entries, key=lambda e: (e.presence != "home", e.name, e.id))
 
-    # -------------------------------------------------------------- claims and targets
+    # -------------------------------------------------------------- claims, targets, policies
 
     def claim_entries(self) -> list[ClaimEntry]:
         entries = [self.claim_entry(c) for c in self.slice.claims]
@@ -173,19 +242,35 @@ class _Assembler:
             subject=t.subject,
             region=t.region.full_name,
             policy=policies[0] if policies else None,
-            agencies=sorted(set(t.agencies)),
+            agencies=list(dict.fromkeys(t.agencies)),  # in the order the text gives
             segments=list(t.segments),
             subsectors=list(t.subsectors),
             pillars=list(t.pillars),
             evidence=sorted(t.evidence, key=_ev_key),
         )
 
+    @staticmethod
+    def policy_entry(p: PolicyRecord) -> PolicyEntry:
+        return PolicyEntry(
+            id=p.id,
+            name=p.name,
+            date=p.date,
+            region=p.region.full_name if p.region else None,
+            scope=p.scope,
+            issued_by=list(p.issued_by),
+            responsible=list(p.responsible),
+            evidence=pick_evidence(p.evidence, (p.name,)),
+        )
+
     # -------------------------------------------------------------- candidates
 
-    def candidate(self, rank: int, c: CandidateRecord, cues: Sequence[str]) -> Candidate:
+    @staticmethod
+    def candidate(
+        rank_: int, c: CandidateRecord, m: MemberRecord, cues: Sequence[str], why: str
+    ) -> Candidate:
         home = _most_specific(c.homes)
         return Candidate(
-            rank=rank,
+            rank=rank_,
             id=c.id,
             name=c.name,
             type=c.type,
@@ -195,20 +280,14 @@ class _Assembler:
             explicit=c.explicit,
             mentions=c.mentions,
             evidence=pick_evidence(c.evidence, cues),
+            cue=c.cue,
+            foreign=c.foreign,
+            reason=why,
         )
-
-    def candidates(
-        self,
-        found: dict[CandidateRequest, list[CandidateRecord]],
-        request: CandidateRequest,
-        cues: Sequence[str],
-    ) -> list[Candidate]:
-        records = sorted(found.get(request, []), key=CandidateRecord.rank_key)
-        return [self.candidate(i, c, cues) for i, c in enumerate(records, 1)]
 
 
 def _status(count: int) -> Status:
-    return taxonomy().status(count)
+    return taxonomy().status(count)  # type: ignore[return-value]
 
 
 def _includes(slice_: RegionSlice) -> list[RegionRef]:
@@ -219,9 +298,112 @@ def _includes(slice_: RegionSlice) -> list[RegionRef]:
         ids.update(r.id for r in (*org.homes, *org.settled) if r.id in subtree)
     ids.update(c.region.id for c in slice_.claims)
     ids.update(t.region.id for t in slice_.targets)
-    ids.update(p.region.id for p in slice_.policies)
+    ids.update(p.region.id for p in slice_.policies if p.region is not None)
     ordered = sorted((subtree[i] for i in ids if i in subtree), key=lambda r: (r.id.count("/"), r.full_name))
     return ordered
+
+
+# ------------------------------------------------------------------ candidates
+
+
+@dataclass
+class Picked:
+    """The candidates of one chain link: domestic and foreign, and why there are none."""
+
+    domestic: list[MemberRecord] = field(default_factory=list)
+    foreign: list[MemberRecord] = field(default_factory=list)
+    note: str | None = None
+
+
+def pick_candidates(
+    source: ReportSource, requests: Sequence[CandidateRequest], present: Iterable[str], limit: int | None
+) -> dict[CandidateRequest, Picked]:
+    """For each link, the first ``limit`` (None: all) organisations elsewhere in rank order, the
+    ones based abroad apart; organisations that may not be offered are left out. The ranking does
+    not depend on the region, so it is kept by the source with the members it comes from."""
+    exclude = set(present)
+    out: dict[CandidateRequest, Picked] = {}
+    rules = candidate_rules()
+    for request, members in source.members(requests).items():
+        key = ("ranked", request)
+        if key not in source.derived:
+            offered = sorted((m for m in members if rank.excluded(m, request) is None), key=rank.rank_key)
+            foreign = [rank.is_foreign(m.homes) for m in offered]
+            source.derived[key] = (
+                [m for m, f in zip(offered, foreign, strict=True) if not f],
+                [m for m, f in zip(offered, foreign, strict=True) if f],
+                frozenset(m.id for m in members),
+            )
+        domestic, abroad, member_ids = source.derived[key]
+        picked = Picked()
+        any_offered = False
+        for ranked, bucket in ((domestic, picked.domestic), (abroad, picked.foreign)):
+            for m in ranked:
+                if limit is not None and len(bucket) >= limit:
+                    break
+                if m.id not in exclude:
+                    bucket.append(m)
+            any_offered = any_offered or bool(bucket) or any(m.id not in exclude for m in ranked)
+        outside = len(member_ids) > len(member_ids & exclude)
+        if request.kind == "subsector" and request.key in rules.region_bound_subsectors:
+            name = taxonomy().subsector(request.key).name
+            picked.note = f"{name}是机构在本地区承担的角色，外地机构的这一角色不能迁来，不列候选。"
+        elif outside and not any_offered:
+            picked.note = (
+                "外地的相关机构都是政府部门、属地基金或平台，或只在本地区承担这一角色，不作为招引对象。"
+            )
+        out[request] = picked
+    return out
+
+
+def _link_names(request: CandidateRequest) -> tuple[str, str | None]:
+    tax = taxonomy()
+    if request.kind == "subsector":
+        sub = tax.subsector(request.key)
+        return sub.name, tax.segment(sub.segment).name
+    if request.kind == "segment":
+        seg = tax.segment(request.key)
+        return f"{seg.name}（{seg.title}）", seg.name
+    return pillar_rules()[request.key].name, None
+
+
+def _candidate_lists(
+    a: _Assembler,
+    source: ReportSource | None,
+    requests: list[CandidateRequest],
+    limit: int,
+) -> dict[CandidateRequest, tuple[list[Candidate], list[Candidate], str | None]]:
+    if not requests or source is None or limit <= 0:
+        return {}
+    picked = pick_candidates(source, requests, (o.id for o in a.orgs), limit)
+    members = [m for p in picked.values() for m in (*p.domestic, *p.foreign)]
+    foreign = {m.id for p in picked.values() for m in p.foreign}
+    details = source.candidate_details(members, foreign) if members else {}
+    out = {}
+    for request, p in picked.items():
+        cues = rank_cues(a, request)
+        link_name, segment_name = _link_names(request)
+
+        lists = tuple(
+            [
+                a.candidate(i, details[m.id], m, cues, rank.reason(m, link_name, segment_name))
+                for i, m in enumerate(ms, 1)
+            ]
+            for ms in (p.domestic, p.foreign)
+        )
+        out[request] = (lists[0], lists[1], p.note)
+    return out
+
+
+def rank_cues(a: _Assembler, request: CandidateRequest) -> tuple[str, ...]:
+    if request.kind == "subsector":
+        return a.cues.subsector[request.key]
+    if request.kind == "segment":
+        return a.cues.segment[request.key]
+    return a.cues.pillar[request.key]
+
+
+# ------------------------------------------------------------------ the gap report
 
 
 def assemble_gap_report(slice_: RegionSlice, source: ReportSource | None, limit: int) -> GapReport:
@@ -232,102 +414,161 @@ def assemble_gap_report(slice_: RegionSlice, source: ReportSource | None, limit:
     rules = pillar_rules()
     claims = a.claim_entries()
     targets = a.target_entries()
-
-    seg_orgs = {seg.key: [o for o in a.orgs if seg.key in a.segments_of(o)] for seg in tax.segments}
-    sub_orgs = {sub.key: [o for o in a.orgs if sub.key in o.subsectors] for sub in tax.subsectors}
-    pil_orgs = {key: [o for o in a.orgs if rule.supports(o.type, o.name)] for key, rule in rules.items()}
-    policies = sorted(slice_.policies, key=lambda p: (p.date or "", p.name, p.id))
-    pil_count = {
-        key: len(pil_orgs[key]) + (len(policies) if rule.count_policies else 0) for key, rule in rules.items()
-    }
+    cov = {(c.kind, c.key): c for c in coverage(slice_)}
 
     requests: list[CandidateRequest] = []
-    if limit > 0 and source is not None:
-        for seg in tax.segments:
-            if _status(len(seg_orgs[seg.key])) != "covered":
-                requests.append(CandidateRequest("segment", seg.key))
-            requests.extend(
-                CandidateRequest("subsector", sub.key)
-                for sub in seg.subsectors
-                if _status(len(sub_orgs[sub.key])) != "covered"
-            )
+    for seg in tax.segments:
+        if cov[("segment", seg.key)].status != "covered":
+            requests.append(CandidateRequest("segment", seg.key))
         requests.extend(
-            CandidateRequest("pillar", key)
-            for key, rule in rules.items()
-            if rule.candidates and _status(pil_count[key]) != "covered"
+            CandidateRequest("subsector", sub.key)
+            for sub in seg.subsectors
+            if cov[("subsector", sub.key)].status != "covered"
         )
-    found = source.candidates(requests, a.orgs, limit) if requests and source else {}
+    requests.extend(
+        CandidateRequest("pillar", key)
+        for key, rule in rules.items()
+        if rule.candidates and cov[("pillar", key)].status != "covered"
+    )
+    found = _candidate_lists(a, source, requests, limit)
+    none: tuple[list[Candidate], list[Candidate], str | None] = ([], [], None)
 
-    def about(items: Sequence[ClaimEntry] | Sequence[TargetEntry], field: str, key: str) -> list:
-        return [item for item in items if key in getattr(item, field)]
+    def about(items: Sequence[ClaimEntry] | Sequence[TargetEntry], field_: str, key: str) -> list:
+        return [item for item in items if key in getattr(item, field_)]
 
     segments: list[SegmentEntry] = []
     for seg in tax.segments:
         subs = []
         for sub in seg.subsectors:
-            cues = a.cues.subsector[sub.key]
+            c = cov[("subsector", sub.key)]
+            cands, foreign, note = found.get(CandidateRequest("subsector", sub.key), none)
             subs.append(
                 SubsectorEntry(
                     key=sub.key,
                     name=sub.name,
-                    status=_status(len(sub_orgs[sub.key])),
-                    count=len(sub_orgs[sub.key]),
-                    organizations=a.org_entries(sub_orgs[sub.key], cues),
-                    candidates=a.candidates(found, CandidateRequest("subsector", sub.key), cues),
+                    status=c.status,
+                    count=c.count,
+                    organizations=a.org_entries(c.orgs, a.cues.subsector[sub.key]),
+                    candidates=cands,
                     targets=about(targets, "subsectors", sub.key),
                     claims=about(claims, "subsectors", sub.key),
+                    foreign_candidates=foreign,
+                    candidate_note=note,
                 )
             )
-        cues = a.cues.segment[seg.key]
+        c = cov[("segment", seg.key)]
+        cands, foreign, note = found.get(CandidateRequest("segment", seg.key), none)
         segments.append(
             SegmentEntry(
                 segment=seg.key,
                 name=seg.name,
                 title=seg.title,
-                status=_status(len(seg_orgs[seg.key])),
-                count=len(seg_orgs[seg.key]),
+                status=c.status,
+                count=c.count,
                 subsectors=subs,
-                organizations=a.org_entries(seg_orgs[seg.key], cues),
-                candidates=a.candidates(found, CandidateRequest("segment", seg.key), cues),
+                organizations=a.org_entries(c.orgs, a.cues.segment[seg.key]),
+                candidates=cands,
                 targets=about(targets, "segments", seg.key),
                 claims=about(claims, "segments", seg.key),
+                foreign_candidates=foreign,
+                candidate_note=note,
             )
         )
 
     pillars: list[PillarEntry] = []
     for p in tax.pillars:
         rule = rules[p.key]
-        cues = a.cues.pillar[p.key]
+        c = cov[("pillar", p.key)]
+        cands, foreign, note = found.get(CandidateRequest("pillar", p.key), none)
         pillars.append(
             PillarEntry(
                 key=p.key,
                 name=p.name,
-                status=_status(pil_count[p.key]),
-                count=pil_count[p.key],
-                organizations=a.org_entries(pil_orgs[p.key], cues),
-                policies=[
-                    PolicyEntry(id=pol.id, name=pol.name, date=pol.date, region=pol.region.full_name)
-                    for pol in policies
-                ]
-                if rule.count_policies
-                else [],
-                candidates=a.candidates(found, CandidateRequest("pillar", p.key), cues),
+                status=c.status,
+                count=c.count,
+                organizations=a.org_entries(c.orgs, a.cues.pillar[p.key]),
+                policies=[a.policy_entry(pol) for pol in c.policies] if rule.count_policies else [],
+                candidates=cands,
                 targets=about(targets, "pillars", p.key),
                 claims=about(claims, "pillars", p.key),
+                national_policies=[a.policy_entry(pol) for pol in national_policies(slice_)]
+                if rule.count_policies
+                else [],
+                foreign_candidates=foreign,
+                candidate_note=note,
             )
         )
 
-    return GapReport(
+    report = GapReport(
         region=slice_.region,
         includes=_includes(slice_),
         thresholds=Thresholds(covered_min=tax.covered_min, thin_min=tax.thin_min),
         candidate_ranking=CANDIDATE_RANKING,
+        candidate_limit=limit,
         segments=segments,
         pillars=pillars,
         organizations=a.org_entries(a.orgs),
         claims=claims,
         targets=targets,
     )
+    return report
+
+
+# ------------------------------------------------------------------ documents
+
+
+def _evidence_in(model: object) -> Iterator[EvidenceRef]:
+    """Every EvidenceRef of a report, in the order of its fields (the order a reader meets them)."""
+    if isinstance(model, EvidenceRef):
+        yield model
+    elif isinstance(model, ReportModel):
+        for name in type(model).model_fields:
+            yield from _evidence_in(getattr(model, name))
+    elif isinstance(model, list):
+        for item in model:
+            yield from _evidence_in(item)
+
+
+def cite_documents(
+    report: GapReport | TargetsReport | CompareReport,
+    source: ReportSource | None,
+    extra: Iterable[EvidenceRef] = (),
+) -> None:
+    """Fill every evidence item's title, source and publication date from its document, and the
+    report's list of documents (in order of first citation)."""
+    if source is None:
+        return
+    evidence = [*_evidence_in(report), *extra]
+    order = list(dict.fromkeys(ev.doc_id for ev in evidence))
+    if not order:
+        return
+    docs = source.documents(order)
+    for ev in evidence:
+        props = docs.get(ev.doc_id)
+        if props:
+            ev.title, ev.source, ev.published = _doc_fields(props)
+    refs = []
+    for doc_id in order:
+        props = docs.get(doc_id, {})
+        title, where, published = _doc_fields(props)
+        refs.append(
+            DocumentRef(
+                id=doc_id,
+                title=title,
+                source=where,
+                published=published,
+                publisher=props.get("publisher") or props.get("source"),
+            )
+        )
+    report.documents = refs
+
+
+def _doc_fields(props: dict) -> tuple[str | None, str | None, str | None]:
+    """(title, where it was read from, publication date) of a Document node's properties. Until
+    the readers keep a URL apart, ``path`` is the file path or the URL; ``source`` is the old name
+    of the publisher."""
+    where = props.get("url") or props.get("path")
+    return props.get("title") or None, where or None, props.get("date") or None
 
 
 # ------------------------------------------------------------------ public entry points
@@ -346,7 +587,9 @@ def gap_report(source: ReportSource, region: str, *, candidates: int = DEFAULT_C
     Raises NotFound when the store has no data on the region (the message lists regions that do)."""
     if candidates < 0:
         raise InputError("--candidates must be 0 or more")
-    return assemble_gap_report(_slice(source, region), source, candidates)
+    report = assemble_gap_report(_slice(source, region), source, candidates)
+    cite_documents(report, source)
+    return report
 
 
 def targets_report(source: ReportSource, region: str) -> TargetsReport:
@@ -373,54 +616,50 @@ def targets_report(source: ReportSource, region: str) -> TargetsReport:
             if (kind, key) in status
         ]
         rows.append(TargetStatus(target=target, bears_on=bears))
-    return TargetsReport(region=report.region, targets=rows)
+    out = TargetsReport(region=report.region, targets=rows)
+    cite_documents(out, source)
+    return out
 
 
 def compare_report(source: ReportSource, regions: Sequence[str]) -> CompareReport:
-    """Region × (segment, subsector, pillar) matrix of the number of organisations present."""
+    """Region × (segment, subsector, pillar) matrix of the number of organisations present (for
+    the policy pillar: policies), counted by :func:`coverage` as in the gap reports."""
     if len(regions) < 2:
         raise InputError("compare needs at least two regions, e.g. bcikg report compare 江西 上海 大连")
-    reports = [assemble_gap_report(_slice(source, r), None, 0) for r in regions]
+    slices = [_slice(source, r) for r in regions]
+    matrices = [coverage(s) for s in slices]
     tax = taxonomy()
     rows: list[CompareRow] = []
-    for i, seg_key in enumerate(SEGMENTS):
-        segs = [rep.segments[i] for rep in reports]
+    for j, first in enumerate(matrices[0]):
+        cells = [m[j] for m in matrices]
+        name = first.name
+        if first.kind == "segment":
+            name = f"{first.name}（{tax.segment(first.key).title}）"
         rows.append(
             CompareRow(
-                kind="segment",
-                segment=seg_key,
-                key=seg_key,
-                name=f"{segs[0].name}（{segs[0].title}）",
-                counts=[s.count for s in segs],
-                statuses=[s.status for s in segs],
+                kind=first.kind,  # type: ignore[arg-type]
+                segment=first.segment,  # type: ignore[arg-type]
+                key=first.key,
+                name=name,
+                counts=[c.count for c in cells],
+                statuses=[c.status for c in cells],
             )
         )
-        for j, sub in enumerate(tax.segment(seg_key).subsectors):
-            cells = [s.subsectors[j] for s in segs]
-            rows.append(
-                CompareRow(
-                    kind="subsector",
-                    segment=seg_key,
-                    key=sub.key,
-                    name=sub.name,
-                    counts=[c.count for c in cells],
-                    statuses=[c.status for c in cells],
-                )
-            )
-    for k, pil in enumerate(tax.pillars):
-        cells_p = [rep.pillars[k] for rep in reports]
-        rows.append(
-            CompareRow(
-                kind="pillar",
-                segment=None,
-                key=pil.key,
-                name=pil.name,
-                counts=[c.count for c in cells_p],
-                statuses=[c.status for c in cells_p],
-            )
-        )
-    return CompareReport(
-        regions=[rep.region for rep in reports],
+    report = CompareReport(
+        regions=[s.region for s in slices],
         thresholds=Thresholds(covered_min=tax.covered_min, thin_min=tax.thin_min),
         rows=rows,
     )
+    # the documents the counted organisations and policies were read from
+    a = [_Assembler(s) for s in slices]
+    extra = [
+        ev
+        for asm, m in zip(a, matrices, strict=True)
+        for c in m
+        for ev in (
+            *(e.evidence for e in asm.org_entries(c.orgs) if e.evidence),
+            *(p.evidence for p in map(asm.policy_entry, c.policies) if p.evidence),
+        )
+    ]
+    cite_documents(report, source, extra)
+    return report

@@ -20,8 +20,11 @@ CANDIDATE_RANKING = (
     "Candidates are organisations outside the region (neither based in it nor settled there) that the "
     "corpus places in the subsector, segment or pillar. Rank 1 is the strongest lead: companies first "
     "(they can be recruited), then those whose segment an article states explicitly (上游,A、B…), then "
-    "by the number of sentences in the corpus that mention them (more supporting mentions = better "
-    "known), then by name."
+    "those with a sentence naming the link's own words (电极, 康复机器人 …), then by the number of "
+    "sentences in the corpus that mention them (evidence strength), then by name. Government bodies, "
+    "funds and platforms named after their own region, and roles tied to a region (本地化转化) are "
+    "not offered; organisations based abroad are listed apart (foreign_candidates). Each candidate "
+    "says why it was ranked (reason)."
 )
 
 
@@ -37,6 +40,21 @@ class EvidenceRef(ReportModel):
     start: int = Field(description="offset of `text` in the document text (code points)")
     end: int
     text: str = Field(description="the span: a name, a clause or the sentence")
+    title: str | None = Field(default=None, description="title of the document; null when it has none")
+    source: str | None = Field(
+        default=None, description="where the document was read from: a file path or a URL"
+    )
+    published: str | None = Field(default=None, description="publication date (ISO 8601), null when unknown")
+
+
+class DocumentRef(ReportModel):
+    """One input document cited by a report (listed once, at the end of the report)."""
+
+    id: str = Field(description="document id, as in EvidenceRef.doc_id")
+    title: str | None = Field(default=None, description="title of the document; null when it has none")
+    source: str | None = Field(default=None, description="file path or URL it was read from")
+    published: str | None = Field(default=None, description="publication date (ISO 8601), null when unknown")
+    publisher: str | None = Field(default=None, description="the outlet or body that published it")
 
 
 class RegionRef(ReportModel):
@@ -77,6 +95,9 @@ class Candidate(ReportModel):
     explicit: bool = Field(description="an article states its segment explicitly")
     mentions: int = Field(description="number of sentences in the corpus that mention it")
     evidence: EvidenceRef | None = Field(description="the sentence that shows what it does")
+    cue: bool = Field(default=False, description="a sentence about it names the link's own words")
+    foreign: bool = Field(default=False, description="based abroad (listed in foreign_candidates)")
+    reason: str = Field(default="", description="why it was ranked here, in words")
 
 
 class ClaimEntry(ReportModel):
@@ -114,6 +135,16 @@ class PolicyEntry(ReportModel):
     name: str
     date: str | None
     region: str | None = Field(description="full name of the region it applies to")
+    scope: Literal["region", "above", "national"] = Field(
+        default="region",
+        description="region: applies to the region or a sub-region; above: to a region above it "
+        "(a province's policy for its cities); national: a national policy (listed apart, not counted)",
+    )
+    issued_by: list[str] = Field(default_factory=list, description="organisations that issued it")
+    responsible: list[str] = Field(
+        default_factory=list, description="agencies responsible for its tasks, most tasks first"
+    )
+    evidence: EvidenceRef | None = Field(default=None, description="a sentence that names it")
 
 
 class SubsectorEntry(ReportModel):
@@ -125,6 +156,10 @@ class SubsectorEntry(ReportModel):
     candidates: list[Candidate] = Field(default_factory=list, description="only for gap and thin")
     targets: list[TargetEntry] = Field(default_factory=list, description="policy goals that bear on it")
     claims: list[ClaimEntry] = Field(default_factory=list, description="the region's statements about it")
+    foreign_candidates: list[Candidate] = Field(default_factory=list, description="candidates based abroad")
+    candidate_note: str | None = Field(
+        default=None, description="why the link has no candidates, when not for want of any"
+    )
 
 
 class SegmentEntry(ReportModel):
@@ -138,18 +173,34 @@ class SegmentEntry(ReportModel):
     candidates: list[Candidate] = Field(default_factory=list, description="only for gap and thin")
     targets: list[TargetEntry] = Field(default_factory=list)
     claims: list[ClaimEntry] = Field(default_factory=list)
+    foreign_candidates: list[Candidate] = Field(default_factory=list, description="candidates based abroad")
+    candidate_note: str | None = Field(
+        default=None, description="why the link has no candidates, when not for want of any"
+    )
 
 
 class PillarEntry(ReportModel):
     key: str
     name: str
     status: Status
-    count: int = Field(description="organisations present (plus policies, for the policy pillar)")
+    count: int = Field(
+        description="organisations present; for the policy pillar the policies that apply to the region "
+        "or a region above it (national policies and agencies are not counted)"
+    )
     organizations: list[OrgEntry]
-    policies: list[PolicyEntry] = Field(default_factory=list, description="the policy pillar only")
+    policies: list[PolicyEntry] = Field(
+        default_factory=list, description="the policy pillar only: the policies counted"
+    )
     candidates: list[Candidate] = Field(default_factory=list, description="only for gap and thin")
     targets: list[TargetEntry] = Field(default_factory=list)
     claims: list[ClaimEntry] = Field(default_factory=list)
+    national_policies: list[PolicyEntry] = Field(
+        default_factory=list, description="the policy pillar only: national policies, shown apart"
+    )
+    foreign_candidates: list[Candidate] = Field(default_factory=list, description="candidates based abroad")
+    candidate_note: str | None = Field(
+        default=None, description="why the link has no candidates, when not for want of any"
+    )
 
 
 class Thresholds(ReportModel):
@@ -164,11 +215,17 @@ class GapReport(ReportModel):
     includes: list[RegionRef] = Field(description="the region and its sub-regions with data, rolled up")
     thresholds: Thresholds = Field(description="count >= covered_min: covered; >= thin_min: thin; else gap")
     candidate_ranking: str = Field(description="what a candidate's rank means")
+    candidate_limit: int = Field(
+        default=5, description="candidates asked for per link (0: none were asked for, -n 0)"
+    )
     segments: list[SegmentEntry]
     pillars: list[PillarEntry]
     organizations: list[OrgEntry] = Field(description="every organisation present, in any role")
     claims: list[ClaimEntry]
     targets: list[TargetEntry]
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="every document the report cites, in order of first citation"
+    )
 
 
 class TargetsReport(ReportModel):
@@ -176,6 +233,9 @@ class TargetsReport(ReportModel):
 
     region: RegionRef
     targets: list[TargetStatus]
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="every document the report cites, in order of first citation"
+    )
 
 
 class BearsOn(ReportModel):
@@ -205,6 +265,9 @@ class CompareReport(ReportModel):
     regions: list[RegionRef]
     thresholds: Thresholds
     rows: list[CompareRow]
+    documents: list[DocumentRef] = Field(
+        default_factory=list, description="the documents the counted organisations were read from"
+    )
 
 
 TargetsReport.model_rebuild()

@@ -1,26 +1,34 @@
-"""What a report needs from a graph, as plain records, and the interface both backends implement.
+"""What a report needs from a graph, read once for both backends through the graph-access layer
+(bcikg.queries.access): the region slice (the region, its sub-regions, the regions above it and
+what is in them), the members of chain links for candidates, and the documents cited.
 
-A backend (bcikg.report.embedded for networkx, bcikg.report.neo4j for Neo4j) answers four
-questions; everything else (status, ranking cut-offs, evidence choice, JSON shape) is computed
-from these records by bcikg.report.assemble, once, for both. So the two backends give identical
-reports as long as they return the same records (order does not matter: assembly sorts).
+:class:`ReportSource` is written once on :class:`~bcikg.queries.access.GraphAccess`;
+bcikg.report.embedded and bcikg.report.neo4j only choose the access object. Statuses, ranking,
+evidence choice and the JSON shape are computed from these records by bcikg.report.assemble.
+Every read is batched (one call for all the ids of a step), so a report costs a fixed number of
+round trips to Neo4j whatever the size of the region.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from bcikg.errors import InputError, NotFound
 from bcikg.graph.export import parse_evidence
-from bcikg.domain.lexicon import taxonomy
 from bcikg.queries import run
-from bcikg.queries.run import Lookup
+from bcikg.queries.access import GraphAccess, Row
 from bcikg.report.model import EvidenceRef, RegionRef
-from bcikg.report.pillars import pillar_rules
+from bcikg.report.pillars import link_request
 
 RequestKind = Literal["segment", "subsector", "pillar"]
+PolicyScope = Literal["region", "above", "national"]
+
+_PRESENCE = ("LOCATED_IN", "SIGNED_IN")
+_INTO_REGION = ("LOCATED_IN", "SIGNED_IN", "ABOUT", "APPLIES_TO")
+_ORG_OUT = ("LOCATED_IN", "SIGNED_IN", "IN_SEGMENT", "IN_SUBSECTOR")
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,7 @@ class TargetRecord:
     subject: str
     region: RegionRef
     policies: tuple[str, ...]  # names of policies that set it
-    agencies: tuple[str, ...]  # names of organisations that own it
+    agencies: tuple[str, ...]  # names of organisations that own it, in the order the text gives
     segments: tuple[str, ...]
     subsectors: tuple[str, ...]
     pillars: tuple[str, ...]
@@ -71,22 +79,28 @@ class PolicyRecord:
     id: str
     name: str
     date: str | None
-    region: RegionRef
+    region: RegionRef | None
+    scope: PolicyScope  # applies to the region or below / to a region above it / national
+    issued_by: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()  # most tasks first
+    evidence: tuple[EvidenceRef, ...] = ()
 
 
 @dataclass
 class RegionSlice:
-    """Everything in a region and its sub-regions."""
+    """Everything in a region and its sub-regions, and the policies of the regions above it."""
 
     region: RegionRef
     subtree: list[RegionRef]
+    above: list[RegionRef] = field(default_factory=list)  # nearest first
     orgs: list[OrgRecord] = field(default_factory=list)
     claims: list[ClaimRecord] = field(default_factory=list)
     targets: list[TargetRecord] = field(default_factory=list)
     policies: list[PolicyRecord] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not (self.orgs or self.claims or self.targets or self.policies)
+        own = [p for p in self.policies if p.scope == "region"]
+        return not (self.orgs or self.claims or self.targets or own)
 
 
 @dataclass(frozen=True)
@@ -96,30 +110,23 @@ class CandidateRequest:
     kind: RequestKind
     key: str
 
-    @property
-    def segment(self) -> str | None:
-        """The segment whose explicit statement counts for ranking."""
-        if self.kind == "segment":
-            return self.key
-        if self.kind == "subsector":
-            return taxonomy().subsector(self.key).segment
-        return None
-
-    def counts(self, org: OrgRecord) -> bool:
-        """Whether an organisation of the region is a member (it then cannot be a candidate)."""
-        if self.kind == "segment":
-            return self.key in org.segments
-        if self.kind == "subsector":
-            return self.key in org.subsectors
-        return pillar_rules()[self.key].supports(org.type, org.name)
-
     def params(self) -> dict[str, Any]:
-        """The request as a Cypher parameter map (pillar membership rules spelled out)."""
-        row: dict[str, Any] = {"kind": self.kind, "key": self.key, "segment": self.segment}
-        if self.kind == "pillar":
-            rule = pillar_rules()[self.key]
-            row.update(types=list(rule.types), cue_types=list(rule.name_cue_types), cues=list(rule.name_cues))
-        return row
+        """The request as the access layer's link_members takes it."""
+        return link_request(self.kind, self.key)
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """An organisation of a chain link, with what ranking it needs (access: link_members)."""
+
+    id: str
+    name: str
+    type: str
+    mentions: int
+    explicit: bool
+    cue: bool
+    homes: tuple[str, ...]
+    subsectors: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -130,58 +137,319 @@ class CandidateRecord:
     homes: tuple[RegionRef, ...]
     settled: tuple[RegionRef, ...]
     explicit: bool
+    cue: bool
     mentions: int
+    foreign: bool
     evidence: tuple[EvidenceRef, ...]
 
     @property
     def company(self) -> bool:
         return self.type == "Company"
 
-    def rank_key(self) -> tuple[bool, bool, int, str, str]:  # same order as report_candidates_*.cypher
-        """Companies first, then explicit segment statements, then more mentions, then name."""
-        return (not self.company, not self.explicit, -self.mentions, self.name, self.id)
 
-
-class ReportSource(Protocol):
-    """A graph a report can be computed from."""
-
-    @property
-    def lookup(self) -> Lookup:
-        """Name look-ups of the query library (bcikg.queries.run), for region resolution."""
-        ...
-
-    def regions_with_data(self) -> list[RegionRef]:
-        """Regions that organisations, claims, targets or policies point to."""
-        ...
-
-    def region_slice(self, region_id: str) -> RegionSlice:
-        """The region (which must exist), its sub-regions and what is in them."""
-        ...
-
-    def candidates(
-        self, requests: Sequence[CandidateRequest], present: Sequence[OrgRecord], limit: int
-    ) -> dict[CandidateRequest, list[CandidateRecord]]:
-        """For each request, the ``limit`` best organisations (by CandidateRecord.rank_key) that
-        are not among ``present`` (the report's own organisations: those with a LOCATED_IN or
-        SIGNED_IN relationship to the region or a sub-region)."""
-        ...
-
-
-# ------------------------------------------------------------------ helpers shared by backends
+# ------------------------------------------------------------------ row helpers
 
 
 def evidence_list(value: object) -> list[EvidenceRef]:
     """A relationship's ``evidence`` JSON string as EvidenceRefs."""
-    return [EvidenceRef(**{k: row[k] for k in EvidenceRef.model_fields}) for row in parse_evidence(value)]
+    fields = EvidenceRef.model_fields
+    return [EvidenceRef(**{k: row[k] for k in fields if k in row}) for row in parse_evidence(value)]
 
 
-def region_ref(props: dict[str, Any]) -> RegionRef:
+def region_ref(props: Mapping[str, Any]) -> RegionRef:
     return RegionRef(
         id=props["id"],
         name=props["name"],
         full_name=props.get("full_name") or props["name"],
         level=props["level"],
     )
+
+
+def _mention(row: Row) -> EvidenceRef:
+    return EvidenceRef(
+        doc_id=row["doc_id"], sentence=row["sentence"], start=row["start"], end=row["end"], text=row["text"]
+    )
+
+
+def _org_type(labels: Sequence[str], props: Mapping[str, Any]) -> str:
+    return str(props.get("type") or next(lb for lb in labels if lb != "Organization"))
+
+
+def _by_node(rows: Iterable[Row]) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        out[row["node"]].append(row)
+    return out
+
+
+class ReportSource:
+    """A graph a report can be computed from: the reads of bcikg.report, on one GraphAccess.
+
+    Candidate lists (the members of a chain link with their ranking fields) do not depend on the
+    region, so they are kept while the access layer's fingerprint stays the same: the first report
+    pays for them, later ones only pick from them."""
+
+    def __init__(self, access: GraphAccess) -> None:
+        self.access = access
+        self._members: dict[CandidateRequest, list[MemberRecord]] = {}
+        self._members_for: tuple[int, ...] | None = None
+        # what callers derive from the members (rankings), dropped with them
+        self.derived: dict[object, Any] = {}
+
+    # -------------------------------------------------------------- regions
+
+    def regions_with_data(self) -> list[RegionRef]:
+        return [region_ref(r["props"]) for r in self.access.regions_with_data()]
+
+    def region_slice(self, region_id: str) -> RegionSlice:
+        tree = self.access.region_tree(region_id)
+        if not tree:
+            raise NotFound(f"region {region_id} is not in the graph; ingest (and `bcikg load`) first")
+        below = sorted((r for r in tree if r["depth"] >= 0), key=lambda r: (r["depth"], r["id"]))
+        above = sorted((r for r in tree if r["depth"] < 0), key=lambda r: -r["depth"])
+        subtree = [region_ref(r["props"]) for r in below]
+        refs = {r.id: r for r in subtree}
+        out = RegionSlice(region=subtree[0], subtree=subtree, above=[region_ref(r["props"]) for r in above])
+        refs.update({r.id: r for r in out.above})
+
+        orgs: dict[str, tuple[list[str], dict[str, Any]]] = {}
+        claims: list[tuple[Row, RegionRef]] = []
+        targets: list[tuple[Row, RegionRef]] = []
+        policies: dict[str, tuple[Row, RegionRef | None, PolicyScope]] = {}
+        for e in self.access.edges([r.id for r in subtree], _INTO_REGION, "in"):
+            labels, region = e["other_labels"], refs[e["node"]]
+            if e["type"] in _PRESENCE and "Organization" in labels:
+                orgs[e["other"]] = (labels, e["other_props"])
+            elif e["type"] == "ABOUT" and "Claim" in labels:
+                claims.append(({"id": e["other"], "props": e["other_props"]}, region))
+            elif e["type"] == "ABOUT" and "Target" in labels:
+                targets.append(({"id": e["other"], "props": e["other_props"]}, region))
+            elif e["type"] == "APPLIES_TO" and "Policy" in labels:
+                policies[e["other"]] = ({"id": e["other"], "props": e["other_props"]}, region, "region")
+        self._policies_above(out.above, policies)
+
+        org_ids, claim_ids = sorted(orgs), [c["id"] for c, _ in claims]
+        target_ids, policy_ids = [t["id"] for t, _ in targets], sorted(policies)
+        mentions = _by_node(self.access.mentions([*org_ids, *claim_ids, *target_ids, *policy_ids]))
+        org_edges = _by_node(self.access.edges(org_ids, _ORG_OUT, "out"))
+        target_edges = _by_node(
+            self.access.edges(
+                [*target_ids, *policy_ids], ("SETS_TARGET", "OWNS_TARGET", "ISSUED", "RESPONSIBLE_FOR"), "in"
+            )
+        )
+        for oid in org_ids:
+            labels, props = orgs[oid]
+            out.orgs.append(
+                self._org_record(oid, labels, props, org_edges.get(oid, []), mentions.get(oid, []))
+            )
+        for row, region in claims:
+            p = row["props"]
+            out.claims.append(
+                ClaimRecord(
+                    id=row["id"],
+                    kind=p["kind"],
+                    region=region,
+                    segments=tuple(p.get("segments") or ()),
+                    subsectors=tuple(p.get("subsectors") or ()),
+                    pillars=tuple(p.get("pillars") or ()),
+                    evidence=tuple(_mention(m) for m in mentions.get(row["id"], [])),
+                )
+            )
+        for row, region in targets:
+            out.targets.append(self._target_record(row, region, target_edges.get(row["id"], []), mentions))
+        for pid in policy_ids:
+            row, region, scope = policies[pid]
+            out.policies.append(self._policy_record(row, region, scope, target_edges.get(pid, []), mentions))
+        return out
+
+    def _policies_above(
+        self, above: list[RegionRef], policies: dict[str, tuple[Row, RegionRef | None, PolicyScope]]
+    ) -> None:
+        """Policies of the regions above: those that apply to a region above (national when it
+        is a country), and national ones issued by an agency based in the country."""
+        if not above:
+            return
+        refs = {r.id: r for r in above}
+        countries = [r.id for r in above if r.level == "country"]
+        national_agencies = []
+        for e in self.access.edges(list(refs), ("APPLIES_TO", "LOCATED_IN"), "in"):
+            region = refs[e["node"]]
+            national = region.level == "country"
+            if e["type"] == "APPLIES_TO" and "Policy" in e["other_labels"] and e["other"] not in policies:
+                row = {"id": e["other"], "props": e["other_props"]}
+                policies[e["other"]] = (row, region, "national" if national else "above")
+            elif e["type"] == "LOCATED_IN" and national and "Agency" in e["other_labels"]:
+                national_agencies.append(e["other"])
+        if countries and national_agencies:
+            for e in self.access.edges(sorted(national_agencies), ("ISSUED",), "out"):
+                if "Policy" in e["other_labels"] and e["other"] not in policies:
+                    policies[e["other"]] = ({"id": e["other"], "props": e["other_props"]}, None, "national")
+
+    @staticmethod
+    def _org_record(
+        oid: str, labels: Sequence[str], props: Mapping[str, Any], edges: list[Row], mentions: list[Row]
+    ) -> OrgRecord:
+        homes, settled, segments, subsectors = [], [], set(), set()
+        signed: list[tuple[str, EvidenceRef]] = []
+        for e in edges:
+            kind, other = e["type"], e["other_props"]
+            if kind in _PRESENCE:
+                if "Region" not in e["other_labels"]:
+                    continue  # a platform inside a park
+                if kind == "LOCATED_IN":
+                    homes.append(region_ref(other))
+                else:
+                    settled.append(region_ref(other))
+                    signed.extend((e["other"], ev) for ev in evidence_list(e["props"].get("evidence")))
+            elif kind == "IN_SEGMENT":
+                segments.add(other["key"])
+            else:
+                subsectors.add(other["key"])
+        return OrgRecord(
+            id=oid,
+            name=props["name"],
+            type=_org_type(labels, props),
+            homes=tuple(sorted(homes, key=lambda r: r.id)),
+            settled=tuple(sorted(settled, key=lambda r: r.id)),
+            segments=frozenset(segments),
+            subsectors=frozenset(subsectors),
+            mentions=tuple(_mention(m) for m in mentions),
+            signed=tuple(sorted(signed, key=lambda s: (s[0], s[1].doc_id, s[1].start, s[1].end))),
+        )
+
+    @staticmethod
+    def _target_record(
+        row: Row, region: RegionRef, edges: list[Row], mentions: dict[str, list[Row]]
+    ) -> TargetRecord:
+        p = row["props"]
+        owners = sorted(
+            (e for e in edges if e["type"] == "OWNS_TARGET"),
+            key=lambda e: (e["props"].get("order", 1 << 30), e["other_props"].get("name") or "", e["other"]),
+        )
+        return TargetRecord(
+            id=row["id"],
+            year=p.get("year"),
+            quantity=p.get("quantity"),
+            quantity_max=p.get("quantity_max"),
+            unit=p.get("unit") or "",
+            subject=p.get("subject") or "",
+            region=region,
+            policies=tuple(
+                sorted({e["other_props"].get("name") or "" for e in edges if e["type"] == "SETS_TARGET"})
+            ),
+            agencies=tuple(dict.fromkeys(e["other_props"].get("name") or "" for e in owners)),
+            segments=tuple(p.get("segments") or ()),
+            subsectors=tuple(p.get("subsectors") or ()),
+            pillars=tuple(p.get("pillars") or ()),
+            evidence=tuple(_mention(m) for m in mentions.get(row["id"], [])),
+        )
+
+    @staticmethod
+    def _policy_record(
+        row: Row,
+        region: RegionRef | None,
+        scope: PolicyScope,
+        edges: list[Row],
+        mentions: dict[str, list[Row]],
+    ) -> PolicyRecord:
+        p = row["props"]
+        issued = sorted({e["other_props"].get("name") or "" for e in edges if e["type"] == "ISSUED"})
+        tasks: dict[str, int] = defaultdict(int)
+        for e in edges:
+            if e["type"] == "RESPONSIBLE_FOR":
+                tasks[e["other_props"].get("name") or ""] += 1
+        responsible = sorted(tasks, key=lambda name: (-tasks[name], name))
+        return PolicyRecord(
+            id=row["id"],
+            name=p["name"],
+            date=p.get("date"),
+            region=region,
+            scope=scope,
+            issued_by=tuple(issued),
+            responsible=tuple(responsible),
+            evidence=tuple(_mention(m) for m in mentions.get(row["id"], [])),
+        )
+
+    # -------------------------------------------------------------- candidates
+
+    def members(self, requests: Sequence[CandidateRequest]) -> dict[CandidateRequest, list[MemberRecord]]:
+        """Every organisation of each chain link, with its ranking fields (kept per fingerprint)."""
+        fingerprint = self.access.fingerprint()
+        if fingerprint != self._members_for:
+            self._members.clear()
+            self.derived.clear()
+            self._members_for = fingerprint
+        todo = [r for r in dict.fromkeys(requests) if r not in self._members]
+        if todo:
+            found: dict[CandidateRequest, list[MemberRecord]] = {r: [] for r in todo}
+            for row in self.access.link_members([r.params() for r in todo]):
+                request = CandidateRequest(row["kind"], row["key"])
+                found[request].append(
+                    MemberRecord(
+                        id=row["id"],
+                        name=row["name"] or "",
+                        type=row["type"] or "",
+                        mentions=int(row["mentions"]),
+                        explicit=bool(row["explicit"]),
+                        cue=bool(row["cue"]),
+                        homes=tuple(row["homes"]),
+                        subsectors=tuple(row["subsectors"]),
+                    )
+                )
+            for request, rows in found.items():
+                self._members[request] = sorted(rows, key=lambda m: m.id)
+        return {r: self._members[r] for r in requests}
+
+    def candidate_details(
+        self, picked: Sequence[MemberRecord], foreign: set[str]
+    ) -> dict[str, CandidateRecord]:
+        """Home and settled regions and mentions of the picked members, in two batched reads."""
+        ids = sorted({m.id for m in picked})
+        edges = _by_node(self.access.edges(ids, _PRESENCE, "out"))
+        mentions = _by_node(self.access.mentions(ids))
+        out = {}
+        for m in picked:
+            rows = edges.get(m.id, [])
+            out[m.id] = CandidateRecord(
+                id=m.id,
+                name=m.name,
+                type=m.type,
+                homes=tuple(
+                    sorted(
+                        (
+                            region_ref(e["other_props"])
+                            for e in rows
+                            if e["type"] == "LOCATED_IN" and "Region" in e["other_labels"]
+                        ),
+                        key=lambda r: r.id,
+                    )
+                ),
+                settled=tuple(
+                    sorted(
+                        (
+                            region_ref(e["other_props"])
+                            for e in rows
+                            if e["type"] == "SIGNED_IN" and "Region" in e["other_labels"]
+                        ),
+                        key=lambda r: r.id,
+                    )
+                ),
+                explicit=m.explicit,
+                cue=m.cue,
+                mentions=m.mentions,
+                foreign=m.id in foreign,
+                evidence=tuple(_mention(r) for r in mentions.get(m.id, [])),
+            )
+        return out
+
+    # -------------------------------------------------------------- documents
+
+    def documents(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Document properties by id (title, path or URL, date, publisher)."""
+        return {r["id"]: r["props"] for r in self.access.nodes(sorted(set(ids))) if "Document" in r["labels"]}
+
+
+# ------------------------------------------------------------------ region resolution
 
 
 def _with_data_hint(source: ReportSource) -> str:
@@ -197,7 +465,7 @@ def resolve_region(source: ReportSource, text: str) -> str:
     """The id of the region a user means by ``text`` ('江西', '赣江新区', '上海', '江西省/南昌市', an id),
     resolved as the query library does; NotFound lists the regions that have data."""
     try:
-        return run.resolve_region(text, source.lookup)
+        return run.resolve_region(text, source.access)
     except (NotFound, InputError) as exc:
         raise NotFound(f"{exc}; {_with_data_hint(source)}") from None
 

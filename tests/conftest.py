@@ -68,8 +68,11 @@ def cases_for(graph: nx.MultiDiGraph, limit: int = 12) -> list[tuple[str, dict[s
         for name in ("partners", "org_evidence", "relation_evidence"):
             cases.append((name, {"org": org}))
         cases.append(("relation_evidence", {"org": org, "type": "LOCATED_IN"}))
-    for subsector, region in itertools.product(subsectors, sample_regions[:3]):
-        cases.append(("candidates", {"subsector": subsector, "region": region}))
+        for region in sample_regions[:3]:
+            cases.append(("relation_evidence", {"org": org, "other": region}))
+    links = [*subsectors, "upstream", "midstream", "capital", "clinical_resources", "research"]
+    for link, region in itertools.product(links, sample_regions[:3]):
+        cases.append(("candidates", {"link": link, "region": region}))
     for a, b in itertools.combinations(sample_orgs, 2):
         cases.append(("shortest_path", {"source": a, "target": b}))
     for a, b in itertools.combinations(sample_regions[:6], 2):

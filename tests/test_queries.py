@@ -23,17 +23,22 @@ from bcikg.errors import InputError, NotFound
 from bcikg.graph.build import build_graph
 from bcikg.graph.embedded import EmbeddedStore
 from bcikg.graph.neo4j_store import load, wipe
-from bcikg.queries import list_queries, load_query, parse_query, statement
-from bcikg.queries.embedded import EMBEDDED
-from bcikg.queries.run import GraphLookup, resolve_org, resolve_region, run_named
+from bcikg.queries import cypher_files, list_queries, load_query, parse_cypher, statement
+from bcikg.queries.access import EmbeddedAccess
+from bcikg.queries.library import READ_FILES
+from bcikg.queries.run import resolve_link, resolve_node, resolve_org, resolve_region, run_named
+from bcikg.schema import KEYED_LABELS
 
 XINGHE = "org:0000000000000001"
 SEEDS = Path("/work/shared/corpus/seeds")
 
 
 def library() -> list:
-    """The named queries of this area (report_* queries belong to `bcikg report`)."""
-    return [q for q in list_queries() if not q.name.startswith("report_")]
+    return list_queries()
+
+
+def GraphLookup(graph: nx.MultiDiGraph) -> EmbeddedAccess:
+    return EmbeddedAccess(graph)
 
 
 # ------------------------------------------------------------------ the files
@@ -58,33 +63,47 @@ def test_the_library_has_the_promised_queries() -> None:
 
 
 @pytest.mark.parametrize("info", library(), ids=lambda q: q.name)
-def test_every_query_is_documented_and_has_an_embedded_twin(info) -> None:
-    assert info.purpose, "// purpose: missing"
+def test_every_query_is_documented(info) -> None:
+    assert info.purpose
     assert info.example.startswith(f"bcikg query {info.name}"), info.example
-    assert info.columns, "// columns: missing"
-    assert "ORDER BY" in info.cypher, "results must be ordered to be comparable"
+    assert info.columns
     for p in info.parameters:
         assert p.description
-        assert f"${p.name}" in info.cypher
         assert f"--param {p.name}=" in info.example or p.optional
-    assert info.name in EMBEDDED
-    assert info.embedded
-    assert "{" + "label}" not in info.cypher  # no template slots in user queries
+    assert set(info.reads) <= set(READ_FILES), info.reads
+    assert info.cypher.count("// _read_") == len(info.reads)  # --cypher prints the reads
+
+
+def test_no_internal_read_is_listed_as_a_user_query() -> None:
+    assert not [q.name for q in library() if q.name.startswith(("_", "report_"))]
+
+
+@pytest.mark.parametrize("name", sorted(cypher_files()), ids=str)
+def test_every_cypher_file_has_a_header(name: str) -> None:
+    info = cypher_files()[name]
+    assert name.startswith("_"), "Cypher files are the access layer's reads and the loader's statements"
+    assert info.purpose and info.example and info.parameters
+    assert info.cypher.strip()
+    if name.startswith("_read_"):
+        assert name in READ_FILES.values(), f"{name} is not a read of the access layer"
+
+
+@pytest.mark.parametrize("name", ["_read_nodes", "_read_edges", "_read_mentions"])
+def test_id_lookups_cover_every_keyed_label(name: str) -> None:
+    """These reads find a node by id whatever its label: one index seek per keyed label."""
+    text = cypher_files()[name].cypher
+    for label in KEYED_LABELS:
+        assert f"MATCH (n:{label} {{id: nid}})" in text, label
 
 
 def test_header_parsing() -> None:
-    info = parse_query(
+    info = parse_cypher(
         "demo",
         "// name: demo\n// purpose: first line\n//          second line\n"
-        "// parameters: $region (region) where\n//             $segment (segment, optional) which one\n"
-        "// columns: a, b\n// example: bcikg query demo --param region=江西\n\nMATCH (n) RETURN n\n",
+        "// parameters: $region (text) where\n// example: MATCH (n) RETURN n\n\nMATCH (n) RETURN n\n",
     )
     assert info.purpose == "first line second line"
-    assert [(p.name, p.kind, p.optional) for p in info.parameters] == [
-        ("region", "region", False),
-        ("segment", "segment", True),
-    ]
-    assert info.columns == ("a", "b")
+    assert info.parameters == "$region (text) where"
     assert info.cypher == "MATCH (n) RETURN n\n"
 
 
@@ -93,6 +112,8 @@ def test_unknown_query_lists_the_available_ones() -> None:
         load_query("nope")
     with pytest.raises(InputError):
         load_query("_merge_nodes")  # internal statements are not user queries
+    with pytest.raises(InputError):
+        load_query("_read_nodes")
 
 
 @pytest.mark.parametrize(
@@ -102,12 +123,19 @@ def test_unknown_query_lists_the_available_ones() -> None:
         {"label": "Company"},  # a label, but not a keyed one
         {"type": "KNOWS"},
         {"set_labels": "Admin"},
+        {"any_label": "Admin"},
+        {"rel_types": "PARTNERS_WITH|KNOWS"},
+        {"max_length": "8]-(x) DETACH DELETE x //"},
     ],
 )
 def test_statement_slots_accept_only_schema_names(parts: dict[str, str]) -> None:
     defaults = {"label": "Organization", "set_labels": "", "remove_labels": ""}
     with pytest.raises(ValueError):
-        if "type" in parts:
+        if "any_label" in parts:
+            statement("_read_nodes_labelled", **parts)
+        elif "rel_types" in parts or "max_length" in parts:
+            statement("_read_shortest_paths", **{"rel_types": "PARTNERS_WITH", "max_length": "8", **parts})
+        elif "type" in parts:
             statement(
                 "_merge_relationships", type=parts["type"], source_label="Organization", target_label="Region"
             )
@@ -182,7 +210,8 @@ def test_ambiguous_or_unknown_organisations(small_graph: nx.MultiDiGraph, text: 
         ("orgs_in_region", {}, InputError, "needs --param region="),
         ("orgs_in_region", {"region": "江西", "colour": "red"}, InputError, "has no parameter 'colour'"),
         ("orgs_in_region", {"region": "江西", "segment": "sideways"}, InputError, "unknown segment"),
-        ("candidates", {"subsector": "teleportation", "region": "江西"}, NotFound, "unknown subsector"),
+        ("candidates", {"link": "teleportation", "region": "江西"}, NotFound, "unknown chain link"),
+        ("candidates", {"link": "电极", "region": "江西", "limit": "-1"}, InputError, "0 or more"),
         ("relation_evidence", {"org": "星河脑科技", "type": "LIKES"}, InputError, "unknown relation type"),
         (
             "shortest_path",
@@ -225,30 +254,74 @@ def test_orgs_in_region_includes_sub_regions_and_settled(small_graph) -> None:
 
 
 def test_chain_coverage_and_gaps(small_graph) -> None:
-    coverage = {r["subsector"]: r for r in rows(small_graph, "chain_coverage", region="江西省")}
-    assert list(coverage)[:3] == ["electrodes", "chips", "signal_acquisition"]  # taxonomy order
-    assert (
-        coverage["electrodes"]["home"],
-        coverage["electrodes"]["settled"],
-        coverage["electrodes"]["total"],
-    ) == (0, 1, 1)
-    assert coverage["electrodes"]["status"] == "thin"
-    assert coverage["medical_rehabilitation"]["home"] == 1
-    assert coverage["consumer"]["status"] == "gap"
+    coverage = {(r["kind"], r["key"]): r for r in rows(small_graph, "chain_coverage", region="江西省")}
+    keys = [key for kind, key in coverage if kind == "subsector"]
+    assert keys[:3] == ["electrodes", "chips", "signal_acquisition"]  # taxonomy order
+    electrodes = coverage[("subsector", "electrodes")]
+    assert (electrodes["home"], electrodes["settled"], electrodes["count"], electrodes["status"]) == (
+        0,
+        1,
+        1,
+        "thin",
+    )
+    assert coverage[("subsector", "medical_rehabilitation")]["home"] == 1
+    assert coverage[("subsector", "consumer")]["status"] == "gap"
+    policy = coverage[("pillar", "policy")]
+    assert (policy["count"], policy["policies"], policy["home"]) == (1, 1, 0)  # the policy, not the agency
     gaps = rows(small_graph, "gaps", region="江西省")
-    assert {g["subsector"] for g in gaps} == {k for k, r in coverage.items() if r["total"] == 0}
-    consumer = next(g for g in gaps if g["subsector"] == "consumer")
+    assert {(g["kind"], g["key"]) for g in gaps} == {k for k, r in coverage.items() if r["status"] == "gap"}
+    consumer = next(g for g in gaps if g["key"] == "consumer")
     assert consumer["elsewhere"] == 1
 
 
+@pytest.mark.parametrize("region", ["江西", "赣江新区", "上海", "中国"])
+def test_coverage_queries_count_as_the_reports_do(small_graph, region: str) -> None:
+    from bcikg.report import EmbeddedSource, compare_report, gap_report
+
+    report = gap_report(EmbeddedSource(small_graph), region, candidates=0)
+    counted = {("segment", s.segment): (s.count, s.status) for s in report.segments}
+    counted.update(
+        {("subsector", sub.key): (sub.count, sub.status) for s in report.segments for sub in s.subsectors}
+    )
+    counted.update({("pillar", p.key): (p.count, p.status) for p in report.pillars})
+    coverage = {
+        (r["kind"], r["key"]): (r["count"], r["status"])
+        for r in rows(small_graph, "chain_coverage", region=region)
+    }
+    assert coverage == counted
+    gaps = {(g["kind"], g["key"]) for g in rows(small_graph, "gaps", region=region)}
+    assert gaps == {k for k, (_, status) in counted.items() if status == "gap"}
+    compare = compare_report(EmbeddedSource(small_graph), [region, "江西"])
+    pairs = {
+        (r["dimension"], r["key"]): [r["a"], r["b"]]
+        for r in rows(small_graph, "compare_regions", a=region, b="江西")
+    }
+    assert all(pairs[(row.kind, row.key)] == row.counts for row in compare.rows)
+
+
 def test_candidates_elsewhere(small_graph) -> None:
-    got = rows(small_graph, "candidates", subsector="algorithms", region="江西")
+    got = rows(small_graph, "candidates", link="algorithms", region="江西")
     assert [(r["name"], r["home"], r["mentions"]) for r in got] == [
         ("浦江神经工程研究院", "上海市浦东新区", 2)
     ]
-    assert got[0]["sentence"] == "赣江脑机接口创新平台位于赣江新区，由浦江神经工程研究院负责运营。"
-    everywhere = rows(small_graph, "candidates", subsector="算法与解码", region="美国")
-    assert [r["mentions"] for r in everywhere] == [3, 2]  # most mentioned first
+    # the sentence that names the link's work, not merely the first one
+    assert got[0]["sentence"] == "浦江神经工程研究院与星河脑科技在上海浦东新区共建解码算法实验室。"
+    assert got[0]["reason"].startswith("非企业机构")
+    everywhere = rows(small_graph, "candidates", link="算法与解码", region="美国")
+    assert [(r["rank"], r["type"]) for r in everywhere] == [
+        (1, "Company"),
+        (2, "Institute"),
+    ]  # companies first
+    assert rows(small_graph, "candidates", link="算法与解码", region="美国", limit="1")[0]["rank"] == 1
+    assert len(rows(small_graph, "candidates", link="算法与解码", region="美国", limit="1")) == 1
+
+
+def test_candidates_take_any_chain_link(small_graph) -> None:
+    assert resolve_link("上游") == ("segment", "upstream")
+    assert resolve_link("资本") == ("pillar", "capital")
+    assert resolve_link("subsector:electrodes") == ("subsector", "electrodes")
+    upstream = rows(small_graph, "candidates", link="上游", region="上海")
+    assert upstream and all(r["type"] != "Agency" for r in upstream)
 
 
 def test_hospitals_funds_agencies_targets(small_graph) -> None:
@@ -301,13 +374,45 @@ def test_compare_regions(small_graph) -> None:
     assert got[("total", "organizations")] == (6, 2)
     assert got[("segment", "upstream")] == (2, 1)
     assert got[("type", "Hospital")] == (1, 0)
-    assert got[("policy", "policies")] == (1, 0)
+    assert got[("pillar", "policy")] == (1, 0)
 
 
-def test_query_without_embedded_twin_is_refused(small_graph, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(EMBEDDED, "gaps")
-    with pytest.raises(InputError, match="has no embedded version; run it with --backend neo4j"):
-        run_named("gaps", {"region": "江西"}, graph=small_graph)
+def test_node_parameters_take_names_as_users_write_them(small_graph) -> None:
+    """`relation_evidence -p org=… -p other=赣江新区`: the other end by name, an organisation or a region."""
+    access = GraphLookup(small_graph)
+    assert resolve_node("赣江新区", access) == "region:中国/江西省/赣江新区"
+    assert resolve_node("赣江康复医院", access) == "org:0000000000000003"
+    (row,) = rows(small_graph, "relation_evidence", org="星河脑科技", other="赣江新区")
+    assert (row["type"], row["target"]) == ("SIGNED_IN", "赣江新区")
+    assert row["evidence"][0]["source"] == "/fixtures/ganjiang_signing.txt"
+    assert row["evidence"][0]["title"] == "赣江新区脑机接口企业集中签约"
+    with pytest.raises(NotFound, match=r"no organisation named '火星'.*as a region: unknown region '火星'"):
+        rows(small_graph, "relation_evidence", org="星河脑科技", other="火星")
+
+
+def test_unknown_names_list_close_choices(small_graph) -> None:
+    with pytest.raises(NotFound, match=r"close names: .*星河脑科技有限公司"):
+        resolve_org("星河脑机科技", GraphLookup(small_graph))
+    with pytest.raises(NotFound, match=r"did you mean .*江西省"):
+        resolve_region("江西西省", GraphLookup(small_graph))
+
+
+class RecordingAccess:
+    """An access object that notes which reads a query makes."""
+
+    def __init__(self, inner: EmbeddedAccess) -> None:
+        self.inner, self.used = inner, set()
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        self.used.add(name)
+        return getattr(self.inner, name)
+
+
+def test_queries_use_only_the_reads_they_declare(small_graph) -> None:
+    for name, params in cases_for(small_graph, limit=3):
+        access = RecordingAccess(EmbeddedAccess(small_graph))
+        run_named(name, params, access=access)  # type: ignore[arg-type]
+        assert access.used <= set(load_query(name).reads), (name, access.used - set(load_query(name).reads))
 
 
 # ------------------------------------------------------------------ parity with Neo4j
@@ -380,6 +485,50 @@ def test_neo4j_and_embedded_return_the_same_rows(
             )
     assert not differences, f"{len(differences)} of {len(cases)} cases differ:\n" + "\n".join(differences[:5])
     assert non_empty > len(cases) // 3, "too few cases return rows to say much"
+
+
+def _access_cases(graph: nx.MultiDiGraph) -> list[tuple[str, tuple]]:
+    """Every read of the access layer with arguments drawn from the graph."""
+    from bcikg.report.pillars import link_request
+
+    ids = sorted(graph.nodes)
+    orgs = sorted(n for n, labels in graph.nodes(data="labels") if "Organization" in labels)[:20]
+    regions = sorted(n for n, labels in graph.nodes(data="labels") if "Region" in labels)
+    types = ["LOCATED_IN", "SIGNED_IN", "ABOUT", "APPLIES_TO", "IN_SEGMENT", "PARTNERS_WITH", "OWNS_TARGET"]
+    requests = [link_request("subsector", "electrodes"), link_request("segment", "upstream")]
+    requests += [link_request("pillar", key) for key in ("capital", "clinical_resources", "research")]
+    cases: list[tuple[str, tuple]] = [(name, ()) for name in ("regions_with_data", "org_names")]
+    cases += [("region_tree", (r,)) for r in regions] + [
+        ("regions_named", (t,)) for t in ("江西", "赣江新区", "上海市")
+    ]
+    cases += [("nodes", (ids,)), ("mentions", (ids,)), ("link_members", (requests,))]
+    cases += [
+        ("nodes_labelled", (label,)) for label in ("Hospital", "Agency", "Fund", "Target", "Claim", "Region")
+    ]
+    cases += [("find_orgs", (t,)) for t in ("脑", "医院", orgs[0])]
+    cases += [("edges", (ids, types, d)) for d in ("out", "in", "both")]
+    return cases
+
+
+def _canonical(rows: object) -> list[str]:
+    return sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)  # type: ignore[union-attr]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("source", list(PARITY_SOURCES))
+def test_every_access_read_gives_the_same_rows(
+    source: str, loaded_source, neo4j_driver, neo4j_settings
+) -> None:
+    """The layer both backends are written on: each read returns the same rows (as sets)."""
+    from bcikg.queries.neo4j_access import Neo4jAccess
+
+    graph = loaded_source(source)
+    embedded, neo4j = EmbeddedAccess(graph), Neo4jAccess(neo4j_driver, neo4j_settings.database)
+    for name, args in _access_cases(graph):
+        a, b = getattr(embedded, name)(*args), getattr(neo4j, name)(*args)
+        if name in ("regions_named",):
+            a, b = sorted(a), sorted(b)
+        assert _canonical(a) == _canonical(b), name
 
 
 @pytest.mark.neo4j
@@ -495,7 +644,9 @@ def test_cli_query_neo4j(loaded_source, neo4j_settings, store_dir: Path) -> None
         "NEO4J_PASSWORD": neo4j_settings.password.get_secret_value(),
         "NEO4J_DATABASE": neo4j_settings.database,
     }
-    proc = run_cli("query", "gaps", "-p", "region=赣江新区", "--format", "json", env=env)
+    proc = run_cli(
+        "query", "gaps", "-p", "region=赣江新区", "--format", "json", "--backend", "neo4j", env=env
+    )
     assert proc.returncode == 0, proc.stderr
     embedded = run_cli(
         "query",

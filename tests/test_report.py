@@ -135,7 +135,8 @@ def test_presence_home_and_settled(source: EmbeddedSource) -> None:
         ("江西", "pillar", "clinical_resources", "thin", 1),
         ("江西", "pillar", "capital", "thin", 1),
         ("江西", "pillar", "testing", "gap", 0),
-        ("江西", "pillar", "policy", "covered", 2),  # an agency and a policy
+        ("江西", "pillar", "policy", "thin", 1),  # its policy; the agency is who is responsible
+        ("大连", "pillar", "policy", "gap", 0),  # an agency of its own, but no policy
         ("赣江新区", "segment", "midstream", "gap", 0),
         ("大连", "segment", "upstream", "gap", 0),
         ("大连", "subsector", "medical_rehabilitation", "thin", 1),
@@ -331,8 +332,11 @@ def test_html_escapes_text_from_the_data() -> None:
     page = render(gap_report(EmbeddedSource(_hostile_graph()), "江西"), "html")
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    # one self-contained page: no scripts, stylesheets, images or fonts from elsewhere
-    assert not re.search(r"(src|href)\s*=", page)
+    # one self-contained page: no scripts, stylesheets, images or fonts from elsewhere; the only
+    # links are to anchors in the page and to the documents the evidence comes from
+    assert not re.search(r"src\s*=", page)
+    for href in re.findall(r'href="([^"]*)"', page):
+        assert href.startswith(("#", "file://", "https://", "http://")) or ":" not in href, href
     assert "@import" not in page and "url(" not in page
     assert "Noto Sans CJK SC" in page and "<svg" in page
 
@@ -346,7 +350,7 @@ def test_markdown_escapes_table_syntax() -> None:
 def test_html_chain_map_marks_settled_and_empty_slots(source: EmbeddedSource) -> None:
     page = render(gap_report(source, "江西"), "html")
     assert 'class="org settled"' in page and 'class="org home"' in page
-    assert 'class="slot gap"' in page and "stroke-dasharray" in page
+    assert 'class="slot st-gap"' in page and "stroke-dasharray" in page
 
 
 def test_compare_and_targets_render(source: EmbeddedSource) -> None:
@@ -369,3 +373,80 @@ def test_tables_render_in_a_terminal(source: EmbeddedSource, which: str) -> None
     console.print(render_table(report))
     text = console.export_text()
     assert "江西省" in text
+
+
+# ------------------------------------------------------------------ policy pillar and candidates
+
+
+def _add_node(graph: nx.MultiDiGraph, node_id: str, labels: tuple[str, ...], **props: object) -> None:
+    graph.add_node(node_id, labels=labels, id=node_id, **props)
+
+
+def _add_edge(graph: nx.MultiDiGraph, source: str, target: str, rel_type: str, **props: object) -> None:
+    key = f"rel:test-{source[-4:]}-{target[-12:]}-{rel_type}"
+    graph.add_edge(source, target, key=key, id=key, type=rel_type, **props)
+
+
+def test_policy_pillar_counts_policies_of_the_region_and_above(source: EmbeddedSource) -> None:
+    # 南昌 has no policy of its own; 江西省's measures apply to it from above
+    nanchang = pillar(gap_report(source, "南昌"), "policy")
+    got = [(p.name, p.scope, p.region) for p in nanchang.policies]
+    assert got == [("江西示例脑机接口措施", "above", "江西省")]
+    assert (nanchang.status, nanchang.count, nanchang.organizations) == ("thin", 1, [])
+    # 江西省科技厅 is based in 江西 but counts as who is responsible, not as coverage
+    assert "江西省科技厅" not in {o.name for o in pillar(gap_report(source, "江西"), "policy").organizations}
+
+
+def test_national_policies_are_shown_apart_and_not_counted() -> None:
+    graph = chain_graph()
+    _add_node(graph, "policy:00000000000000ff", ("Policy",), name="全国示例指导意见", date="2025-02-01")
+    _add_edge(graph, "policy:00000000000000ff", "region:中国", "APPLIES_TO")
+    entry = pillar(gap_report(EmbeddedSource(graph), "大连"), "policy")
+    assert (entry.status, entry.count, entry.policies) == ("gap", 0, [])
+    assert [(p.name, p.scope) for p in entry.national_policies] == [("全国示例指导意见", "national")]
+
+
+def test_candidates_leave_out_public_bodies_and_region_instruments() -> None:
+    graph = chain_graph()
+    # a provincial government fund elsewhere, and a fund with a name of its own
+    _add_node(graph, "org:00000000000000f1", ("Organization", "Fund"), name="浙江省示例引导基金", type="Fund")
+    _add_edge(graph, "org:00000000000000f1", "region:中国/浙江省/杭州市", "LOCATED_IN")
+    _add_node(graph, "org:00000000000000f2", ("Organization", "Fund"), name="远帆创投基金", type="Fund")
+    _add_edge(graph, "org:00000000000000f2", "region:中国/浙江省/杭州市", "LOCATED_IN")
+    capital = pillar(gap_report(EmbeddedSource(graph), "大连"), "capital")
+    names = [c.name for c in capital.candidates]
+    assert "远帆创投基金" in names and "浙江省示例引导基金" not in names
+    assert all(c.type != "Agency" for c in capital.candidates)
+    assert all(c.reason for c in capital.candidates)
+
+
+def test_foreign_candidates_are_kept_apart() -> None:
+    graph = chain_graph()
+    _add_node(graph, "org:00000000000000f3", ("Organization", "Company"), name="Acme Neuro", type="Company")
+    _add_edge(graph, "org:00000000000000f3", "region:美国", "LOCATED_IN")
+    _add_edge(graph, "org:00000000000000f3", "subsector:electrodes", "IN_SUBSECTOR")
+    if "region:美国" not in graph or "Region" not in graph.nodes["region:美国"].get("labels", ()):
+        _add_node(graph, "region:美国", ("Region",), name="美国", level="country", full_name="美国")
+    electrodes = subsector(gap_report(EmbeddedSource(graph), "江西"), "electrodes")
+    assert "Acme Neuro" not in [c.name for c in electrodes.candidates]
+    assert [(c.name, c.foreign, c.rank) for c in electrodes.foreign_candidates] == [("Acme Neuro", True, 1)]
+
+
+def test_reason_says_why_a_candidate_ranks_first(source: EmbeddedSource) -> None:
+    first = subsector(gap_report(source, "江西"), "electrodes").candidates[0]
+    assert first.reason.startswith("企业") and f"{first.mentions}处提及" in first.reason
+
+
+def test_zero_candidates_is_recorded_as_not_asked(source: EmbeddedSource) -> None:
+    report = gap_report(source, "大连", candidates=0)
+    assert report.candidate_limit == 0
+    assert gap_report(source, "大连").candidate_limit == 5
+
+
+def test_evidence_carries_its_document(source: EmbeddedSource) -> None:
+    report = gap_report(source, "江西")
+    cited = [d.id for d in report.documents]
+    assert cited and len(cited) == len(set(cited))
+    for entry in report.organizations:
+        assert entry.evidence is not None and entry.evidence.doc_id in cited
+        assert entry.evidence.source  # the file it was read from

@@ -81,3 +81,11 @@ def test_help_has_examples() -> None:
     for command in ("gaps", "compare", "targets"):
         code, output = invoke("report", command, "--help")
         assert code == 0 and "Examples" in output
+
+
+def test_no_candidates_asked_for_says_so(store: Path) -> None:
+    result = runner.invoke(app, ["report", "gaps", "大连", "--store", str(store), "-n", "0", "-f", "json"])
+    assert result.exit_code == 0
+    report = GapReport.model_validate_json(result.stdout)
+    assert report.candidate_limit == 0
+    assert "-n 0 asks for none" in result.stderr

@@ -15,7 +15,7 @@ from bcikg.errors import NotFound
 from bcikg.graph.embedded import EmbeddedStore
 from bcikg.ingest.read import iter_read
 from bcikg.models import Document
-from bcikg.report import EmbeddedSource, GapReport, gap_report
+from bcikg.report import EmbeddedSource, GapReport, compare_report, gap_report, targets_report
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 
@@ -122,12 +122,13 @@ def test_every_gap_lists_candidates_from_other_regions(
     report: GapReport = request.getfixturevalue(report_name)
     present = {o.id for o in report.organizations}
     for seg in report.segments:
-        links = [(seg.segment, seg.status, seg.candidates, seg.count)]
-        links += [(sub.key, sub.status, sub.candidates, sub.count) for sub in seg.subsectors]
-        for key, status, candidates, _ in links:
-            if status == "gap" and _anyone_elsewhere(report_name, key, request):
-                assert candidates, key
-            assert not {c.id for c in candidates} & present
+        for entry in (seg, *seg.subsectors):
+            key = getattr(entry, "segment", None) or entry.key
+            offered = [*entry.candidates, *entry.foreign_candidates]
+            if entry.status == "gap" and _anyone_elsewhere(report_name, key, request):
+                assert offered or entry.candidate_note, key
+            assert not {c.id for c in offered} & present
+            assert all(c.reason for c in offered)
 
 
 def _anyone_elsewhere(report_name: str, key: str, request: pytest.FixtureRequest) -> bool:
@@ -196,7 +197,57 @@ def test_jiangxi_support_pillars(jiangxi: GapReport, pillar: str, names: set[str
 
 
 def test_jiangxi_policy_pillar_has_its_policy(jiangxi: GapReport) -> None:
-    assert any("脑机接口" in p.name for p in _pillar(jiangxi, "policy").policies)
+    entry = _pillar(jiangxi, "policy")
+    assert any("脑机接口" in p.name for p in entry.policies)
+    # counted by policies, not by the agencies named in its division of labour
+    assert entry.count == len(entry.policies) and entry.organizations == []
+    (own,) = [p for p in entry.policies if "江西省" in p.name]
+    assert own.scope == "region" and own.responsible and own.issued_by
+
+
+def test_dalian_policy_pillar_is_a_gap(dalian: GapReport) -> None:
+    entry = _pillar(dalian, "policy")
+    assert (entry.status, entry.count, entry.policies) == ("gap", 0, [])
+    # the national policies its article names are shown apart, as national
+    assert all(p.scope == "national" for p in entry.national_policies)
+
+
+def test_jiangsu_policy_pillar_has_its_own_policy(source: EmbeddedSource) -> None:
+    entry = _pillar(gap_report(source, "江苏省", candidates=0), "policy")
+    assert entry.status != "gap"
+    assert any(p.name.startswith("江苏省") and p.scope == "region" for p in entry.policies)
+
+
+def test_dalian_candidates_are_leads(dalian: GapReport) -> None:
+    links = [*dalian.segments, *(sub for seg in dalian.segments for sub in seg.subsectors), *dalian.pillars]
+    for entry in links:
+        offered = [*entry.candidates, *entry.foreign_candidates]
+        assert all(c.type != "Agency" for c in offered), entry.name
+        assert all(c.foreign for c in entry.foreign_candidates)
+        assert not any(c.foreign for c in entry.candidates)
+        companies = [c.company for c in entry.candidates]
+        assert companies == sorted(companies, reverse=True), entry.name  # companies first
+    # a Jiangxi firm's local-transformation role is not offered to Dalian
+    local = _subsector(dalian, "local_transformation")
+    assert local.candidates == [] and local.candidate_note
+    midstream = {c.name for c in _segment(dalian, "midstream").candidates}
+    assert not {"江西脑聆", "朴拙医疗"} & midstream
+    # another province's government fund is not a lead for Dalian
+    capital = {c.name for c in _pillar(dalian, "capital").candidates}
+    assert not any(name.startswith(("江西省", "江苏省")) for name in capital), capital
+
+
+def test_no_candidates_asked_for(source: EmbeddedSource) -> None:
+    report = gap_report(source, "大连", candidates=0)
+    assert report.candidate_limit == 0
+    assert all(not seg.candidates and not seg.candidate_note for seg in report.segments)
+
+
+def test_evidence_names_its_document(dalian: GapReport, jiangxi: GapReport) -> None:
+    for report in (dalian, jiangxi):
+        cited = {d.id for d in report.documents}
+        for entry in report.organizations:
+            assert entry.evidence is not None and entry.evidence.source and entry.evidence.doc_id in cited
 
 
 # ------------------------------------------------------------------ regions
@@ -244,6 +295,16 @@ def test_seed_reports_identical_on_both_backends(
     load(source.graph, neo4j_settings, driver=neo4j_driver)
     neo4j = Neo4jSource(neo4j_driver, neo4j_settings.database)
     for region in ("江西省", "赣江新区", "大连", "上海", "江苏", "中国"):
-        a = gap_report(source, region).model_dump_json(indent=1)
-        b = gap_report(neo4j, region).model_dump_json(indent=1)
-        assert a == b, region
+        for n in (0, 5):
+            a = gap_report(source, region, candidates=n).model_dump_json(indent=1)
+            b = gap_report(neo4j, region, candidates=n).model_dump_json(indent=1)
+            assert a == b, (region, n)
+    regions = ["江西省", "大连", "江苏省", "上海"]
+    assert (
+        compare_report(source, regions).model_dump_json() == compare_report(neo4j, regions).model_dump_json()
+    )
+    for region in ("江苏省", "江西省"):
+        assert (
+            targets_report(source, region).model_dump_json()
+            == targets_report(neo4j, region).model_dump_json()
+        )
