@@ -9,8 +9,10 @@ compare_regions (bcikg.queries.library) call it too.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from bcikg.domain.lexicon import taxonomy
 from bcikg.errors import InputError
@@ -517,12 +519,38 @@ def assemble_gap_report(slice_: RegionSlice, source: ReportSource | None, limit:
 # ------------------------------------------------------------------ documents
 
 
+@cache
+def _evidence_fields(cls: type[ReportModel]) -> tuple[str, ...]:
+    """The fields of a report model that can hold evidence (directly or in nested models)."""
+
+    def classes(annotation: object) -> Iterator[type]:
+        if isinstance(annotation, type):
+            yield annotation
+        for arg in typing.get_args(annotation):
+            yield from classes(arg)
+
+    def holds(c: type, seen: frozenset[type]) -> bool:
+        if c is EvidenceRef:
+            return True
+        if not (isinstance(c, type) and issubclass(c, ReportModel)) or c in seen:
+            return False
+        return any(
+            holds(inner, seen | {c}) for f in c.model_fields.values() for inner in classes(f.annotation)
+        )
+
+    return tuple(
+        name
+        for name, f in cls.model_fields.items()
+        if any(holds(inner, frozenset({cls})) for inner in classes(f.annotation))
+    )
+
+
 def _evidence_in(model: object) -> Iterator[EvidenceRef]:
     """Every EvidenceRef of a report, in the order of its fields (the order a reader meets them)."""
     if isinstance(model, EvidenceRef):
         yield model
     elif isinstance(model, ReportModel):
-        for name in type(model).model_fields:
+        for name in _evidence_fields(type(model)):
             yield from _evidence_in(getattr(model, name))
     elif isinstance(model, list):
         for item in model:
@@ -575,6 +603,7 @@ def _doc_fields(props: dict) -> tuple[str | None, str | None, str | None]:
 
 
 def _slice(source: ReportSource, region: str) -> RegionSlice:
+    source.refresh()
     slice_ = source.region_slice(resolve_region(source, region))
     require_data(source, slice_)
     return slice_
