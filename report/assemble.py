@@ -12,7 +12,6 @@ from __future__ import annotations
 import typing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 from bcikg.domain.lexicon import taxonomy
 from bcikg.errors import InputError
@@ -289,7 +288,7 @@ class _Assembler:
 
 
 def _status(count: int) -> Status:
-    return taxonomy().status(count)  # type: ignore[return-value]
+    return taxonomy().status(count)  # type: ignore[return-value,unused-ignore]
 
 
 def _includes(slice_: RegionSlice) -> list[RegionRef]:
@@ -519,9 +518,17 @@ def assemble_gap_report(slice_: RegionSlice, source: ReportSource | None, limit:
 # ------------------------------------------------------------------ documents
 
 
-@cache
+_EVIDENCE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _evidence_fields(cls: type[ReportModel]) -> tuple[str, ...]:
     """The fields of a report model that can hold evidence (directly or in nested models)."""
+    if cls not in _EVIDENCE_FIELDS:
+        _EVIDENCE_FIELDS[cls] = _find_evidence_fields(cls)
+    return _EVIDENCE_FIELDS[cls]
+
+
+def _find_evidence_fields(cls: type[ReportModel]) -> tuple[str, ...]:
 
     def classes(annotation: object) -> Iterator[type]:
         if isinstance(annotation, type):
@@ -534,9 +541,8 @@ def _evidence_fields(cls: type[ReportModel]) -> tuple[str, ...]:
             return True
         if not (isinstance(c, type) and issubclass(c, ReportModel)) or c in seen:
             return False
-        return any(
-            holds(inner, seen | {c}) for f in c.model_fields.values() for inner in classes(f.annotation)
-        )
+        fields = typing.cast(type[ReportModel], c).model_fields.values()
+        return any(holds(inner, seen | {c}) for f in fields for inner in classes(f.annotation))
 
     return tuple(
         name
@@ -666,8 +672,8 @@ def compare_report(source: ReportSource, regions: Sequence[str]) -> CompareRepor
             name = f"{first.name}（{tax.segment(first.key).title}）"
         rows.append(
             CompareRow(
-                kind=first.kind,  # type: ignore[arg-type]
-                segment=first.segment,  # type: ignore[arg-type]
+                kind=first.kind,  # type: ignore[arg-type,unused-ignore]
+                segment=first.segment,  # type: ignore[arg-type,unused-ignore]
                 key=first.key,
                 name=name,
                 counts=[c.count for c in cells],

@@ -512,7 +512,7 @@ def resolve_region(source: ReportSource, text: str) -> str:
     """The id of the region a user means by ``text`` ('江西', '赣江新区', '上海', '江西省/南昌市', an id),
     resolved as the query library does; NotFound lists the regions that have data."""
     try:
-        return run.resolve_region(text, _Remembering(source))  # type: ignore[arg-type]
+        return run.resolve_region(text, _Remembering(source))  # type: ignore[arg-type,unused-ignore]
     except (NotFound, InputError) as exc:
         raise NotFound(f"{exc}; {_with_data_hint(source)}") from None
 
