@@ -53,7 +53,7 @@ RELATION_KINDS: tuple[RelationKind, ...] = (
 
 RegionLevel = Literal["country", "province", "city", "district", "zone"]
 DocFormat = Literal["txt", "md", "html"]
-ClaimKind = Literal["gap", "strength"]
+ClaimKind = Literal["gap", "strength", "recommendation"]
 
 
 class Model(BaseModel):

@@ -1,9 +1,11 @@
-"""Claims: a region's own statements about its strengths and gaps on the chain.
+"""Claims: a region's own statements about its strengths, its gaps and what it should do.
 
-A claim is a sentence with a kind word (缺乏/短板/… for a gap, 优势/率先/… for a strength, see
-domain/data/claims.toml) in a clause that names something on the chain: a segment, a subsector or
-a support pillar (domain/data/taxonomy.toml). The evidence is the clause (or run of clauses) that
-holds the kind words; ``evidence.sentence`` is the whole sentence.
+A claim is a sentence with a kind word (缺乏/短板/… for a gap, 优势/率先/稀缺性/… for a strength,
+see domain/data/claims.toml) in a clause that names something on the chain: a segment, a subsector
+or a support pillar (domain/data/taxonomy.toml). A clause that recommends (opens with 要, 加快,
+积极, 建议 … — or whose sentence opens with 建议) is a recommendation, whatever its words: "要加快
+补强上游短板" says what the text wants, not what the region lacks. The evidence is the clause (or run
+of clauses) that holds the kind words; ``evidence.sentence`` is the whole sentence.
 
 The region a claim is about, in order: a self-reference ("我市", "我省", "新区" …) in the claim's
 clauses, meaning the document's region at that level; the regions the nearest clause up to the
@@ -49,6 +51,8 @@ class _Vocabulary:
     kind_masks: re.Pattern[str]
     weak_strength: frozenset[str]
     plan_openers: tuple[str, ...]
+    recommendation_openers: tuple[str, ...]
+    sentence_recommendation: tuple[str, ...]
     chain_of: dict[str, list[tuple[str, str]]]  # word -> [("segment"|"subsector"|"pillar", key)]
     chain_pattern: re.Pattern[str]
     chain_masks: re.Pattern[str]
@@ -85,7 +89,7 @@ def _vocabulary() -> _Vocabulary:
     for word in raw["kinds"]["gap"]:
         kind_of[word] = "gap"
     for word in raw["kinds"]["strength"]:
-        kind_of.setdefault(word, "strength")
+        kind_of[word] = "strength"  # a longer strength word ("稀缺性") wins over the gap word in it
     chain_of: dict[str, list[tuple[str, str]]] = {}
 
     def add(word: str, tag: tuple[str, str]) -> None:
@@ -112,6 +116,8 @@ def _vocabulary() -> _Vocabulary:
         kind_masks=_mask_pattern(masks, set(kind_of)),
         weak_strength=frozenset(raw["weak_strength"]),
         plan_openers=tuple(raw["plan_openers"]),
+        recommendation_openers=tuple(raw["recommendation_openers"]),
+        sentence_recommendation=tuple(raw["sentence_recommendation"]),
         chain_of=chain_of,
         chain_pattern=literal_pattern(chain_of),
         chain_masks=_mask_pattern(masks, set(chain_of)),
@@ -178,10 +184,50 @@ def clauses(text: str, breaks: frozenset[str] | None = None) -> list[tuple[int, 
     return out
 
 
-def _clause_kinds(clause: str) -> set[ClaimKind]:
+_OPENER_SKIP = "“\"‘'（(【[ 　0-9.、)）*一二三四五六七八九十是"
+
+
+def _opener(text: str) -> str:
+    """The clause from its verb: without leading quotes and numbering, and without a subject that
+    is the region itself ("我市要加快…", "大连应…")."""
+    text = text.lstrip(_OPENER_SKIP)
+    vocab = _vocabulary()
+    m = vocab.self_pattern.match(text)
+    if m:
+        return text[m.end() :]
+    hits = [hit for hit in gazetteer().find(text[:12]) if hit.start == 0]
+    if hits:
+        return text[max(hit.end for hit in hits) :]
+    return text
+
+
+def _recommends(sentence: str) -> bool:
+    """The sentence as a whole recommends (建议…, 必须…)."""
+    return _opener(sentence).startswith(_vocabulary().sentence_recommendation)
+
+
+def _opens_recommendation(clause: str) -> bool:
+    """Does the clause open with a recommending verb (要, 加快, 积极 …)? Not when the verb is
+    attributive ("打造的国内首个平台")."""
+    opener = _opener(clause)
+    for word in _vocabulary().recommendation_openers:
+        if opener.startswith(word) and opener[len(word) : len(word) + 1] != "的":
+            return True
+    return False
+
+
+def _has_own_subject(clause: str) -> bool:
+    """The clause opens with a subject of its own: a self-reference or a region."""
+    return _opener(clause) != clause.lstrip(_OPENER_SKIP)
+
+
+def _clause_kinds(clause: str, recommending: bool = False) -> set[ClaimKind]:
+    """The kinds of claim a clause makes: a gap or strength word states one, unless the clause
+    recommends (opens with 要/加快/积极 …, or continues a sentence that does): then it is a
+    recommendation. A weak strength word in a plan (支持优势企业) states nothing."""
     vocab = _vocabulary()
     masked = _masked(clause, vocab.kind_masks)
-    opener = clause.lstrip("“\"‘'（(【[ 　0-9.、)）")
+    opener = _opener(clause)
     is_plan = opener.startswith(vocab.plan_openers)
     kinds: set[ClaimKind] = set()
     resolved = vocab.resolved_by.search(masked)
@@ -189,10 +235,26 @@ def _clause_kinds(clause: str) -> set[ClaimKind]:
         word = m.group(0)
         if is_plan and word in vocab.weak_strength:
             continue
-        if resolved and resolved.start() < m.start() and vocab.kind_of[word] == "gap":
+        if resolved and resolved.start() < m.start() and vocab.kind_of[word] == "gap" and not recommending:
             continue
-        kinds.add(vocab.kind_of[word])
+        kinds.add("recommendation" if recommending else vocab.kind_of[word])
     return kinds
+
+
+def _recommending_clauses(sentence: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """For each clause, whether it recommends: it opens with a recommending verb, or its sentence
+    opens with 建议/必须 …, or it continues a recommending clause without a subject of its own."""
+    out = []
+    current = _recommends(sentence)
+    whole = current
+    for lo, hi in spans:
+        clause = sentence[lo:hi]
+        if _opens_recommendation(clause):
+            current = True
+        elif _has_own_subject(clause) and not whole:
+            current = False
+        out.append(current)
+    return out
 
 
 def _self_region(text: str, doc_region: str | None) -> str | None:
@@ -305,12 +367,14 @@ def _sentence_claims(
     sentence: Sentence, split: SplitDocument, paragraph: str, doc_region: str | None
 ) -> list[Claim]:
     spans = clauses(sentence.text)
+    recommending = dict(zip(spans, _recommending_clauses(sentence.text, spans), strict=True))
     by_kind: dict[ClaimKind, list[tuple[int, int]]] = {}
     for start, end in spans:
-        for kind in _clause_kinds(sentence.text[start:end]):
+        for kind in _clause_kinds(sentence.text[start:end], recommending[(start, end)]):
             by_kind.setdefault(kind, []).append((start, end))
     claims: list[Claim] = []
-    for kind in ("gap", "strength"):
+    kinds: tuple[ClaimKind, ...] = ("gap", "strength", "recommendation")
+    for kind in kinds:
         kind_spans = by_kind.get(kind)
         if not kind_spans:
             continue
@@ -323,7 +387,8 @@ def _sentence_claims(
                 *(
                     chain_terms(sentence.text[s:e])
                     for s, e in spans
-                    if (s, e) not in kind_spans and not _clause_kinds(sentence.text[s:e])
+                    if (s, e) not in kind_spans
+                    and not _clause_kinds(sentence.text[s:e], recommending[(s, e)])
                 )
             )
             terms = merge_terms(

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import itertools
 import re
+import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from bcikg.ingest import classify, relations
 from bcikg.ingest.claims import extract_claims
-from bcikg.domain.lexicon import name_rules, taxonomy
+from bcikg.domain.lexicon import name_rules, read_data_text, taxonomy
 from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
 from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
 from bcikg.ingest.targets import extract_targets
@@ -92,6 +94,52 @@ class Mention:
         return self.end - self.sentence.start
 
 
+@dataclass(frozen=True)
+class _DocumentRegionRules:
+    dateline: re.Pattern[str]
+    prose_marks: str
+    news_verbs: tuple[str, ...]
+    notice_words: tuple[str, ...]
+    national_issuers: tuple[str, ...]
+
+
+@cache
+def _document_region_rules() -> _DocumentRegionRules:
+    raw = tomllib.loads(read_data_text("document_region.toml"))
+    return _DocumentRegionRules(
+        dateline=re.compile(raw["dateline_pattern"]),
+        prose_marks=raw["prose_marks"],
+        news_verbs=tuple(raw["news_verbs"]),
+        notice_words=tuple(raw["notice_words"]),
+        national_issuers=tuple(raw["national_issuers"]),
+    )
+
+
+def _reports_issue(head: str, rules: _DocumentRegionRules) -> bool:
+    """The head reports a policy being issued (上海发布…方案) rather than being it or the notice
+    that issues it (…关于印发《…》的通知)."""
+    for verb in rules.news_verbs:
+        at = head.find(verb)
+        if at >= 0 and not any(0 <= head.find(w) < at for w in rules.notice_words):
+            return True
+    return False
+
+
+def _national_issuer(
+    head: str, rules: _DocumentRegionRules, national_names: frozenset[str], gaz: Gazetteer
+) -> bool:
+    """The policy's issuer, named before 关于 (or the start of its title), is a national body."""
+    cut = min((head.find(w) for w in rules.notice_words if w in head), default=-1)
+    issuer = head[:cut] if cut > 0 else ""
+    if not issuer:
+        return False
+    if any(
+        hit.region_id != COUNTRY_ID and not rules.dateline.match(issuer, hit.end) for hit in gaz.find(issuer)
+    ):
+        return False  # 江苏省人民政府关于…: a regional issuer
+    return any(name in issuer for name in (*national_names, *rules.national_issuers))
+
+
 class DocumentContext:
     def __init__(self, split: SplitDocument):
         self.split = split
@@ -138,17 +186,48 @@ class DocumentContext:
                     ):
                         continue  # 集团园区, 产业新区: a compound noun, not the zone itself
                     self.region_hits.append((sentence, RegionHit(m.start(), m.end(), word, zone)))
-        weighted = []
+        self.region, self.policy = self._document_region()
+
+    def _document_region(self) -> tuple[str | None, bool]:
+        """The region the document is about, and whether it is a policy text.
+
+        The region comes from the body (domain/data/document_region.toml): places named in prose
+        sentences, weighted by the title and the first paragraph; a dateline ("示例网北京…消息")
+        is no mention, and a place named only outside prose (a banner, a navigation line, a title
+        the body never confirms) counts for nothing — unless no prose sentence names any place.
+        A policy document issued by a national body (…七部门关于…的意见) is national."""
+        rules = _document_region_rules()
         title = self.doc.title or ""
+        head = title or (self.sentences[0].text if self.sentences else "")
+
+        def prose(text: str) -> bool:
+            return any(ch in rules.prose_marks for ch in text)
+
+        def dateline(text: str, hit: RegionHit) -> bool:
+            return rules.dateline.match(text, hit.end) is not None
+
+        hits = [(s, hit) for s, hit in self.region_hits if not dateline(s.text, hit)]
+        confirmed = {hit.region_id for s, hit in hits if prose(s.text) and hit.region_id != COUNTRY_ID}
+
+        def counts(rid: str) -> bool:
+            # with no place in any prose sentence, the page's other places are all there is
+            if not confirmed:
+                return True
+            return any(self.gaz.is_within(rid, c) or self.gaz.is_within(c, rid) for c in confirmed)
+
+        weighted = []
         for hit in self.gaz.find(title):
-            weighted.append((hit.region_id, 3.0))
-        for sentence, hit in self.region_hits:
-            if hit.region_id == COUNTRY_ID:
+            if hit.region_id != COUNTRY_ID and not dateline(title, hit) and counts(hit.region_id):
+                weighted.append((hit.region_id, 3.0))
+        for sentence, hit in hits:
+            if hit.region_id == COUNTRY_ID or not (prose(sentence.text) or counts(hit.region_id)):
                 continue
             weighted.append((hit.region_id, 2.0 if sentence.paragraph == 0 else 1.0))
-        self.region = self.gaz.main_region(weighted)
-        head = title or (self.sentences[0].text if self.sentences else "")
-        self.policy = any(word in head for word in self.words.policy_title_words)
+        region = self.gaz.main_region(weighted)
+        policy = any(w in head for w in self.words.policy_title_words) and not _reports_issue(head, rules)
+        if policy and _national_issuer(head, rules, self.rules.national_names, self.gaz):
+            region = COUNTRY_ID
+        return region, policy
 
     def context_regions(self) -> list[str]:
         return self.gaz.ancestors(self.region) if self.region else []

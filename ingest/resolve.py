@@ -484,8 +484,11 @@ def _targets(
         doc = e.document.id
         names = {m.surface: m.name for m in e.orgs}
         for t in e.targets:
-            agencies = sorted(
-                {org_of[(doc, names.get(a, a))] for a in t.agencies if (doc, names.get(a, a)) in org_of}
+            # in the order the responsibility note gives them: the lead agency first
+            agencies = list(
+                dict.fromkeys(
+                    org_of[(doc, names.get(a, a))] for a in t.agencies if (doc, names.get(a, a)) in org_of
+                )
             )
             out.append(
                 ResolvedTarget(
