@@ -26,9 +26,9 @@ from bcikg.report import (
     targets_report,
 )
 from bcikg.report.assemble import pick_candidates, pick_evidence
+from bcikg.report.model import EvidenceRef
 from bcikg.report.rank import rank_key
 from bcikg.report.source import CandidateRequest, MemberRecord, ReportSource
-from bcikg.report.model import EvidenceRef
 
 KG_PATH = Path(__file__).parent / "data" / "report" / "chain_kg.json"
 JX, GJ, NC, DL = (
