@@ -32,7 +32,7 @@ Relationships (networkx MultiDiGraph edge key == the ``id`` property; attribute 
     (Policy)-[:PUBLISHED_AS]->(Document)                   the document is the policy
     (Policy)-[:SETS_TARGET]->(Target)
     (Target)-[:ABOUT]->(Region)
-    (Organization)-[:OWNS_TARGET]->(Target)
+    (Organization)-[:OWNS_TARGET {order}]->(Target)      order: as the text lists the agencies, lead first
     (Claim)-[:ABOUT]->(Region)
     (Organization|Policy|Claim|Target)-[:MENTIONED_IN {sentence, start, end, text}]->(Document)
 

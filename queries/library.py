@@ -281,14 +281,14 @@ def gaps(access: GraphAccess, params: dict[str, Any]) -> Rows:
     empty = [c for c in coverage(slice_) if c.status == "gap"]
     rules = pillar_rules()
     requests = [
-        CandidateRequest(c.kind, c.key)  # type: ignore[arg-type]
+        CandidateRequest(c.kind, c.key)  # type: ignore[arg-type,unused-ignore]
         for c in empty
         if c.kind != "pillar" or rules[c.key].candidates
     ]
     picked = pick_candidates(source, requests, (o.id for o in slice_.orgs), None)
     rows = []
     for c in empty:
-        p = picked.get(CandidateRequest(c.kind, c.key))  # type: ignore[arg-type]
+        p = picked.get(CandidateRequest(c.kind, c.key))  # type: ignore[arg-type,unused-ignore]
         rows.append(
             {
                 "kind": c.kind,
@@ -505,7 +505,7 @@ def funds(access: GraphAccess, params: dict[str, Any]) -> Rows:
         key=lambda r: (
             r["fund"],
             r["fund_id"],
-            order.get(r["relation"], 2),
+            order.get(r["relation"] or "", 2),
             r["target"] or "",
             r["target_id"] or "",
             r["relation_id"] or "",
@@ -586,7 +586,9 @@ def targets(access: GraphAccess, params: dict[str, Any]) -> Rows:
             for e in mine
             if e["type"] == "ABOUT" and "Region" in e["other_labels"]
         ]
-        policies = [_name(e["other_props"], e["other"]) for e in mine if e["type"] == "SETS_TARGET"]
+        policies: list[str | None] = [
+            _name(e["other_props"], e["other"]) for e in mine if e["type"] == "SETS_TARGET"
+        ]
         owners = sorted(
             (e for e in mine if e["type"] == "OWNS_TARGET"),
             key=lambda e: (e["props"].get("order", 1 << 30), e["other_props"].get("name") or "", e["other"]),

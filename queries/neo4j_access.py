@@ -125,5 +125,5 @@ class Neo4jAccess:
 
     def fingerprint(self) -> tuple[int, ...]:
         row = self._rows("_read_fingerprint")[0]
-        keys = ("organizations", "mentions", "in_segment", "in_subsector", "located", "signed")
+        keys = ("organizations", "documents", "mentions", "in_segment", "in_subsector", "located", "signed")
         return tuple(int(row[k]) for k in keys)

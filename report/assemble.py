@@ -9,6 +9,7 @@ compare_regions (bcikg.queries.library) call it too.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -287,7 +288,7 @@ class _Assembler:
 
 
 def _status(count: int) -> Status:
-    return taxonomy().status(count)  # type: ignore[return-value]
+    return taxonomy().status(count)  # type: ignore[return-value,unused-ignore]
 
 
 def _includes(slice_: RegionSlice) -> list[RegionRef]:
@@ -517,12 +518,45 @@ def assemble_gap_report(slice_: RegionSlice, source: ReportSource | None, limit:
 # ------------------------------------------------------------------ documents
 
 
+_EVIDENCE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _evidence_fields(cls: type[ReportModel]) -> tuple[str, ...]:
+    """The fields of a report model that can hold evidence (directly or in nested models)."""
+    if cls not in _EVIDENCE_FIELDS:
+        _EVIDENCE_FIELDS[cls] = _find_evidence_fields(cls)
+    return _EVIDENCE_FIELDS[cls]
+
+
+def _find_evidence_fields(cls: type[ReportModel]) -> tuple[str, ...]:
+
+    def classes(annotation: object) -> Iterator[type]:
+        if isinstance(annotation, type):
+            yield annotation
+        for arg in typing.get_args(annotation):
+            yield from classes(arg)
+
+    def holds(c: type, seen: frozenset[type]) -> bool:
+        if c is EvidenceRef:
+            return True
+        if not (isinstance(c, type) and issubclass(c, ReportModel)) or c in seen:
+            return False
+        fields = typing.cast(type[ReportModel], c).model_fields.values()
+        return any(holds(inner, seen | {c}) for f in fields for inner in classes(f.annotation))
+
+    return tuple(
+        name
+        for name, f in cls.model_fields.items()
+        if any(holds(inner, frozenset({cls})) for inner in classes(f.annotation))
+    )
+
+
 def _evidence_in(model: object) -> Iterator[EvidenceRef]:
     """Every EvidenceRef of a report, in the order of its fields (the order a reader meets them)."""
     if isinstance(model, EvidenceRef):
         yield model
     elif isinstance(model, ReportModel):
-        for name in type(model).model_fields:
+        for name in _evidence_fields(type(model)):
             yield from _evidence_in(getattr(model, name))
     elif isinstance(model, list):
         for item in model:
@@ -575,6 +609,7 @@ def _doc_fields(props: dict) -> tuple[str | None, str | None, str | None]:
 
 
 def _slice(source: ReportSource, region: str) -> RegionSlice:
+    source.refresh()
     slice_ = source.region_slice(resolve_region(source, region))
     require_data(source, slice_)
     return slice_
@@ -637,8 +672,8 @@ def compare_report(source: ReportSource, regions: Sequence[str]) -> CompareRepor
             name = f"{first.name}（{tax.segment(first.key).title}）"
         rows.append(
             CompareRow(
-                kind=first.kind,  # type: ignore[arg-type]
-                segment=first.segment,  # type: ignore[arg-type]
+                kind=first.kind,  # type: ignore[arg-type,unused-ignore]
+                segment=first.segment,  # type: ignore[arg-type,unused-ignore]
                 key=first.key,
                 name=name,
                 counts=[c.count for c in cells],

@@ -29,6 +29,8 @@ PolicyScope = Literal["region", "above", "national"]
 _PRESENCE = ("LOCATED_IN", "SIGNED_IN")
 _INTO_REGION = ("LOCATED_IN", "SIGNED_IN", "ABOUT", "APPLIES_TO")
 _ORG_OUT = ("LOCATED_IN", "SIGNED_IN", "IN_SEGMENT", "IN_SUBSECTOR")
+# at a claim, target or policy: its sentences (out) and who sets, owns, issues or carries it out (in)
+_ABOUT_IT = ("MENTIONED_IN", "SETS_TARGET", "OWNS_TARGET", "ISSUED", "RESPONSIBLE_FOR")
 
 
 @dataclass(frozen=True)
@@ -165,12 +167,6 @@ def region_ref(props: Mapping[str, Any]) -> RegionRef:
     )
 
 
-def _mention(row: Row) -> EvidenceRef:
-    return EvidenceRef(
-        doc_id=row["doc_id"], sentence=row["sentence"], start=row["start"], end=row["end"], text=row["text"]
-    )
-
-
 def _org_type(labels: Sequence[str], props: Mapping[str, Any]) -> str:
     return str(props.get("type") or next(lb for lb in labels if lb != "Organization"))
 
@@ -193,8 +189,10 @@ class ReportSource:
         self.access = access
         self._members: dict[CandidateRequest, list[MemberRecord]] = {}
         self._members_for: tuple[int, ...] | None = None
-        # what callers derive from the members (rankings), dropped with them
+        # what does not depend on the region (rankings, candidates' regions and sentences,
+        # documents), kept with the members and dropped with them
         self.derived: dict[object, Any] = {}
+        self._trees: dict[str, list[Row]] = {}  # read while resolving a name, used by the slice
 
     # -------------------------------------------------------------- regions
 
@@ -202,7 +200,7 @@ class ReportSource:
         return [region_ref(r["props"]) for r in self.access.regions_with_data()]
 
     def region_slice(self, region_id: str) -> RegionSlice:
-        tree = self.access.region_tree(region_id)
+        tree = self._trees.pop(region_id, None) or self.access.region_tree(region_id)
         if not tree:
             raise NotFound(f"region {region_id} is not in the graph; ingest (and `bcikg load`) first")
         below = sorted((r for r in tree if r["depth"] >= 0), key=lambda r: (r["depth"], r["id"]))
@@ -230,13 +228,16 @@ class ReportSource:
 
         org_ids, claim_ids = sorted(orgs), [c["id"] for c, _ in claims]
         target_ids, policy_ids = [t["id"] for t, _ in targets], sorted(policies)
-        mentions = _by_node(self.access.mentions([*org_ids, *claim_ids, *target_ids, *policy_ids]))
-        org_edges = _by_node(self.access.edges(org_ids, _ORG_OUT, "out"))
-        target_edges = _by_node(
-            self.access.edges(
-                [*target_ids, *policy_ids], ("SETS_TARGET", "OWNS_TARGET", "ISSUED", "RESPONSIBLE_FOR"), "in"
-            )
+        org_edges = _by_node(self.access.edges(org_ids, (*_ORG_OUT, "MENTIONED_IN"), "out"))
+        other_edges = _by_node(
+            e
+            for e in self.access.edges([*claim_ids, *target_ids, *policy_ids], _ABOUT_IT, "both")
+            if (e["type"] == "MENTIONED_IN") == (e["direction"] == "out")
         )
+        mentions = {
+            node: [self._mention_edge(e) for e in rows if e["type"] == "MENTIONED_IN"]
+            for node, rows in (*org_edges.items(), *other_edges.items())
+        }
         for oid in org_ids:
             labels, props = orgs[oid]
             out.orgs.append(
@@ -252,42 +253,60 @@ class ReportSource:
                     segments=tuple(p.get("segments") or ()),
                     subsectors=tuple(p.get("subsectors") or ()),
                     pillars=tuple(p.get("pillars") or ()),
-                    evidence=tuple(_mention(m) for m in mentions.get(row["id"], [])),
+                    evidence=tuple(mentions.get(row["id"], [])),
                 )
             )
         for row, region in targets:
-            out.targets.append(self._target_record(row, region, target_edges.get(row["id"], []), mentions))
+            out.targets.append(self._target_record(row, region, other_edges.get(row["id"], []), mentions))
         for pid in policy_ids:
             row, region, scope = policies[pid]
-            out.policies.append(self._policy_record(row, region, scope, target_edges.get(pid, []), mentions))
+            out.policies.append(self._policy_record(row, region, scope, other_edges.get(pid, []), mentions))
         return out
+
+    def _mention_edge(self, e: Row) -> EvidenceRef:
+        """A MENTIONED_IN edge row as evidence; the document's properties are kept for citing it."""
+        self.derived[("doc", e["other"])] = e["other_props"]
+        p = e["props"]
+        return EvidenceRef(
+            doc_id=e["other"], sentence=p["sentence"], start=p["start"], end=p["end"], text=p["text"]
+        )
 
     def _policies_above(
         self, above: list[RegionRef], policies: dict[str, tuple[Row, RegionRef | None, PolicyScope]]
     ) -> None:
-        """Policies of the regions above: those that apply to a region above (national when it
-        is a country), and national ones issued by an agency based in the country."""
-        if not above:
-            return
+        """Policies of the regions above: those that apply to a region above (national when it is
+        a country), and the national ones issued by an agency based in the country (the same for
+        every region, so read once per source)."""
         refs = {r.id: r for r in above}
-        countries = [r.id for r in above if r.level == "country"]
-        national_agencies = []
-        for e in self.access.edges(list(refs), ("APPLIES_TO", "LOCATED_IN"), "in"):
-            region = refs[e["node"]]
-            national = region.level == "country"
-            if e["type"] == "APPLIES_TO" and "Policy" in e["other_labels"] and e["other"] not in policies:
-                row = {"id": e["other"], "props": e["other_props"]}
-                policies[e["other"]] = (row, region, "national" if national else "above")
-            elif e["type"] == "LOCATED_IN" and national and "Agency" in e["other_labels"]:
-                national_agencies.append(e["other"])
-        if countries and national_agencies:
-            for e in self.access.edges(sorted(national_agencies), ("ISSUED",), "out"):
-                if "Policy" in e["other_labels"] and e["other"] not in policies:
-                    policies[e["other"]] = ({"id": e["other"], "props": e["other_props"]}, None, "national")
+        for e in self.access.edges(list(refs), ("APPLIES_TO",), "in") if refs else ():
+            if "Policy" in e["other_labels"] and e["other"] not in policies:
+                region = refs[e["node"]]
+                scope: PolicyScope = "national" if region.level == "country" else "above"
+                policies[e["other"]] = ({"id": e["other"], "props": e["other_props"]}, region, scope)
+        for country in (r.id for r in above if r.level == "country"):
+            key = ("national", country)
+            if key not in self.derived:
+                agencies = sorted(
+                    e["other"]
+                    for e in self.access.edges([country], ("LOCATED_IN",), "in")
+                    if "Agency" in e["other_labels"]
+                )
+                self.derived[key] = [
+                    {"id": e["other"], "props": e["other_props"]}
+                    for e in (self.access.edges(agencies, ("ISSUED",), "out") if agencies else ())
+                    if "Policy" in e["other_labels"]
+                ]
+            for row in self.derived[key]:
+                if row["id"] not in policies:
+                    policies[row["id"]] = (row, None, "national")
 
     @staticmethod
     def _org_record(
-        oid: str, labels: Sequence[str], props: Mapping[str, Any], edges: list[Row], mentions: list[Row]
+        oid: str,
+        labels: Sequence[str],
+        props: Mapping[str, Any],
+        edges: list[Row],
+        mentions: list[EvidenceRef],
     ) -> OrgRecord:
         homes, settled, segments, subsectors = [], [], set(), set()
         signed: list[tuple[str, EvidenceRef]] = []
@@ -303,7 +322,7 @@ class ReportSource:
                     signed.extend((e["other"], ev) for ev in evidence_list(e["props"].get("evidence")))
             elif kind == "IN_SEGMENT":
                 segments.add(other["key"])
-            else:
+            elif kind == "IN_SUBSECTOR":
                 subsectors.add(other["key"])
         return OrgRecord(
             id=oid,
@@ -313,13 +332,13 @@ class ReportSource:
             settled=tuple(sorted(settled, key=lambda r: r.id)),
             segments=frozenset(segments),
             subsectors=frozenset(subsectors),
-            mentions=tuple(_mention(m) for m in mentions),
+            mentions=tuple(mentions),
             signed=tuple(sorted(signed, key=lambda s: (s[0], s[1].doc_id, s[1].start, s[1].end))),
         )
 
     @staticmethod
     def _target_record(
-        row: Row, region: RegionRef, edges: list[Row], mentions: dict[str, list[Row]]
+        row: Row, region: RegionRef, edges: list[Row], mentions: dict[str, list[EvidenceRef]]
     ) -> TargetRecord:
         p = row["props"]
         owners = sorted(
@@ -341,7 +360,7 @@ class ReportSource:
             segments=tuple(p.get("segments") or ()),
             subsectors=tuple(p.get("subsectors") or ()),
             pillars=tuple(p.get("pillars") or ()),
-            evidence=tuple(_mention(m) for m in mentions.get(row["id"], [])),
+            evidence=tuple(mentions.get(row["id"], [])),
         )
 
     @staticmethod
@@ -350,7 +369,7 @@ class ReportSource:
         region: RegionRef | None,
         scope: PolicyScope,
         edges: list[Row],
-        mentions: dict[str, list[Row]],
+        mentions: dict[str, list[EvidenceRef]],
     ) -> PolicyRecord:
         p = row["props"]
         issued = sorted({e["other_props"].get("name") or "" for e in edges if e["type"] == "ISSUED"})
@@ -367,18 +386,25 @@ class ReportSource:
             scope=scope,
             issued_by=tuple(issued),
             responsible=tuple(responsible),
-            evidence=tuple(_mention(m) for m in mentions.get(row["id"], [])),
+            evidence=tuple(mentions.get(row["id"], [])),
         )
 
     # -------------------------------------------------------------- candidates
 
-    def members(self, requests: Sequence[CandidateRequest]) -> dict[CandidateRequest, list[MemberRecord]]:
-        """Every organisation of each chain link, with its ranking fields (kept per fingerprint)."""
+    def refresh(self) -> None:
+        """Drop what was kept from earlier reports when the graph changed (its fingerprint: counts
+        of organisations, documents and chain placements). Each report calls it once, first."""
         fingerprint = self.access.fingerprint()
         if fingerprint != self._members_for:
             self._members.clear()
             self.derived.clear()
             self._members_for = fingerprint
+
+    def members(self, requests: Sequence[CandidateRequest]) -> dict[CandidateRequest, list[MemberRecord]]:
+        """Every organisation of each chain link, with its ranking fields (kept until refresh
+        sees another graph)."""
+        if self._members_for is None:
+            self.refresh()
         todo = [r for r in dict.fromkeys(requests) if r not in self._members]
         if todo:
             found: dict[CandidateRequest, list[MemberRecord]] = {r: [] for r in todo}
@@ -403,50 +429,56 @@ class ReportSource:
     def candidate_details(
         self, picked: Sequence[MemberRecord], foreign: set[str]
     ) -> dict[str, CandidateRecord]:
-        """Home and settled regions and mentions of the picked members, in two batched reads."""
-        ids = sorted({m.id for m in picked})
-        edges = _by_node(self.access.edges(ids, _PRESENCE, "out"))
-        mentions = _by_node(self.access.mentions(ids))
+        """Home and settled regions and mentions of the picked members: two batched reads for
+        those not read by an earlier report of this source."""
+        todo = sorted({m.id for m in picked if ("detail", m.id) not in self.derived})
+        if todo:
+            edges = _by_node(self.access.edges(todo, (*_PRESENCE, "MENTIONED_IN"), "out"))
+            for oid in todo:
+                rows = edges.get(oid, [])
+                regions = {
+                    kind: tuple(
+                        sorted(
+                            (
+                                region_ref(e["other_props"])
+                                for e in rows
+                                if e["type"] == kind and "Region" in e["other_labels"]
+                            ),
+                            key=lambda r: r.id,
+                        )
+                    )
+                    for kind in _PRESENCE
+                }
+                evidence = tuple(self._mention_edge(e) for e in rows if e["type"] == "MENTIONED_IN")
+                self.derived[("detail", oid)] = (regions["LOCATED_IN"], regions["SIGNED_IN"], evidence)
         out = {}
         for m in picked:
-            rows = edges.get(m.id, [])
+            homes, settled, evidence = self.derived[("detail", m.id)]
             out[m.id] = CandidateRecord(
                 id=m.id,
                 name=m.name,
                 type=m.type,
-                homes=tuple(
-                    sorted(
-                        (
-                            region_ref(e["other_props"])
-                            for e in rows
-                            if e["type"] == "LOCATED_IN" and "Region" in e["other_labels"]
-                        ),
-                        key=lambda r: r.id,
-                    )
-                ),
-                settled=tuple(
-                    sorted(
-                        (
-                            region_ref(e["other_props"])
-                            for e in rows
-                            if e["type"] == "SIGNED_IN" and "Region" in e["other_labels"]
-                        ),
-                        key=lambda r: r.id,
-                    )
-                ),
+                homes=homes,
+                settled=settled,
                 explicit=m.explicit,
                 cue=m.cue,
                 mentions=m.mentions,
                 foreign=m.id in foreign,
-                evidence=tuple(_mention(r) for r in mentions.get(m.id, [])),
+                evidence=evidence,
             )
         return out
 
     # -------------------------------------------------------------- documents
 
     def documents(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Document properties by id (title, path or URL, date, publisher)."""
-        return {r["id"]: r["props"] for r in self.access.nodes(sorted(set(ids))) if "Document" in r["labels"]}
+        """Document properties by id (title, path or URL, date, publisher); one read for those
+        not read before by this source."""
+        wanted = set(ids)
+        todo = sorted(i for i in wanted if ("doc", i) not in self.derived)
+        for r in self.access.nodes(todo) if todo else ():
+            if "Document" in r["labels"]:
+                self.derived[("doc", r["id"])] = r["props"]
+        return {i: self.derived[("doc", i)] for i in wanted if ("doc", i) in self.derived}
 
 
 # ------------------------------------------------------------------ region resolution
@@ -461,11 +493,26 @@ def _with_data_hint(source: ReportSource) -> str:
     return f"regions with data: {shown}"
 
 
+class _Remembering:
+    """The source's access object, keeping the region trees it reads for the slice that follows."""
+
+    def __init__(self, source: ReportSource) -> None:
+        self._source = source
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._source.access, name)
+
+    def region_tree(self, region_id: str) -> list[Row]:
+        rows = self._source.access.region_tree(region_id)
+        self._source._trees[region_id] = rows
+        return rows
+
+
 def resolve_region(source: ReportSource, text: str) -> str:
     """The id of the region a user means by ``text`` ('江西', '赣江新区', '上海', '江西省/南昌市', an id),
     resolved as the query library does; NotFound lists the regions that have data."""
     try:
-        return run.resolve_region(text, source.access)
+        return run.resolve_region(text, _Remembering(source))  # type: ignore[arg-type,unused-ignore]
     except (NotFound, InputError) as exc:
         raise NotFound(f"{exc}; {_with_data_hint(source)}") from None
 

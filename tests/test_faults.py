@@ -388,7 +388,7 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 COMMANDS = {
     "load": ["load"],
-    "query": ["query", "orgs_in_region", "-p", "region=苏州"],
+    "query": ["query", "orgs_in_region", "-p", "region=苏州", "--backend", "neo4j"],
     "report": ["report", "gaps", "苏州", "--backend", "neo4j", "--format", "json"],
 }
 

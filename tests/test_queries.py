@@ -661,3 +661,30 @@ def test_cli_query_neo4j(loaded_source, neo4j_settings, store_dir: Path) -> None
         str(store_dir),
     )
     assert json.loads(proc.stdout) == json.loads(embedded.stdout)
+
+
+def test_cli_query_defaults_to_the_store_and_takes_names(store_dir: Path) -> None:
+    """`query` reads the embedded store unless told otherwise, as `report` does; a region name
+    works where an organisation or a region is meant, and an unknown name is exit code 5."""
+    proc = run_cli(
+        "query",
+        "relation_evidence",
+        "-p",
+        "org=星河脑科技",
+        "-p",
+        "other=赣江新区",
+        "--store",
+        str(store_dir),
+        "-f",
+        "json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [r["target"] for r in json.loads(proc.stdout)] == ["赣江新区"]
+    proc = run_cli("query", "partners", "-p", "org=星河脑机", "--store", str(store_dir))
+    assert proc.returncode == 5 and "close names" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cli_query_prints_the_cypher_of_its_reads() -> None:
+    proc = run_cli("query", "gaps", "--cypher")
+    assert proc.returncode == 0, proc.stderr
+    assert "// _read_region_tree" in proc.stdout and "$region" in proc.stdout

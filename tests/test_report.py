@@ -9,6 +9,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from bcikg.errors import InputError, NotFound
@@ -23,8 +25,10 @@ from bcikg.report import (
     render_table,
     targets_report,
 )
-from bcikg.report.assemble import pick_evidence
+from bcikg.report.assemble import pick_candidates, pick_evidence
 from bcikg.report.model import EvidenceRef
+from bcikg.report.rank import rank_key
+from bcikg.report.source import CandidateRequest, MemberRecord, ReportSource
 
 KG_PATH = Path(__file__).parent / "data" / "report" / "chain_kg.json"
 JX, GJ, NC, DL = (
@@ -450,3 +454,55 @@ def test_evidence_carries_its_document(source: EmbeddedSource) -> None:
     for entry in report.organizations:
         assert entry.evidence is not None and entry.evidence.doc_id in cited
         assert entry.evidence.source  # the file it was read from
+
+
+# ------------------------------------------------------------------ ranking properties
+
+_HOMES = ["region:中国/浙江省/杭州市", "region:中国/上海市", "region:美国", "region:中国/江西省"]
+_members = st.lists(
+    st.builds(
+        MemberRecord,
+        id=st.sampled_from([f"org:{i:016x}" for i in range(30)]),
+        name=st.sampled_from(["甲科技", "乙医院", "浙江省示例引导基金", "丙基金", "丁研究院", "戊厅"]),
+        type=st.sampled_from(["Company", "Hospital", "Fund", "Institute", "Agency", "Platform"]),
+        mentions=st.integers(0, 6),
+        explicit=st.booleans(),
+        cue=st.booleans(),
+        homes=st.lists(st.sampled_from(_HOMES), max_size=2).map(tuple),
+        subsectors=st.lists(st.sampled_from(["electrodes", "local_transformation"]), max_size=2).map(tuple),
+    ),
+    max_size=25,
+    unique_by=lambda m: m.id,
+)
+
+
+class _Fixed(ReportSource):
+    def __init__(self, members: list[MemberRecord]) -> None:
+        super().__init__(None)  # type: ignore[arg-type]
+        self.fixed = members
+
+    def members(self, requests):  # type: ignore[no-untyped-def]
+        return {r: self.fixed for r in requests}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    members=_members,
+    present=st.sets(st.sampled_from([f"org:{i:016x}" for i in range(30)]), max_size=8),
+    limit=st.integers(1, 6),
+    key=st.sampled_from([("subsector", "electrodes"), ("segment", "midstream"), ("pillar", "capital")]),
+)
+def test_picked_candidates_are_ranked_leads(members, present, limit, key) -> None:  # type: ignore[no-untyped-def]
+    request = CandidateRequest(*key)
+    picked = pick_candidates(_Fixed(members), [request], present, limit)[request]
+    for group in (picked.domestic, picked.foreign):
+        assert len(group) <= limit
+        assert [rank_key(m) for m in group] == sorted(rank_key(m) for m in group)
+        assert not {m.id for m in group} & present
+        assert all(m.type != "Agency" for m in group)
+    assert all("region:美国" in m.homes for m in picked.foreign)
+    assert not any(set(m.homes) == {"region:美国"} for m in picked.domestic)
+    assert not any(
+        m.name == "浙江省示例引导基金" and "region:中国/浙江省/杭州市" in m.homes and m.type == "Fund"
+        for m in (*picked.domestic, *picked.foreign)
+    )

@@ -29,6 +29,23 @@ def graph() -> nx.MultiDiGraph:
     for _, _, data in g.out_edges("org:000000000000000a", data=True):
         if data["type"] == "IN_SEGMENT":
             data["explicit"] = True
+    # a national policy, a firm abroad and a provincial fund: the paths kept apart or left out
+    def node(nid: str, labels: tuple[str, ...], **props: object) -> None:
+        g.add_node(nid, labels=labels, id=nid, **props)
+
+    def edge(a: str, b: str, rel: str) -> None:
+        key = f"rel:extra-{a[-2:]}-{rel}"
+        g.add_edge(a, b, key=key, id=key, type=rel)
+
+    node("policy:00000000000000ff", ("Policy",), name="全国示例指导意见", date="2025-02-01")
+    edge("policy:00000000000000ff", "region:中国", "APPLIES_TO")
+    if "region:美国" not in g:
+        node("region:美国", ("Region",), name="美国", level="country", full_name="美国", aliases=[])
+    node("org:00000000000000f3", ("Organization", "Company"), name="Acme Neuro", type="Company", aliases=[])
+    edge("org:00000000000000f3", "region:美国", "LOCATED_IN")
+    edge("org:00000000000000f3", "subsector:electrodes", "IN_SUBSECTOR")
+    node("org:00000000000000f1", ("Organization", "Fund"), name="浙江省示例引导基金", type="Fund", aliases=[])
+    edge("org:00000000000000f1", "region:中国/浙江省/杭州市", "LOCATED_IN")
     return g
 
 
@@ -62,6 +79,34 @@ def test_explicit_rank_on_neo4j(sources) -> None:  # type: ignore[no-untyped-def
     _, neo4j = sources
     upstream = gap_report(neo4j, "大连").segments[0]
     assert upstream.candidates[0].name == "东岸采集" and upstream.candidates[0].explicit
+
+
+def test_policies_and_candidate_lists_on_neo4j(sources) -> None:  # type: ignore[no-untyped-def]
+    _, neo4j = sources
+    report = gap_report(neo4j, "大连")
+    policy = next(p for p in report.pillars if p.key == "policy")
+    assert policy.status == "gap" and [p.name for p in policy.national_policies] == ["全国示例指导意见"]
+    electrodes = report.segments[0].subsectors[0]
+    assert [c.name for c in electrodes.foreign_candidates] == ["Acme Neuro"]
+    capital = next(p for p in report.pillars if p.key == "capital")
+    assert "浙江省示例引导基金" not in {c.name for c in capital.candidates}
+    assert report.documents and all(d.source for d in report.documents)
+
+
+def test_named_queries_identical(sources) -> None:  # type: ignore[no-untyped-def]
+    from bcikg.queries.run import run_named
+
+    embedded, neo4j = sources
+    for name, params in [
+        ("chain_coverage", {"region": "大连"}),
+        ("gaps", {"region": "江西"}),
+        ("candidates", {"link": "电极", "region": "江西"}),
+        ("compare_regions", {"a": "江西", "b": "大连"}),
+        ("orgs_in_region", {"region": "江西"}),
+    ]:
+        a = run_named(name, params, access=embedded.access).rows
+        b = run_named(name, params, access=neo4j.access).rows
+        assert a == b and a, name
 
 
 @pytest.mark.parametrize("region", ["西藏", "Atlantis"])

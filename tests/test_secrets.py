@@ -93,7 +93,7 @@ def connection_env(server: FaultServer, **extra: str) -> dict[str, str]:
 
 COMMANDS = {
     "load": ["load"],
-    "query": ["query", "orgs_in_region", "-p", "region=苏州", "--format", "json"],
+    "query": ["query", "orgs_in_region", "-p", "region=苏州", "--format", "json", "--backend", "neo4j"],
     "report": ["report", "gaps", "苏州", "--backend", "neo4j", "--format", "json"],
 }
 
