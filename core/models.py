@@ -245,6 +245,13 @@ class Organization(Model):
     )
     subsectors: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    # analyst corrections (bcikg.ingest.corrections): what an analyst decided, and why
+    analyst_fields: list[str] = Field(
+        default_factory=list,
+        description="fields set by an analyst (type, region, settled_in, segment, subsector) or how the "
+        "node came to be (added, merged, split)",
+    )
+    analyst_note: str | None = Field(default=None, description="the analyst's notes, joined by ' / '")
 
 
 class Policy(Model):
@@ -315,3 +322,7 @@ class IngestSummary(Model):
     relations: int = 0
     regions: int = 0
     store: str = ""
+    corrections_applied: int = 0
+    correction_issues: list[str] = Field(
+        default_factory=list, description="one line per stale or overridden analyst correction"
+    )
