@@ -5,7 +5,7 @@
 //          the index on Organization.type. Rank: companies first, then more mentions, name, id.
 // parameters: $requests (text) list of {key, types, cue_types, cues}, e.g. [{key: 'capital', types: ['Fund'], cue_types: ['Platform'], cues: ['基金']}]
 //             $limit (int) rows per pillar, e.g. 8
-// columns: key, id, name, type, explicit, mentions, homes, settled, evidence
+// columns: key, id, name, type, explicit, mentions, homes, settled, evidence, corrected
 // example: bcikg query report_candidates_pillar --param "requests=[{key:'capital',types:['Fund'],cue_types:[],cues:[]}]" --param limit=8
 UNWIND $requests AS req
 CALL (req) {
@@ -27,6 +27,7 @@ RETURN req.key AS key,
        o.id AS id,
        o.name AS name,
        o.type AS type,
+       coalesce(o.corrected, false) AS corrected,
        explicit,
        mentions,
        [(o)-[:LOCATED_IN]->(h:Region) | h {.id, .name, .full_name, .level}] AS homes,

@@ -4,7 +4,7 @@
 //          segment statement, mentions, name, id). Starts from the Segment node (index on key).
 // parameters: $requests (text) list of {key, segment}, e.g. [{key: 'upstream', segment: 'upstream'}]
 //             $limit (int) rows per segment, e.g. 8
-// columns: key, id, name, type, explicit, mentions, homes, settled, evidence
+// columns: key, id, name, type, explicit, mentions, homes, settled, evidence, corrected
 // example: bcikg query report_candidates_segment --param "requests=[{key:'upstream',segment:'upstream'}]" --param limit=8
 UNWIND $requests AS req
 CALL (req) {
@@ -18,6 +18,7 @@ RETURN req.key AS key,
        o.id AS id,
        o.name AS name,
        o.type AS type,
+       coalesce(o.corrected, false) AS corrected,
        explicit,
        mentions,
        [(o)-[:LOCATED_IN]->(h:Region) | h {.id, .name, .full_name, .level}] AS homes,

@@ -7,7 +7,7 @@
 //          for $limit = candidates wanted + the region's organisations in the subsector.
 // parameters: $requests (text) list of {key, segment}, e.g. [{key: 'electrodes', segment: 'upstream'}]
 //             $limit (int) rows per subsector, e.g. 8
-// columns: key, id, name, type, explicit, mentions, homes, settled, evidence
+// columns: key, id, name, type, explicit, mentions, homes, settled, evidence, corrected
 // example: bcikg query report_candidates_subsector --param "requests=[{key:'electrodes',segment:'upstream'}]" --param limit=8
 UNWIND $requests AS req
 CALL (req) {
@@ -23,6 +23,7 @@ RETURN req.key AS key,
        o.id AS id,
        o.name AS name,
        o.type AS type,
+       coalesce(o.corrected, false) AS corrected,
        explicit,
        mentions,
        [(o)-[:LOCATED_IN]->(h:Region) | h {.id, .name, .full_name, .level}] AS homes,

@@ -130,6 +130,7 @@ class _Assembler:
             presence=self.presence(org),
             settled_in=sorted({r.full_name for r in org.settled if r.id in self.subtree_ids}),
             evidence=pick_evidence(org.mentions, cues, signed_here),
+            corrected=org.corrected,
         )
 
     def org_entries(self, orgs: Iterable[OrgRecord], cues: Sequence[str] = ()) -> list[OrgEntry]:
@@ -195,6 +196,7 @@ class _Assembler:
             explicit=c.explicit,
             mentions=c.mentions,
             evidence=pick_evidence(c.evidence, cues),
+            corrected=c.corrected,
         )
 
     def candidates(

@@ -147,6 +147,7 @@ class EmbeddedSource:
             subsectors=frozenset(subsectors),
             mentions=self._mentions(node),
             signed=tuple(signed),
+            corrected=bool(data.get("corrected")),
         )
 
     def region_slice(self, region_id: str) -> RegionSlice:
@@ -269,6 +270,7 @@ class EmbeddedSource:
                         explicit=explicit,
                         mentions=mentions,
                         evidence=record.mentions,
+                        corrected=record.corrected,
                     )
                 )
             out[request] = picked

@@ -277,7 +277,8 @@ def _legend(colours: _Colours, y: float) -> tuple[list[str], float]:
 
 def _org_rows(orgs: Sequence[OrgEntry]) -> str:
     rows = "".join(
-        f"<tr><td>{h(o.name)}</td><td>{h(TYPE_LABEL.get(o.type, o.type))}</td>"
+        f"<tr><td>{h(o.name)}{'（分析员更正）' if o.corrected else ''}</td>"
+        f"<td>{h(TYPE_LABEL.get(o.type, o.type))}</td>"
         f"<td>{h(PRESENCE_LABEL[o.presence])}</td>"
         f"<td>{h(org_home(o))}</td><td>{_quote(o.evidence)}</td></tr>"
         for o in orgs

@@ -49,7 +49,7 @@ def _org_line(o: OrgEntry) -> str:
     quote = f" — “{md(o.evidence.sentence)}” ({cite(o.evidence)})" if o.evidence else ""
     return (
         f"- **{md(o.name)}** ({TYPE_LABEL.get(o.type, o.type)}, {PRESENCE_LABEL[o.presence]}, "
-        f"{md(org_home(o))}){quote}"
+        f"{md(org_home(o))}{'，分析员更正' if o.corrected else ''}){quote}"
     )
 
 
@@ -57,6 +57,8 @@ def _candidate_line(c: Candidate) -> str:
     facts = [TYPE_LABEL.get(c.type, c.type), md(org_home(c)), f"{c.mentions} 处提及"]
     if c.explicit:
         facts.append("文中明确环节")
+    if c.corrected:
+        facts.append("分析员更正")
     quote = f" — “{md(c.evidence.sentence)}” ({cite(c.evidence)})" if c.evidence else ""
     return f"{c.rank}. **{md(c.name)}** ({'，'.join(facts)}){quote}"
 

@@ -62,6 +62,7 @@ class OrgEntry(ReportModel):
         default_factory=list, description="full names of the report's (sub-)regions it settled in"
     )
     evidence: EvidenceRef | None = Field(description="the sentence that best shows its place here")
+    corrected: bool = Field(default=False, description="an analyst corrected it (bcikg fix)")
 
 
 class Candidate(ReportModel):
@@ -77,6 +78,7 @@ class Candidate(ReportModel):
     explicit: bool = Field(description="an article states its segment explicitly")
     mentions: int = Field(description="number of sentences in the corpus that mention it")
     evidence: EvidenceRef | None = Field(description="the sentence that shows what it does")
+    corrected: bool = Field(default=False, description="an analyst corrected it (bcikg fix)")
 
 
 class ClaimEntry(ReportModel):

@@ -78,6 +78,7 @@ class Neo4jSource:
                     signed=tuple(
                         (s["region"]["id"], ev) for s in settled for ev in evidence_list(s["evidence"])
                     ),
+                    corrected=bool(row.get("corrected")),
                 )
             )
         for row in self._rows("report_claims", region_ids=ids):
@@ -162,6 +163,7 @@ class Neo4jSource:
                         explicit=bool(row["explicit"]),
                         mentions=int(row["mentions"]),
                         evidence=_evidence(row["evidence"]),
+                        corrected=bool(row.get("corrected")),
                     )
                 )
             for r in todo:

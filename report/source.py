@@ -36,6 +36,7 @@ class OrgRecord:
     subsectors: frozenset[str]
     mentions: tuple[EvidenceRef, ...]  # MENTIONED_IN
     signed: tuple[tuple[str, EvidenceRef], ...]  # (region id, evidence) of SIGNED_IN relationships
+    corrected: bool = False  # an analyst corrected it (bcikg fix)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class CandidateRecord:
     explicit: bool
     mentions: int
     evidence: tuple[EvidenceRef, ...]
+    corrected: bool = False  # an analyst corrected it (bcikg fix)
 
     @property
     def company(self) -> bool:

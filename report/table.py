@@ -32,7 +32,7 @@ def _names(orgs: list[OrgEntry]) -> Text:
     for i, o in enumerate(orgs):
         if i:
             text.append("、")
-        text.append(o.name, style="italic" if o.presence == "settled" else "")
+        text.append(o.name + ("✎" if o.corrected else ""), style="italic" if o.presence == "settled" else "")
     return text
 
 
@@ -87,7 +87,7 @@ def gap_tables(report: GapReport, *, candidates: int = 3) -> RenderableType:
         orgs.add_column(col)
     for o in r.organizations:
         orgs.add_row(
-            Text(o.name),
+            Text(o.name + ("（分析员更正）" if o.corrected else "")),
             Text(o.type),
             Text(PRESENCE_LABEL[o.presence]),
             Text(org_home(o)),
