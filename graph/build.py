@@ -177,13 +177,14 @@ def _region_models(kg: KnowledgeGraph) -> dict[str, Region]:
 
 # ---- analyst corrections (bcikg.ingest.corrections): provenance of values an analyst set
 def analyst_node_props(org: Organization) -> Props:
-    """Every organisation says whether an analyst corrected it (always present, so that a reload
-    into Neo4j, which only adds and updates properties, also clears a dropped correction)."""
-    return {
-        "corrected": bool(org.analyst_fields),
-        "analyst_fields": ",".join(org.analyst_fields),
-        "analyst_note": org.analyst_note or "",
-    }
+    """What an analyst corrected, on the corrected organisations only (the Neo4j loader clears
+    these properties on the others, see ANALYST_NODE_PROPS)."""
+    if not org.analyst_fields:
+        return {}
+    return {"corrected": True, "analyst_fields": list(org.analyst_fields), "analyst_note": org.analyst_note}
+
+
+ANALYST_NODE_PROPS = ("corrected", "analyst_fields", "analyst_note")
 
 
 def by_analyst(org: Organization, field: str) -> dict[str, Any]:

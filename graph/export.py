@@ -114,7 +114,7 @@ def organization_record(graph: nx.MultiDiGraph, node_id: str) -> dict[str, Any]:
     }
     if data.get("corrected"):  # analyst corrections (bcikg fix): which fields, and why
         record["analyst"] = {
-            "fields": [f for f in str(data.get("analyst_fields") or "").split(",") if f],
+            "fields": list(data.get("analyst_fields") or ()),
             "note": data.get("analyst_note") or "",
         }
     return record
