@@ -172,7 +172,16 @@ def load_corrections(path: Path | str) -> list[Correction]:
 
 
 def _toml_string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    out = []
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def dumps_corrections(corrections: Sequence[Correction]) -> str:
@@ -230,8 +239,9 @@ class _State:
             self._index(org)
         self.removed: dict[str, int] = {}  # org id -> number of the correction that removed it
         self.merged_into: dict[str, str] = {}  # org id -> the organisation it was merged into
-        self.notes: dict[str, list[str]] = defaultdict(list)
         self.changed_relations = False
+        self.set_by: dict[tuple[str, str], int] = {}  # (org id, field) -> correction that set it
+        self.applied: list[tuple[int, Correction]] = []
 
     def _index(self, org: Organization) -> None:
         self.by_name[_key(org.name)].add(org.id)
@@ -293,7 +303,13 @@ class _State:
         self.changed_relations = True
 
     def put_relation(self, rel: Relation) -> None:
+        """Add a relation; one of the same kind between the same ends absorbs it (evidence joined)."""
         old = self.relations.get(rel.id)
+        if old is None:
+            same = _same_key(rel)
+            old = next((r for r in self.relations_of(rel.source) if _same_key(r) == same), None)
+            if old is not None:
+                rel = rel.model_copy(update={"id": old.id})
         if old is not None and old is not rel:
             seen = {(e.doc_id, e.start, e.end) for e in old.evidence}
             evidence = list(old.evidence) + [
@@ -309,6 +325,10 @@ class _State:
         self.changed_relations = True
 
 
+def _same_key(rel: Relation) -> tuple[str, str, str, str, bool]:
+    return (rel.type, rel.source, rel.target, str(rel.properties.get("task") or ""), _is_home(rel))
+
+
 def _relation_id(kind: str, source: str, target: str, extra: str) -> str:
     # the same hash bcikg.ingest.resolve gives the relations it makes
     return "rel:" + stable_hash(kind, source, target, extra)
@@ -319,7 +339,8 @@ def _analyst_props(note: str) -> dict[str, str | int | float | None]:
 
 
 def _is_home(rel: Relation) -> bool:
-    return rel.type == "LOCATED_IN" and bool(rel.properties.get("home"))
+    """A home region (LOCATED_IN a region), not a platform in a park (LOCATED_IN an organisation)."""
+    return rel.type == "LOCATED_IN" and rel.target.startswith("region:")
 
 
 def apply_corrections(
@@ -333,7 +354,6 @@ def apply_corrections(
         return kg, []
     state = _State(kg)
     issues: list[CorrectionIssue] = []
-    set_by: dict[tuple[str, str], int] = {}
 
     def issue(number: int, kind: IssueKind, reason: str) -> None:
         issues.append(
@@ -351,14 +371,16 @@ def apply_corrections(
                 issue(
                     number, "redundant", f"the extractor now finds {org.name} itself; its fields still apply"
                 )
-            _apply_set(state, org, c, number, set_by, issue)
+            _apply_set(state, org, c, number, issue)
+            state.applied.append((number, c))
             continue
         org, why = state.find(c.name, c.id)
         if org is None:
             issue(number, "stale", why)
             continue
+        state.applied.append((number, c))
         if c.action == "set":
-            _apply_set(state, org, c, number, set_by, issue)
+            _apply_set(state, org, c, number, issue)
         elif c.action == "reject":
             for rel in state.relations_of(org.id):
                 state.drop_relation(rel.id)
@@ -370,7 +392,7 @@ def apply_corrections(
             elif other.id == org.id:
                 issue(number, "redundant", f"{c.other} and {c.name} are already one organisation")
             else:
-                _merge(state, org, other, c.note, number)
+                _merge(state, org, other, c.note, number, corrections)
         elif c.action == "split":
             if not _split(state, org, c.other or "", c.note):
                 issue(number, "stale", f"{org.name} has no alias {c.other} any more")
@@ -394,14 +416,16 @@ def _apply_set(
     org: Organization,
     c: Correction,
     number: int,
-    set_by: dict[tuple[str, str], int],
-    issue: Callable[[int, IssueKind, str], None],
+    issue: Callable[[int, IssueKind, str], None] | None,
+    only: str | None = None,
 ) -> None:
     for field in c.fields_set():
-        earlier = set_by.get((org.id, field))
-        if earlier is not None:
+        if only is not None and field != only:
+            continue
+        earlier = state.set_by.get((org.id, field))
+        if earlier is not None and earlier != number and issue is not None:
             issue(earlier, "overridden", f"its {field} of {org.name} is replaced by correction #{number}")
-        set_by[(org.id, field)] = number
+        state.set_by[(org.id, field)] = number
         org = state.touch(org, field, c.note)
         if field == "type":
             org = org.model_copy(update={"type": c.type})
@@ -452,7 +476,14 @@ def _apply_set(
         state.replace(org)
 
 
-def _merge(state: _State, keep: Organization, gone: Organization, note: str, number: int) -> None:
+def _merge(
+    state: _State,
+    keep: Organization,
+    gone: Organization,
+    note: str,
+    number: int,
+    corrections: Sequence[Correction],
+) -> None:
     segs = set(keep.segment) | set(gone.segment)
     evidence = sorted([*keep.evidence, *gone.evidence], key=lambda e: (e.doc_id, e.start, e.end))
     aliases = sorted(({*keep.aliases, *gone.aliases, gone.name} - {keep.name}) - {""})
@@ -467,6 +498,11 @@ def _merge(state: _State, keep: Organization, gone: Organization, note: str, num
             "subsectors": sorted(set(keep.subsectors) | set(gone.subsectors)),
             "evidence": evidence,
         }
+    )
+    fields = [*keep.analyst_fields, *(f for f in gone.analyst_fields if f not in keep.analyst_fields)]
+    notes = [n for o in (keep, gone) for n in (o.analyst_note or "").split(" / ") if n]
+    merged = merged.model_copy(
+        update={"analyst_fields": fields, "analyst_note": " / ".join(dict.fromkeys(notes)) or None}
     )
     state.remove(gone.id, number)
     state.merged_into[gone.id] = keep.id
@@ -496,6 +532,12 @@ def _merge(state: _State, keep: Organization, gone: Organization, note: str, num
                 }
             )
         )
+    # a field an analyst set on either keeps the later decision, not the union of both (as when the
+    # file is applied again, to the merged node)
+    for field in SET_FIELDS:
+        by = max(state.set_by.get((gone.id, field), 0), state.set_by.get((keep.id, field), 0))
+        if by:
+            _apply_set(state, state.orgs[keep.id], corrections[by - 1], by, None, only=field)
 
 
 def _split(state: _State, org: Organization, alias: str, note: str) -> bool:
@@ -516,6 +558,14 @@ def _split(state: _State, org: Organization, alias: str, note: str) -> bool:
     state.touch(state.orgs[org.id], "split", note)
     state.replace(new)
     state.touch(new, "split", note)
+    # earlier decisions made by the alias's name now concern the new organisation
+    for number, c in list(state.applied):
+        if c.action in ("set", "add_org") and _key(c.name) == key:
+            _apply_set(state, state.orgs[new.id], c, number, None)
+        elif c.action == "add_relation" and key in (_key(c.name), _key(c.other or "")):
+            source, _ = state.find(c.name, None if _key(c.name) == key else c.id)
+            if source is not None:
+                _add_relation(state, source, c)
     moved_sentences = {(e.doc_id, e.sentence) for e in moved}
     kept_sentences = {(e.doc_id, e.sentence) for e in kept}
     for rel in state.relations_of(org.id):
