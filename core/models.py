@@ -252,6 +252,9 @@ class Organization(Model):
         "node came to be (added, merged, split)",
     )
     analyst_note: str | None = Field(default=None, description="the analyst's notes, joined by ' / '")
+    analyst_aliases: list[str] = Field(
+        default_factory=list, description="names of organisations an analyst merged into this one"
+    )
 
 
 class Policy(Model):

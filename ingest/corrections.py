@@ -360,7 +360,18 @@ def apply_corrections(
             CorrectionIssue(number=number, kind=kind, reason=reason, correction=corrections[number - 1])
         )
 
+    # merging and splitting one pair are two decisions on one question: the later stands
+    last_on_pair: dict[frozenset[str], int] = {}
     for number, c in enumerate(corrections, 1):
+        if c.action in ("merge", "split"):
+            last_on_pair[frozenset((_key(c.name), _key(c.other or "")))] = number
+
+    for number, c in enumerate(corrections, 1):
+        if c.action in ("merge", "split"):
+            later = last_on_pair[frozenset((_key(c.name), _key(c.other or "")))]
+            if later != number:
+                issue(number, "overridden", f"correction #{later} decides about {c.name} and {c.other} later")
+                continue
         if c.action == "add_org":
             org, _ = state.find(c.name, c.id)
             if org is None:
@@ -497,6 +508,7 @@ def _merge(
             "segment_explicit": keep.segment_explicit or gone.segment_explicit,
             "subsectors": sorted(set(keep.subsectors) | set(gone.subsectors)),
             "evidence": evidence,
+            "analyst_aliases": sorted({*keep.analyst_aliases, *gone.analyst_aliases, *gone.aliases, gone.name}),
         }
     )
     fields = [*keep.analyst_fields, *(f for f in gone.analyst_fields if f not in keep.analyst_fields)]
@@ -542,8 +554,10 @@ def _merge(
 
 def _split(state: _State, org: Organization, alias: str, note: str) -> bool:
     key = _key(alias)
-    if not alias or key not in {_key(a) for a in org.aliases}:
+    if not alias or key == _key(org.name) or key not in {_key(a) for a in org.aliases}:
         return False
+    if key in {_key(a) for a in org.analyst_aliases}:
+        return False  # an analyst merged it in: `fix drop` that merge instead
     moved = [e for e in org.evidence if _key(e.text) == key]
     kept = [e for e in org.evidence if _key(e.text) != key]
     new = Organization(

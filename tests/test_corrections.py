@@ -226,27 +226,50 @@ NAMES = [
 REGIONS = [GANJIANG, DALIAN, "region:中国/上海市", ""]
 
 
+NAME_IDS = {
+    "星河脑科技有限公司": XINGHE,
+    "星河脑科技": XINGHE,
+    "晨曦神经电子": CHENXI,
+    "赣江康复医院": HOSPITAL,
+    "洪城脑科创业投资基金": FUND,
+    "洪城脑科基金": FUND,
+    "江西省脑机产业促进办公室": AGENCY,
+    "浦江神经工程研究院": "org:0000000000000006",
+    "江南康复器械": "org:0000000000000009",
+}
+
+
+def cmd(action: str, name: str, **fields: object) -> Correction:
+    """A correction as `bcikg fix` records it: with the ids the names had when it was made."""
+    if "other" in fields and action in ("merge", "add_relation"):
+        fields["other_id"] = NAME_IDS.get(str(fields["other"]))
+    return c(action, name, id=NAME_IDS.get(name), **fields)
+
+
 def corrections_strategy() -> st.SearchStrategy[list[Correction]]:
     name = st.sampled_from(NAMES)
+    segments = st.lists(st.sampled_from(["upstream", "midstream", "downstream"]), max_size=2, unique=True)
     one = st.one_of(
         st.builds(
-            lambda n, seg, reg: c("set", n, segment=seg, region=reg),
+            lambda n, seg, reg: cmd("set", n, segment=seg, region=reg),
             name,
-            st.lists(st.sampled_from(["upstream", "midstream", "downstream"]), max_size=2, unique=True),
+            segments,
             st.sampled_from(REGIONS),
         ),
-        st.builds(lambda n, t: c("set", n, type=t), name, st.sampled_from(["Company", "Fund", "Platform"])),
+        st.builds(lambda n, t: cmd("set", n, type=t), name, st.sampled_from(["Company", "Fund", "Platform"])),
         st.builds(
-            lambda n, r: c("set", n, settled_in=r), name, st.lists(st.sampled_from(REGIONS[:3]), max_size=2)
+            lambda n, r: cmd("set", n, settled_in=r), name, st.lists(st.sampled_from(REGIONS[:3]), max_size=2)
         ),
-        st.builds(lambda n: c("reject", n), name),
-        st.builds(lambda a, b: c("merge", a, other=b), name, name),
-        st.builds(lambda a, b: c("split", a, other=b), name, name),
+        st.builds(lambda n: cmd("reject", n), name),
+        st.builds(lambda a, b: cmd("merge", a, other=b), name, name),
+        st.builds(lambda a, b: cmd("split", a, other=b), name, name),
         st.builds(
-            lambda a: c("add_org", a, type="Company", segment=["upstream"]),
+            lambda a: cmd("add_org", a, type="Company", segment=["upstream"]),
             st.sampled_from(["新增甲公司", "星河脑科技有限公司"]),
         ),
-        st.builds(lambda a, b: c("add_relation", a, relation="PARTNERS_WITH", other=b, note="n"), name, name),
+        st.builds(
+            lambda a, b: cmd("add_relation", a, relation="PARTNERS_WITH", other=b, note="n"), name, name
+        ),
     )
     return st.lists(one, max_size=6)
 
