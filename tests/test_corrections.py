@@ -331,3 +331,47 @@ def test_store_knows_whether_its_graph_holds_the_corrections(tmp_path: Path) -> 
     assert fixes.changed() and fixes.recorded_issues() is None
     fixes.record_applied([])
     assert not store_corrections(tmp_path).changed() and store_corrections(tmp_path).recorded_issues() == []
+
+
+# ------------------------------------------------------------------ review queue
+
+
+def test_review_queue_kinds_order_and_commands(kg_small: KnowledgeGraph) -> None:
+    from bcikg.report.review import review_items
+
+    kg, _ = apply_corrections(
+        kg_small, [c("add_org", "星河脑科技集团", type="Company", region="region:中国/上海市")]
+    )
+    orgs = [
+        o.model_copy(update={"name": "南京晨曦神经电子"}) if o.id == CHENXI else o for o in kg.organizations
+    ]
+    items = review_items(build_graph(kg.model_copy(update={"organizations": orgs})), limit=50)
+    kinds = {(i.kind, i.name) for i in items}
+    assert ("segment_conflict", "星河脑科技有限公司") in kinds  # upstream and midstream by cue words
+    assert ("region_conflict", "南京晨曦神经电子") in kinds  # named after 南京, based in 杭州
+    assert any(
+        i.kind == "near_duplicate" and {i.name, i.other} == {"星河脑科技有限公司", "星河脑科技集团"}
+        for i in items
+    )
+    assert [i.impact for i in items] == sorted((i.impact for i in items), reverse=True)
+    assert all(i.commands and all(cmd.startswith("bcikg fix ") for cmd in i.commands) for i in items)
+
+
+def test_review_does_not_question_what_an_analyst_decided(kg_small: KnowledgeGraph) -> None:
+    from bcikg.report.review import review_items
+
+    kg, _ = apply_corrections(kg_small, [c("set", "星河脑科技有限公司", segment=["upstream"])])
+    assert not [
+        i for i in review_items(build_graph(kg), limit=50) if i.kind == "segment_conflict" and i.id == XINGHE
+    ]
+
+
+def test_review_of_a_region_counts_only_its_organisations(kg_small: KnowledgeGraph) -> None:
+    from bcikg.errors import NotFound
+    from bcikg.report.review import review_items
+
+    graph = build_graph(kg_small)
+    in_jiangxi = {i.id for i in review_items(graph, "江西", limit=50)}
+    assert "org:0000000000000008" not in in_jiangxi  # Boston
+    with pytest.raises(NotFound):
+        review_items(graph, "西藏")

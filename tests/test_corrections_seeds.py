@@ -158,7 +158,9 @@ def test_review_queue_offers_fix_commands(corrected: Path) -> None:
 
 
 @pytest.mark.neo4j
-def test_report_after_load_equals_the_embedded_one(corrected: Path, neo4j_settings, neo4j_driver) -> None:  # type: ignore[no-untyped-def]
+def test_report_after_load_equals_the_embedded_one(
+    corrected: Path, tmp_path: Path, neo4j_settings, neo4j_driver
+) -> None:  # type: ignore[no-untyped-def]
     from bcikg.graph.neo4j_store import load, wipe
     from bcikg.report.neo4j import Neo4jSource
 
@@ -179,8 +181,10 @@ def test_report_after_load_equals_the_embedded_one(corrected: Path, neo4j_settin
         ).single()
     assert (row["c"], row["note"], row["p"]) == (True, "实验室主页：解码算法与系统研发", "analyst")
     # a dropped decision no longer marks the node after the next load
-    bcikg("fix", "drop", "1", store=corrected)
-    load(EmbeddedStore(corrected).load_graph(), neo4j_settings, driver=neo4j_driver, prune=True)
+    store = tmp_path / "store"
+    shutil.copytree(corrected, store)
+    bcikg("fix", "drop", "1", store=store)
+    load(EmbeddedStore(store).load_graph(), neo4j_settings, driver=neo4j_driver, prune=True)
     with neo4j_driver.session(database=neo4j_settings.database) as session:
         row = session.run("MATCH (o:Organization {name: $name}) RETURN o.corrected AS c", name=LAB).single()
     assert row["c"] is None
