@@ -6,7 +6,7 @@ file and rebuilds the store's graph; this module parses options and prints.
 """
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -78,12 +78,12 @@ def register(app: typer.Typer) -> None:
         typer.Option("--subsector", help="Subsector key or name (electrodes, 电极 …); none clears."),
     ]
 
-    def store_graph(store: Path):  # type: ignore[no-untyped-def]
+    def store_graph(store: Path) -> Any:
         from bcikg.graph.embedded import EmbeddedStore
 
         return EmbeddedStore(store).load_graph()
 
-    def report_change(number: int, text: str, summary) -> None:  # type: ignore[no-untyped-def]
+    def report_change(number: int, text: str, summary: Any) -> None:
         out.print(f"#{number} {text}", markup=False)
         out.print(
             f"store rebuilt: organisations {summary.organizations}, relations {summary.relations}; "
@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         for line in summary.correction_issues:
             err.print(line, markup=False)
 
-    def record(store: Path, corrections: Path | None, correction) -> None:  # type: ignore[no-untyped-def]
+    def record(store: Path, corrections: Path | None, correction: Any) -> None:
         from bcikg.ingest.corrections import record_correction
 
         number, summary = record_correction(store, corrections, correction)

@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bcikg.domain.regions import gazetteer
@@ -239,7 +240,6 @@ class _State:
             self._index(org)
         self.removed: dict[str, int] = {}  # org id -> number of the correction that removed it
         self.merged_into: dict[str, str] = {}  # org id -> the organisation it was merged into
-        self.changed_relations = False
         self.set_by: dict[tuple[str, str], int] = {}  # (org id, field) -> correction that set it
         self.applied: list[tuple[int, Correction]] = []
 
@@ -276,9 +276,8 @@ class _State:
             if len(hits) > 1:
                 names = "、".join(self.orgs[h].name for h in hits[:5])
                 return None, f"{name} now names several organisations ({names})"
-        for removed_id in (org_id,):
-            if removed_id and removed_id in self.removed:
-                return None, f"{name} was removed by correction #{self.removed[removed_id]}"
+        if org_id and org_id in self.removed:
+            return None, f"{name} was removed by correction #{self.removed[org_id]}"
         return None, f"no organisation is called {name} any more"
 
     def touch(self, org: Organization, field: str, note: str) -> Organization:
@@ -300,7 +299,6 @@ class _State:
 
     def drop_relation(self, rel_id: str) -> None:
         self.relations.pop(rel_id, None)
-        self.changed_relations = True
 
     def put_relation(self, rel: Relation) -> None:
         """Add a relation; one of the same kind between the same ends absorbs it (evidence joined)."""
@@ -322,7 +320,6 @@ class _State:
                 }
             )
         self.relations[rel.id] = rel
-        self.changed_relations = True
 
 
 def _same_key(rel: Relation) -> tuple[str, str, str, str, bool]:
@@ -362,6 +359,7 @@ def apply_corrections(
 
     # merging and splitting one pair are two decisions on one question: the later stands
     last_on_pair: dict[frozenset[str], int] = {}
+    undone: set[int] = set()
     for number, c in enumerate(corrections, 1):
         if c.action in ("merge", "split"):
             last_on_pair[frozenset((_key(c.name), _key(c.other or "")))] = number
@@ -371,6 +369,7 @@ def apply_corrections(
             later = last_on_pair[frozenset((_key(c.name), _key(c.other or "")))]
             if later != number:
                 issue(number, "overridden", f"correction #{later} decides about {c.name} and {c.other} later")
+                undone.add(later)
                 continue
         if c.action == "add_org":
             org, _ = state.find(c.name, c.id)
@@ -393,6 +392,11 @@ def apply_corrections(
         if c.action == "set":
             _apply_set(state, org, c, number, issue)
         elif c.action == "reject":
+            if org.id != c.id and _key(c.name) in {_key(a) for a in org.analyst_aliases}:
+                issue(
+                    number, "stale", f"{c.name} was merged into {org.name} by an analyst; reject {org.name}"
+                )
+                continue
             for rel in state.relations_of(org.id):
                 state.drop_relation(rel.id)
             state.remove(org.id, number)
@@ -406,7 +410,10 @@ def apply_corrections(
                 _merge(state, org, other, c.note, number, corrections)
         elif c.action == "split":
             if not _split(state, org, c.other or "", c.note):
-                issue(number, "stale", f"{org.name} has no alias {c.other} any more")
+                if number in undone:
+                    issue(number, "redundant", "it only undoes the earlier merge of the pair; drop both")
+                else:
+                    issue(number, "stale", f"{org.name} has no alias {c.other} any more")
         elif c.action == "add_relation":
             if not _add_relation(state, org, c):
                 target = c.other or ""
@@ -508,7 +515,9 @@ def _merge(
             "segment_explicit": keep.segment_explicit or gone.segment_explicit,
             "subsectors": sorted(set(keep.subsectors) | set(gone.subsectors)),
             "evidence": evidence,
-            "analyst_aliases": sorted({*keep.analyst_aliases, *gone.analyst_aliases, *gone.aliases, gone.name}),
+            "analyst_aliases": sorted(
+                {*keep.analyst_aliases, *gone.analyst_aliases, *gone.aliases, gone.name}
+            ),
         }
     )
     fields = [*keep.analyst_fields, *(f for f in gone.analyst_fields if f not in keep.analyst_fields)]
@@ -725,9 +734,11 @@ class StoreCorrections(BaseModel):
         if self.changed():
             return None
         rows = self._applied().get("issues") or []
+        if not isinstance(rows, list):
+            return None
         try:
-            return [CorrectionIssue.model_validate(row) for row in rows]  # type: ignore[union-attr]
-        except (ValidationError, TypeError):
+            return [CorrectionIssue.model_validate(row) for row in rows]
+        except ValidationError:
             return None
 
     def record_applied(self, issues: Sequence[CorrectionIssue]) -> None:
@@ -748,7 +759,7 @@ def store_corrections(store_dir: Path | str, path: Path | str | None = None) -> 
 # ------------------------------------------------------------------ making decisions (bcikg fix)
 
 _NONE_WORDS = frozenset({"none", "无", "-", ""})
-_TYPE_WORDS = {
+_TYPE_WORDS: dict[str, OrgType] = {
     "企业": "Company",
     "公司": "Company",
     "医院": "Hospital",
@@ -768,7 +779,7 @@ def parse_type(text: str) -> OrgType:
         if folded == t.casefold():
             return t
     if text.strip() in _TYPE_WORDS:
-        return _TYPE_WORDS[text.strip()]  # type: ignore[return-value]
+        return _TYPE_WORDS[text.strip()]
     raise InputError(
         f"unknown type {text!r}; use one of {', '.join(ORG_TYPES)} (or 企业, 医院, 基金, 平台 …)"
     )
@@ -809,17 +820,17 @@ def parse_regions(values: Sequence[str]) -> list[str]:
     return sorted({parse_region(w) for w in words})
 
 
-def find_org(graph: object, text: str) -> tuple[str, str]:
+def find_org(graph: nx.MultiDiGraph, text: str) -> tuple[str, str]:
     """(id, name) of the organisation a user names, resolved as reports resolve names: an id, the
     exact name, an alias, else a unique partial match; NotFound (listing the choices) otherwise."""
     from bcikg.queries.run import GraphLookup, resolve_org
 
-    org_id = resolve_org(text, GraphLookup(graph))  # type: ignore[arg-type]
-    return org_id, str(graph.nodes[org_id]["name"])  # type: ignore[attr-defined]
+    org_id = resolve_org(text, GraphLookup(graph))
+    return org_id, str(graph.nodes[org_id]["name"])
 
 
 def make_correction(
-    graph: object,
+    graph: nx.MultiDiGraph,
     action: Action,
     name: str,
     *,
@@ -839,19 +850,17 @@ def make_correction(
 
     fields: dict[str, object] = {
         "type": parse_type(type) if type else None,
-        "region": (
-            None
-            if region is None
-            else ""
-            if region.strip().casefold() in _NONE_WORDS
-            else parse_region(region)
-        ),
+        "region": None
+        if region is None
+        else ""
+        if region.strip().casefold() in _NONE_WORDS
+        else parse_region(region),
         "settled_in": None if settled_in is None else parse_regions(settled_in),
         "segment": None if segment is None else parse_segments(segment),
         "subsector": None if subsector is None else parse_subsectors(subsector),
     }
     values = {k: v for k, v in fields.items() if v is not None}
-    stamp = {"note": note.strip(), "at": now()}
+    row: dict[str, object] = {"action": action, "note": note.strip(), "at": now()}
     if action == "add_org":
         if "type" not in values:
             raise InputError("say what it is: --type Company, Hospital, Fund, Agency, Institute or Platform")
@@ -861,42 +870,36 @@ def make_correction(
         try:
             existing_id, existing = find_org(graph, name)
         except NotFound:
-            existing_id = ""
+            existing_id, existing = "", ""
         if existing_id and _key(existing) == _key(name):
             raise InputError(
                 f"{name} is already in the graph ({existing_id}); change it with `bcikg fix set`"
             )
-        return Correction(action=action, name=name, **values, **stamp)  # type: ignore[arg-type]
+        return Correction.model_validate({**row, "name": name, **values})
     org_id, org_name = find_org(graph, name)
+    row.update(name=org_name, id=org_id)
     if action == "set":
         if not values:
             raise InputError("nothing to set: give --type, --region, --settled-in, --segment or --subsector")
-        return Correction(action=action, name=org_name, id=org_id, **values, **stamp)  # type: ignore[arg-type]
+        return Correction.model_validate({**row, **values})
     if values:
         raise InputError(f"`fix {action}` takes no field options; use `bcikg fix set` for them")
     if action == "reject":
-        return Correction(action=action, name=org_name, id=org_id, **stamp)  # type: ignore[arg-type]
+        return Correction.model_validate(row)
     if not other:
         raise InputError(f"`fix {action}` needs a second name")
     if action == "merge":
         other_id, other_name = find_org(graph, other)
         if other_id == org_id:
             raise InputError(f"{name} and {other} are the same organisation ({org_id})")
-        return Correction(
-            action=action,
-            name=org_name,
-            id=org_id,
-            other=other_name,
-            other_id=other_id,
-            **stamp,  # type: ignore[arg-type]
-        )
+        return Correction.model_validate({**row, "other": other_name, "other_id": other_id})
     if action == "split":
-        aliases = list(graph.nodes[org_id].get("aliases", ()))  # type: ignore[attr-defined]
+        aliases = [str(a) for a in graph.nodes[org_id].get("aliases", ())]
         match = [a for a in aliases if _key(a) == _key(other)]
         if not match:
             shown = "、".join(aliases) or "none"
             raise NotFound(f"{org_name} has no alias {other!r}; its aliases: {shown}")
-        return Correction(action=action, name=org_name, id=org_id, other=match[0], **stamp)  # type: ignore[arg-type]
+        return Correction.model_validate({**row, "other": match[0]})
     if action == "add_relation":
         kind = resolve_relation_type(relation or "")
         if kind in ("ISSUED", "RESPONSIBLE_FOR"):
@@ -905,27 +908,12 @@ def make_correction(
             raise InputError(f"for a home region use `bcikg fix set {org_name} --region {other}`")
         if kind == "SIGNED_IN":
             rid = parse_region(other)
-            return Correction(
-                action=action,
-                name=org_name,
-                id=org_id,
-                relation=kind,  # type: ignore[arg-type]
-                other=gazetteer().get(rid).to_model().full_name,
-                other_id=rid,
-                **stamp,  # type: ignore[arg-type]
-            )
+            target = gazetteer().get(rid).to_model().full_name
+            return Correction.model_validate({**row, "relation": kind, "other": target, "other_id": rid})
         other_id, other_name = find_org(graph, other)
         if other_id == org_id:
             raise InputError("a relation needs two different organisations")
-        return Correction(
-            action=action,
-            name=org_name,
-            id=org_id,
-            relation=kind,  # type: ignore[arg-type]
-            other=other_name,
-            other_id=other_id,
-            **stamp,  # type: ignore[arg-type]
-        )
+        return Correction.model_validate({**row, "relation": kind, "other": other_name, "other_id": other_id})
     raise InputError(f"unknown action {action!r}")
 
 
