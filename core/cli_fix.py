@@ -5,6 +5,7 @@ The library (bcikg.ingest.corrections, bcikg.report.review) checks names and val
 file and rebuilds the store's graph; this module parses options and prints.
 """
 
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -333,5 +334,6 @@ def register(app: typer.Typer) -> None:
             out.print(head, markup=False)
             if item.evidence:
                 out.print(f"   {item.evidence}", markup=False)
+            suffix = "" if store == DEFAULT_STORE else f" --store {shlex.quote(str(store))}"
             for command in item.commands:
-                out.print(f"   $ {command}", markup=False)
+                out.print(f"   $ {command}{suffix}", markup=False)

@@ -10,7 +10,8 @@ Four kinds of doubt, each read from the graph alone:
     near_duplicate    two names that differ only by place, legal form or a few characters
 
 Items are ordered by how much a decision would change the region's gap report: a decision that
-moves a segment or subsector across a threshold (gap / thin / covered) counts most. Each item
+moves a segment or subsector across a threshold (gap / thin / covered) counts most, one in a cell
+far above its threshold least. Each item
 has its evidence sentence and the `bcikg fix` commands that settle it. Values set by an analyst
 (bcikg fix) are not questioned again.
 """
@@ -32,8 +33,6 @@ from bcikg.schema import ORG_LABEL
 
 ReviewKind = Literal["low_confidence", "region_conflict", "segment_conflict", "near_duplicate"]
 _NEAR = 0.75  # bigram overlap (Jaccard) of two names without place and legal form
-_FLIP = 1.0  # weight of a report cell whose status a decision changes
-_CELL = 0.25  # weight of a cell whose count changes but not its status
 
 
 class ReviewItem(BaseModel):
@@ -134,12 +133,15 @@ def review_items(graph: nx.MultiDiGraph, region: str | None = None, *, limit: in
         for cell in all_orgs[oid].cells():
             counts[cell] += 1
 
-    def impact(cells: Iterable[tuple[str, str]], delta: int = -1) -> float:
+    def impact(cells: Iterable[tuple[str, str]]) -> float:
+        """Per report cell the organisation counts in: 1 when one organisation less moves it across
+        a threshold (covered → thin, thin → gap), less the further it is from one."""
         score = 0.0
         for cell in cells:
             n = counts.get(cell, 0)
-            score += _FLIP if tax.status(max(n + delta, 0)) != tax.status(n) else _CELL
-        return score
+            floor = tax.covered_min if n >= tax.covered_min else tax.thin_min if n >= tax.thin_min else 0
+            score += 1.0 / (1 + n - floor)
+        return round(score, 3)
 
     strong = tuple(sorted(name_rules().strong_suffixes, key=len, reverse=True))
     gaz = gazetteer()
