@@ -188,3 +188,21 @@ def test_report_after_load_equals_the_embedded_one(
     with neo4j_driver.session(database=neo4j_settings.database) as session:
         row = session.run("MATCH (o:Organization {name: $name}) RETURN o.corrected AS c", name=LAB).single()
     assert row["c"] is None
+
+
+def test_a_corrections_file_outside_the_store(seed_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(seed_store, store)
+    shared = tmp_path / "repo" / "dalian.toml"
+    bcikg("fix", "set", LAB, "--segment", "midstream", "--corrections", str(shared), store=store)
+    assert shared.is_file() and not (store / "corrections.toml").exists()
+    assert exported(store)[LAB]["segment"] == "midstream"
+    # ingest applies the file it is given (here through $BCIKG_CORRECTIONS) on every run
+    env = {**os.environ, "BCIKG_STORE": str(store), "BCIKG_CORRECTIONS": str(shared)}
+    subprocess.run(
+        [sys.executable, "-m", "bcikg.cli", "ingest", str(ARTICLE), "-j", "1"],
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    assert exported(store)[LAB]["segment"] == "midstream"
