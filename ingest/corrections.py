@@ -234,6 +234,10 @@ class _State:
         # shallow copies: every change below assigns new lists, so kg itself is never changed
         self.orgs: dict[str, Organization] = {o.id: o.model_copy() for o in kg.organizations}
         self.relations: dict[str, Relation] = {r.id: r for r in kg.relations}
+        self.by_end: dict[str, set[str]] = defaultdict(set)  # node id -> ids of its relations
+        for r in kg.relations:
+            self.by_end[r.source].add(r.id)
+            self.by_end[r.target].add(r.id)
         self.by_name: dict[str, set[str]] = defaultdict(set)
         self.by_alias: dict[str, set[str]] = defaultdict(set)
         for org in self.orgs.values():
@@ -264,13 +268,17 @@ class _State:
         self._unindex(self.orgs.pop(org_id))
         self.removed[org_id] = number
 
-    def find(self, name: str, org_id: str | None) -> tuple[Organization | None, str]:
+    def find(self, name: str, org_id: str | None, *, added: bool = False) -> tuple[Organization | None, str]:
         """The organisation a correction means (by id, then name, then alias), or why none is."""
         if org_id and org_id in self.orgs:
             return self.orgs[org_id], ""
         key = _key(name)
         for index in (self.by_name, self.by_alias):
             hits = sorted(index.get(key, ()))
+            if org_id and not added:
+                # a decision about an extracted node does not land on one an analyst added (a
+                # rejection does: the analyst may reject what they added under that name)
+                hits = [h for h in hits if h == org_id or "added" not in self.orgs[h].analyst_fields]
             if len(hits) == 1:
                 return self.orgs[hits[0]], ""
             if len(hits) > 1:
@@ -295,10 +303,13 @@ class _State:
     # -------------------------------------------------------------- relations
 
     def relations_of(self, org_id: str) -> list[Relation]:
-        return [r for r in self.relations.values() if r.source == org_id or r.target == org_id]
+        return [self.relations[i] for i in sorted(self.by_end.get(org_id, ()))]
 
     def drop_relation(self, rel_id: str) -> None:
-        self.relations.pop(rel_id, None)
+        rel = self.relations.pop(rel_id, None)
+        if rel is not None:
+            self.by_end[rel.source].discard(rel_id)
+            self.by_end[rel.target].discard(rel_id)
 
     def put_relation(self, rel: Relation) -> None:
         """Add a relation; one of the same kind between the same ends absorbs it (evidence joined)."""
@@ -320,6 +331,8 @@ class _State:
                 }
             )
         self.relations[rel.id] = rel
+        self.by_end[rel.source].add(rel.id)
+        self.by_end[rel.target].add(rel.id)
 
 
 def _same_key(rel: Relation) -> tuple[str, str, str, str, bool]:
@@ -384,7 +397,7 @@ def apply_corrections(
             _apply_set(state, org, c, number, issue)
             state.applied.append((number, c))
             continue
-        org, why = state.find(c.name, c.id)
+        org, why = state.find(c.name, c.id, added=c.action == "reject")
         if org is None:
             issue(number, "stale", why)
             continue
@@ -867,14 +880,14 @@ def make_correction(
         name = name.strip()
         if not name:
             raise InputError("empty organisation name")
-        try:
-            existing_id, existing = find_org(graph, name)
-        except NotFound:
-            existing_id, existing = "", ""
-        if existing_id and _key(existing) == _key(name):
-            raise InputError(
-                f"{name} is already in the graph ({existing_id}); change it with `bcikg fix set`"
-            )
+        for node, data in graph.nodes(data=True):
+            if "Organization" in data.get("labels", ()) and _key(name) in {
+                _key(str(n)) for n in (data.get("name", ""), *data.get("aliases", ()))
+            }:
+                raise InputError(
+                    f"{name} is already in the graph as {data.get('name')} ({node}); "
+                    "change it with `bcikg fix set`"
+                )
         return Correction.model_validate({**row, "name": name, **values})
     org_id, org_name = find_org(graph, name)
     row.update(name=org_name, id=org_id)

@@ -20,6 +20,7 @@ from bcikg.ingest.corrections import (
     save_corrections,
     store_corrections,
 )
+from bcikg.ingest.textutil import normalize_name
 from bcikg.models import KnowledgeGraph
 
 XINGHE = "org:0000000000000001"  # 星河脑科技有限公司, alias 星河脑科技, 上海, upstream+midstream
@@ -222,61 +223,91 @@ NAMES = [
     "浦江神经工程研究院",
     "江南康复器械",
     "无此机构",
+    "新增甲公司",
 ]
 REGIONS = [GANJIANG, DALIAN, "region:中国/上海市", ""]
 
 
-NAME_IDS = {
-    "星河脑科技有限公司": XINGHE,
-    "星河脑科技": XINGHE,
-    "晨曦神经电子": CHENXI,
-    "赣江康复医院": HOSPITAL,
-    "洪城脑科创业投资基金": FUND,
-    "洪城脑科基金": FUND,
-    "江西省脑机产业促进办公室": AGENCY,
-    "浦江神经工程研究院": "org:0000000000000006",
-    "江南康复器械": "org:0000000000000009",
-}
+def resolved(kg: KnowledgeGraph, name: str) -> tuple[str, str] | None:
+    """(id, name) as `bcikg fix` resolves a name on the store's current graph: exact name, then
+    alias; None where the command would stop with an error."""
+    key = normalize_name(name)
+    for names_of in (lambda o: [o.name], lambda o: o.aliases):
+        hits = [o for o in kg.organizations if key in {normalize_name(n) for n in names_of(o)}]
+        if len(hits) == 1:
+            return hits[0].id, hits[0].name
+        if hits:
+            return None
+    return None
 
 
-def cmd(action: str, name: str, **fields: object) -> Correction:
-    """A correction as `bcikg fix` records it: with the ids the names had when it was made."""
-    if "other" in fields and action in ("merge", "add_relation"):
-        fields["other_id"] = NAME_IDS.get(str(fields["other"]))
-    return c(action, name, id=NAME_IDS.get(name), **fields)
+def as_recorded(kg: KnowledgeGraph, specs: list[tuple]) -> list[Correction]:
+    """The corrections `bcikg fix` would record for these commands, each resolved on the graph
+    the earlier ones made (commands the CLI refuses are left out)."""
+    out: list[Correction] = []
+    for action, name, other, fields in specs:
+        current = apply_corrections(kg, out)[0]
+        if action == "add_org":
+            if resolved(current, name) is None and not any(
+                normalize_name(name) in {normalize_name(a) for a in o.aliases} for o in current.organizations
+            ):
+                out.append(c("add_org", name, **fields))
+            continue
+        target = resolved(current, name)
+        if target is None:
+            continue
+        extra: dict[str, object] = dict(fields)
+        if action in ("merge", "add_relation"):
+            second = resolved(current, other)
+            if second is None or second[0] == target[0]:
+                continue
+            extra.update(other=second[1], other_id=second[0])
+        elif action == "split":
+            org_ = next(o for o in current.organizations if o.id == target[0])
+            match = [a for a in org_.aliases if normalize_name(a) == normalize_name(other)]
+            if not match or normalize_name(other) == normalize_name(org_.name):
+                continue
+            extra.update(other=match[0])
+        out.append(c(action, target[1], id=target[0], **extra))
+    return out
 
 
-def corrections_strategy() -> st.SearchStrategy[list[Correction]]:
+def specs_strategy() -> st.SearchStrategy[list[tuple]]:
     name = st.sampled_from(NAMES)
     segments = st.lists(st.sampled_from(["upstream", "midstream", "downstream"]), max_size=2, unique=True)
     one = st.one_of(
         st.builds(
-            lambda n, seg, reg: cmd("set", n, segment=seg, region=reg),
+            lambda n, seg, reg: ("set", n, None, {"segment": seg, "region": reg}),
             name,
             segments,
             st.sampled_from(REGIONS),
         ),
-        st.builds(lambda n, t: cmd("set", n, type=t), name, st.sampled_from(["Company", "Fund", "Platform"])),
         st.builds(
-            lambda n, r: cmd("set", n, settled_in=r), name, st.lists(st.sampled_from(REGIONS[:3]), max_size=2)
-        ),
-        st.builds(lambda n: cmd("reject", n), name),
-        st.builds(lambda a, b: cmd("merge", a, other=b), name, name),
-        st.builds(lambda a, b: cmd("split", a, other=b), name, name),
-        st.builds(
-            lambda a: cmd("add_org", a, type="Company", segment=["upstream"]),
-            st.sampled_from(["新增甲公司", "星河脑科技有限公司"]),
+            lambda n, t: ("set", n, None, {"type": t}), name, st.sampled_from(["Company", "Fund", "Platform"])
         ),
         st.builds(
-            lambda a, b: cmd("add_relation", a, relation="PARTNERS_WITH", other=b, note="n"), name, name
+            lambda n, r: ("set", n, None, {"settled_in": r}),
+            name,
+            st.lists(st.sampled_from(REGIONS[:3]), max_size=2),
+        ),
+        st.builds(lambda n: ("reject", n, None, {}), name),
+        st.builds(lambda a, b: ("merge", a, b, {}), name, name),
+        st.builds(lambda a, b: ("split", a, b, {}), name, name),
+        st.builds(
+            lambda a: ("add_org", a, None, {"type": "Company", "segment": ["upstream"]}),
+            st.sampled_from(["新增甲公司", "新增乙公司"]),
+        ),
+        st.builds(
+            lambda a, b: ("add_relation", a, b, {"relation": "PARTNERS_WITH", "note": "n"}), name, name
         ),
     )
     return st.lists(one, max_size=6)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(corrections=corrections_strategy())
-def test_applying_twice_equals_applying_once(kg_small: KnowledgeGraph, corrections: list[Correction]) -> None:
+@given(specs=specs_strategy())
+def test_applying_twice_equals_applying_once(kg_small: KnowledgeGraph, specs: list[tuple]) -> None:
+    corrections = as_recorded(kg_small, specs)
     once, _ = apply_corrections(kg_small, corrections)
     twice, _ = apply_corrections(once, corrections)
     assert twice.model_dump() == once.model_dump()
