@@ -109,6 +109,15 @@ def ingest(
     workers: Annotated[
         int, typer.Option("--workers", "-j", help="Processes for extraction (0 = one per core).")
     ] = 0,
+    corrections: Annotated[
+        Path | None,
+        typer.Option(
+            "--corrections",
+            envvar="BCIKG_CORRECTIONS",
+            help="Analyst corrections to apply (default STORE/corrections.toml; see `bcikg fix`).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read articles, extract organisations, regions and relations, and write the embedded store.
 
@@ -139,6 +148,7 @@ def ingest(
             max_bytes=parse_size(max_size),
             workers=workers or (os.cpu_count() or 1),
             progress=on_progress,
+            corrections=corrections,
         )
     for skipped in summary.skipped:
         err.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
@@ -149,13 +159,21 @@ def ingest(
         f"store {summary.store}",
         markup=False,
     )
+    if summary.correction_issues:  # analyst corrections that no longer apply as written
+        err.print(
+            f"corrections: {len(summary.correction_issues)} need a look: "
+            + "; ".join(summary.correction_issues[:3])
+            + (" …" if len(summary.correction_issues) > 3 else "")
+            + " (see `bcikg fix list`)",
+            markup=False,
+        )
     if summary.skipped:
         raise typer.Exit(1)
 
 
 def _register_extensions() -> None:
     # Each area keeps its commands next to its code; a missing module means the area has none yet.
-    for module_name in ("bcikg.cli_graph", "bcikg.cli_report"):
+    for module_name in ("bcikg.cli_graph", "bcikg.cli_report", "bcikg.cli_fix"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -270,6 +270,16 @@ class Organization(Model):
     )
     subsectors: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    # analyst corrections (bcikg.ingest.corrections): what an analyst decided, and why
+    analyst_fields: list[str] = Field(
+        default_factory=list,
+        description="fields set by an analyst (type, region, settled_in, segment, subsector) or how the "
+        "node came to be (added, merged, split)",
+    )
+    analyst_note: str | None = Field(default=None, description="the analyst's notes, joined by ' / '")
+    analyst_aliases: list[str] = Field(
+        default_factory=list, description="names of organisations an analyst merged into this one"
+    )
 
 
 class Policy(Model):
@@ -340,3 +350,7 @@ class IngestSummary(Model):
     relations: int = 0
     regions: int = 0
     store: str = ""
+    corrections_applied: int = 0
+    correction_issues: list[str] = Field(
+        default_factory=list, description="one line per stale or overridden analyst correction"
+    )

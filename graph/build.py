@@ -21,7 +21,7 @@ import networkx as nx
 
 from bcikg.domain.lexicon import taxonomy
 from bcikg.domain.regions import gazetteer
-from bcikg.models import SEGMENTS, Evidence, KnowledgeGraph, Region
+from bcikg.models import SEGMENTS, Evidence, KnowledgeGraph, Organization, Region
 from bcikg.schema import ORG_LABEL, check_labels, check_relationship_type
 
 Props = dict[str, Any]
@@ -86,10 +86,16 @@ class _Builder:
         *,
         rel_id: str | None = None,
         distinguishing: tuple[object, ...] = (),
+        props_extra: Mapping[str, Any] | None = None,
     ) -> None:
         check_relationship_type(rel_type)
         rid = rel_id or structural_id(rel_type, source, target, *distinguishing)
-        self.edges[rid] = (rel_type, source, target, clean_props({"id": rid, **(props or {})}))
+        self.edges[rid] = (
+            rel_type,
+            source,
+            target,
+            clean_props({"id": rid, **(props or {}), **(props_extra or {})}),
+        )
 
     def mentioned_in(self, source: str, evidence: Iterable[Evidence]) -> None:
         for ev in evidence:
@@ -169,6 +175,29 @@ def _region_models(kg: KnowledgeGraph) -> dict[str, Region]:
     return regions
 
 
+# ---- analyst corrections (bcikg.ingest.corrections): provenance of values an analyst set
+def analyst_node_props(org: Organization) -> Props:
+    """What an analyst corrected, on the corrected organisations only (the Neo4j loader clears
+    these properties on the others, see ANALYST_NODE_PROPS)."""
+    if not org.analyst_fields:
+        return {}
+    return {"corrected": True, "analyst_fields": list(org.analyst_fields), "analyst_note": org.analyst_note}
+
+
+ANALYST_NODE_PROPS = ("corrected", "analyst_fields", "analyst_note")
+
+
+def by_analyst(org: Organization, field: str) -> dict[str, Any]:
+    """Edge options for a value an analyst set: a property with the note, and an id of its own
+    (so that `bcikg load --prune` replaces the extracted edge, and a dropped correction's edge)."""
+    if field not in org.analyst_fields:
+        return {}
+    return {
+        "props_extra": {"provenance": "analyst", "analyst_note": org.analyst_note},
+        "distinguishing": ("analyst",),
+    }
+
+
 def build_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """The property graph of a KnowledgeGraph (see bcikg.schema for labels and types)."""
     b = _Builder()
@@ -206,12 +235,22 @@ def build_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
         )
 
     for org in kg.organizations:
-        b.node(org.id, (ORG_LABEL, org.type), {"name": org.name, "type": org.type, "aliases": org.aliases})
+        b.node(
+            org.id,
+            (ORG_LABEL, org.type),
+            {"name": org.name, "type": org.type, "aliases": org.aliases, **analyst_node_props(org)},
+        )
         for seg in org.segment:
             # explicit: the text states the segment (上游…), rather than keyword cues placing it
-            b.edge("IN_SEGMENT", org.id, segment_id(seg), {"explicit": org.segment_explicit})
+            b.edge(
+                "IN_SEGMENT",
+                org.id,
+                segment_id(seg),
+                {"explicit": org.segment_explicit},
+                **by_analyst(org, "segment"),
+            )
         for sub in org.subsectors:
-            b.edge("IN_SUBSECTOR", org.id, subsector_id(sub))
+            b.edge("IN_SUBSECTOR", org.id, subsector_id(sub), **by_analyst(org, "subsector"))
         b.mentioned_in(org.id, org.evidence)
 
     for policy in kg.policies:

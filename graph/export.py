@@ -100,7 +100,7 @@ def organization_record(graph: nx.MultiDiGraph, node_id: str) -> dict[str, Any]:
         segment = ordered_segments[0]
     else:
         segment = ordered_segments
-    return {
+    record = {
         "id": node_id,
         "type": data.get("type") or next(lb for lb in data["labels"] if lb != ORG_LABEL),
         "name": data["name"],
@@ -112,6 +112,12 @@ def organization_record(graph: nx.MultiDiGraph, node_id: str) -> dict[str, Any]:
         "subsectors": sorted(subsectors),
         "evidence": evidence,
     }
+    if data.get("corrected"):  # analyst corrections (bcikg fix): which fields, and why
+        record["analyst"] = {
+            "fields": list(data.get("analyst_fields") or ()),
+            "note": data.get("analyst_note") or "",
+        }
+    return record
 
 
 def node_record(graph: nx.MultiDiGraph, node_id: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from neo4j.exceptions import (
 )
 
 from bcikg.errors import Neo4jUnavailable
+from bcikg.graph.build import ANALYST_NODE_PROPS
 from bcikg.models import ORG_TYPES
 from bcikg.queries import statement
 from bcikg.schema import KEYED_LABELS, ORG_LABEL, RELATIONSHIP_TYPES, check_relationship_type, primary_label
@@ -254,6 +255,8 @@ def _node_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, ...], list[dict[str, A
         labels = tuple(data["labels"])
         props = {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items() if k != "labels"}
         props["id"] = node_id
+        if ORG_LABEL in labels:  # analyst corrections: SET += null removes a dropped correction's marks
+            props = {**dict.fromkeys(ANALYST_NODE_PROPS), **props}
         groups[labels].append({"id": node_id, "props": props})
     for rows in groups.values():
         rows.sort(key=lambda row: row["id"])

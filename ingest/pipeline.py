@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bcikg.graph.build import build_graph
 from bcikg.graph.embedded import EmbeddedStore
+from bcikg.ingest.corrections import apply_corrections, store_corrections
 from bcikg.ingest.extract import extract_document, warm_up
 from bcikg.ingest.read import DEFAULT_MAX_BYTES, iter_read
 from bcikg.ingest.resolve import resolve
@@ -55,7 +56,10 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int = 1,
     progress: ProgressCallback | None = None,
+    corrections: str | Path | None = None,
 ) -> IngestSummary:
+    """Ingest new documents; with no paths, rebuild the graph when the analyst corrections
+    (``corrections``, default STORE/corrections.toml) changed since the last build."""
     store = EmbeddedStore(Path(store_dir))
     extractions = store.load_extractions()
     summary = IngestSummary(store=str(store.directory))
@@ -81,6 +85,13 @@ def ingest_paths(
     if progress:
         progress("resolving", 0, 1)
     knowledge = resolve(list(extractions.values()))
+    # --- analyst corrections (bcikg fix, ingest/corrections.py): right after resolution
+    fixes = store_corrections(store.directory, corrections)
+    knowledge, issues = apply_corrections(knowledge, fixes.items)
+    summary.corrections_applied = len(fixes.items)
+    summary.correction_issues = [issue.line() for issue in issues]
+    changed = fixes.changed()
+    # ---
     summary.organizations = len(knowledge.organizations)
     summary.relations = len(knowledge.relations)
     summary.regions = len(knowledge.regions)
@@ -88,6 +99,7 @@ def ingest_paths(
     del knowledge  # the graph holds what is kept; free the intermediate model before saving
     if progress:
         progress("resolving", 1, 1)
-    if summary.documents_new or not store.exists():
+    if summary.documents_new or not store.exists() or changed:
         store.save(extractions, graph)
+        fixes.record_applied(issues)  # corrections hook
     return summary

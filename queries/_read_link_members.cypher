@@ -2,8 +2,9 @@
 // purpose: internal (graph access, link_members): the organisations of chain links (a subsector,
 //          a segment, or a support pillar by type or name cue), with what ranking them needs: the
 //          number of mentions, an explicit statement of the request's segment, a mention sentence
-//          with one of the link's words, home regions and subsectors. Starts from the Subsector or
-//          Segment node (index on key) or the index on Organization.type.
+//          with one of the link's words, home regions, subsectors and whether an analyst corrected
+//          it (bcikg fix). Starts from the Subsector or Segment node (index on key) or the index on
+//          Organization.type.
 // parameters: $requests (list) [{kind, key, segment, types, cue_types, name_cues, text_cues}]
 // example: UNWIND [{kind: 'subsector', key: 'electrodes'}] AS req MATCH (:Subsector {key: req.key})<-[:IN_SUBSECTOR]-(o) RETURN o
 UNWIND $requests AS req
@@ -35,4 +36,5 @@ RETURN req.kind AS kind,
          (o)-[m:MENTIONED_IN]->() WHERE any(c IN coalesce(req.text_cues, []) WHERE m.sentence CONTAINS c)
        } AS cue,
        [(o)-[:LOCATED_IN]->(h:Region) | h.id] AS homes,
-       [(o)-[:IN_SUBSECTOR]->(s:Subsector) | s.key] AS subsectors
+       [(o)-[:IN_SUBSECTOR]->(s:Subsector) | s.key] AS subsectors,
+       coalesce(o.corrected, false) AS corrected

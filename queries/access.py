@@ -11,7 +11,7 @@ Both implementations return the same rows (as sets: callers sort). Rows are plai
              relationship's properties without ``id`` (``evidence`` is a JSON string)
     mention  {node, doc_id, sentence, start, end, text}
     region   a node row plus ``depth`` (region_tree)
-    member   {kind, key, id, name, type, mentions, explicit, cue, homes, subsectors}
+    member   {kind, key, id, name, type, mentions, explicit, cue, homes, subsectors, corrected}
     path     {node_ids, relationship_ids, relationships}
 
 Lists come back as lists, never tuples, so rows compare equal across backends.
@@ -81,7 +81,7 @@ class GraphAccess(Protocol):
         types, cue_types, name_cues (pillar membership), text_cues (words of the link)}.
         ``explicit``: an IN_SEGMENT to the request's segment marked explicit; ``cue``: a mention
         sentence holds one of the text cues; ``homes``: ids of LOCATED_IN regions;
-        ``subsectors``: keys of its subsectors."""
+        ``subsectors``: keys of its subsectors; ``corrected``: an analyst corrected it (bcikg fix)."""
         ...
 
     def shortest_paths(
@@ -315,6 +315,7 @@ class EmbeddedAccess:
                         "cue": cue,
                         "homes": sorted(homes),
                         "subsectors": sorted(subsectors),
+                        "corrected": data.get("corrected") is True,
                     }
                 )
         return rows

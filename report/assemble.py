@@ -200,6 +200,7 @@ class _Assembler:
             presence=self.presence(org),
             settled_in=sorted({r.full_name for r in org.settled if r.id in self.subtree_ids}),
             evidence=pick_evidence(org.mentions, cues, signed_here),
+            corrected=org.corrected,
         )
 
     def org_entries(self, orgs: Iterable[OrgRecord], cues: Sequence[str] = ()) -> list[OrgEntry]:
@@ -284,6 +285,7 @@ class _Assembler:
             cue=c.cue,
             foreign=c.foreign,
             reason=why,
+            corrected=c.corrected,
         )
 
 

@@ -443,7 +443,8 @@ def _legend(colours: _Colours, y: float) -> tuple[list[str], float]:
 
 def _org_rows(orgs: Sequence[OrgEntry], quote: _Quotes) -> str:
     rows = "".join(
-        f'<tr><td class="name">{h(o.name)}</td><td class="short">{h(type_text(o.type))}</td>'
+        f'<tr><td class="name">{h(o.name)}{"（分析员更正）" if o.corrected else ""}</td>'
+        f'<td class="short">{h(type_text(o.type))}</td>'
         f'<td class="short">{h(PRESENCE_LABEL[o.presence])}</td>'
         f'<td class="home">{h(org_home(o))}</td><td>{quote(o.evidence)}</td></tr>'
         for o in orgs
@@ -458,7 +459,8 @@ def _candidate_rows(candidates: Sequence[Candidate], quote: _Quotes) -> str:
     if not candidates:
         return '<p class="note">语料中没有其他地区的机构从事这一环节。</p>'
     rows = "".join(
-        f'<tr><td class="num">{c.rank}</td><td class="name">{h(c.name)}</td>'
+        f'<tr><td class="num">{c.rank}</td>'
+        f'<td class="name">{h(c.name)}{"（分析员更正）" if c.corrected else ""}</td>'
         f'<td class="short">{h(type_text(c.type))}</td>'
         f'<td class="home">{h(org_home(c))}</td>'
         f"<td>{h(c.reason or f'语料中{c.mentions}处提及')}</td>"

@@ -109,7 +109,8 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
 def _org_line(o: OrgEntry, quote: _Quotes) -> str:
     cited = f" — {quote(o.evidence)}" if o.evidence else ""
     return (
-        f"- **{md(o.name)}**（{type_text(o.type)}，{PRESENCE_LABEL[o.presence]}，{md(org_home(o))}）{cited}"
+        f"- **{md(o.name)}**（{type_text(o.type)}，{PRESENCE_LABEL[o.presence]}，{md(org_home(o))}"
+        f"{'，分析员更正' if o.corrected else ''}）{cited}"
     )
 
 
@@ -117,6 +118,8 @@ def _candidate_line(c: Candidate, quote: _Quotes) -> str:
     facts = [type_text(c.type), md(org_home(c))]
     if c.foreign:
         facts.append("境外")
+    if c.corrected:
+        facts.append("分析员更正")
     why = f" 理由：{md(c.reason)}。" if c.reason else f" {c.mentions}处提及。"
     cited = f" — {quote(c.evidence)}" if c.evidence else ""
     return f"{c.rank}. **{md(c.name)}**（{'，'.join(facts)}）{why}{cited}"

@@ -80,6 +80,7 @@ class OrgEntry(ReportModel):
         default_factory=list, description="full names of the report's (sub-)regions it settled in"
     )
     evidence: EvidenceRef | None = Field(description="the sentence that best shows its place here")
+    corrected: bool = Field(default=False, description="an analyst corrected it (bcikg fix)")
 
 
 class Candidate(ReportModel):
@@ -98,6 +99,7 @@ class Candidate(ReportModel):
     cue: bool = Field(default=False, description="a sentence about it names the link's own words")
     foreign: bool = Field(default=False, description="based abroad (listed in foreign_candidates)")
     reason: str = Field(default="", description="why it was ranked here, in words")
+    corrected: bool = Field(default=False, description="an analyst corrected it (bcikg fix)")
 
 
 class ClaimEntry(ReportModel):

@@ -46,6 +46,7 @@ class OrgRecord:
     subsectors: frozenset[str]
     mentions: tuple[EvidenceRef, ...]  # MENTIONED_IN
     signed: tuple[tuple[str, EvidenceRef], ...]  # (region id, evidence) of SIGNED_IN relationships
+    corrected: bool = False  # an analyst corrected it (bcikg fix)
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class MemberRecord:
     cue: bool
     homes: tuple[str, ...]
     subsectors: tuple[str, ...]
+    corrected: bool = False  # an analyst corrected it (bcikg fix)
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class CandidateRecord:
     mentions: int
     foreign: bool
     evidence: tuple[EvidenceRef, ...]
+    corrected: bool = False  # an analyst corrected it (bcikg fix)
 
     @property
     def company(self) -> bool:
@@ -334,6 +337,7 @@ class ReportSource:
             subsectors=frozenset(subsectors),
             mentions=tuple(mentions),
             signed=tuple(sorted(signed, key=lambda s: (s[0], s[1].doc_id, s[1].start, s[1].end))),
+            corrected=bool(props.get("corrected")),  # node property set by bcikg fix
         )
 
     @staticmethod
@@ -420,6 +424,7 @@ class ReportSource:
                         cue=bool(row["cue"]),
                         homes=tuple(row["homes"]),
                         subsectors=tuple(row["subsectors"]),
+                        corrected=bool(row.get("corrected")),
                     )
                 )
             for request, rows in found.items():
@@ -465,6 +470,7 @@ class ReportSource:
                 mentions=m.mentions,
                 foreign=m.id in foreign,
                 evidence=evidence,
+                corrected=m.corrected,
             )
         return out
 

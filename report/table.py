@@ -58,7 +58,8 @@ def _names(orgs: list[OrgEntry]) -> Text:
     for i, o in enumerate(orgs):
         if i:
             text.append("、 ")  # the space lets a cell wrap between names, not inside one
-        text.append(display(o.name), style="italic" if o.presence == "settled" else "")
+        mark = "✎" if o.corrected else ""  # an analyst corrected it (bcikg fix)
+        text.append(display(o.name) + mark, style="italic" if o.presence == "settled" else "")
     return text
 
 
@@ -112,9 +113,7 @@ def gap_tables(report: GapReport, *, candidates: int = 3) -> RenderableType:
             names.append("；" if names else "").append(policies)
         if pil.national_policies:
             count = len(pil.national_policies)
-            names.append(
-                ("；" if names else "") + f"另有国家政策{count}项（另列，不计入）", "dim"
-            )
+            names.append(("；" if names else "") + f"另有国家政策{count}项（另列，不计入）", "dim")
         chain.add_row(
             Text(f"支撑 {pil.name}"),
             _status(pil.status),
@@ -129,7 +128,7 @@ def gap_tables(report: GapReport, *, candidates: int = 3) -> RenderableType:
     )
     for o in r.organizations:
         orgs.add_row(
-            Text(display(o.name)),
+            Text(display(o.name) + ("✎" if o.corrected else "")),
             Text(type_text(o.type)),
             Text(PRESENCE_LABEL[o.presence]),
             Text(org_home(o)),
