@@ -822,10 +822,22 @@ def parse_segments(values: Sequence[str]) -> list[SegmentKey]:
 
 
 def parse_subsectors(values: Sequence[str]) -> list[str]:
-    from bcikg.queries.run import resolve_subsector
+    """Subsector keys or names (electrodes, 电极 …), several by commas; 'none' clears."""
+    from bcikg.domain.lexicon import taxonomy
+    from bcikg.errors import NotFound
+    from bcikg.queries.run import resolve_link
 
-    words = [w for w in _split_words(values) if w.casefold() not in _NONE_WORDS]
-    return sorted({resolve_subsector(w).removeprefix("subsector:") for w in words})
+    keys = set()
+    for word in (w for w in _split_words(values) if w.casefold() not in _NONE_WORDS):
+        try:
+            kind, key = resolve_link(word)
+        except NotFound:
+            kind, key = "", ""
+        if kind != "subsector":
+            known = ", ".join(f"{s.key} ({s.name})" for s in taxonomy().subsectors)
+            raise NotFound(f"unknown subsector {word!r}; known subsectors: {known}")
+        keys.add(key)
+    return sorted(keys)
 
 
 def parse_regions(values: Sequence[str]) -> list[str]:
@@ -836,9 +848,10 @@ def parse_regions(values: Sequence[str]) -> list[str]:
 def find_org(graph: nx.MultiDiGraph, text: str) -> tuple[str, str]:
     """(id, name) of the organisation a user names, resolved as reports resolve names: an id, the
     exact name, an alias, else a unique partial match; NotFound (listing the choices) otherwise."""
-    from bcikg.queries.run import GraphLookup, resolve_org
+    from bcikg.queries.access import EmbeddedAccess
+    from bcikg.queries.run import resolve_org
 
-    org_id = resolve_org(text, GraphLookup(graph))
+    org_id = resolve_org(text, EmbeddedAccess(graph))
     return org_id, str(graph.nodes[org_id]["name"])
 
 

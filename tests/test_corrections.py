@@ -364,6 +364,42 @@ def test_store_knows_whether_its_graph_holds_the_corrections(tmp_path: Path) -> 
     assert not store_corrections(tmp_path).changed() and store_corrections(tmp_path).recorded_issues() == []
 
 
+# ------------------------------------------------------------------ reports mark corrections
+
+
+def test_reports_mark_corrected_organisations_and_candidates(kg_small: KnowledgeGraph) -> None:
+    from rich.console import Console
+
+    from bcikg.queries.access import EmbeddedAccess
+    from bcikg.report import EmbeddedSource, gap_report, render, render_table
+
+    kg, _ = apply_corrections(kg_small, [c("set", "星河脑科技有限公司", segment=["upstream"])])
+    graph = build_graph(kg)
+    node = EmbeddedAccess(graph).nodes([XINGHE])[0]  # the access layer's node read carries the mark
+    assert node["props"]["corrected"] is True and node["props"]["analyst_fields"] == ["segment"]
+    members = EmbeddedAccess(graph).link_members(
+        [{"kind": "segment", "key": "upstream", "segment": "upstream"}]
+    )
+    assert {m["id"]: m["corrected"] for m in members}[XINGHE] is True
+    assert not any(m["corrected"] for m in members if m["id"] != XINGHE)
+
+    source = EmbeddedSource(graph)
+    shanghai = gap_report(source, "上海")  # based there: an organisation of the region
+    assert [o.name for o in shanghai.organizations if o.corrected] == ["星河脑科技有限公司"]
+    hangzhou = gap_report(source, "杭州")  # elsewhere: a candidate
+    links = [*hangzhou.segments, *(s for seg in hangzhou.segments for s in seg.subsectors), *hangzhou.pillars]
+    candidates = [cand for link in links for cand in link.candidates]
+    assert {cand.corrected for cand in candidates if cand.id == XINGHE} == {True}
+    assert not any(cand.corrected for cand in candidates if cand.id != XINGHE)
+    assert "分析员更正" in render(hangzhou, "markdown") and "分析员更正" in render(hangzhou, "html")
+    assert "分析员更正" in render(shanghai, "markdown") and "分析员更正" in render(shanghai, "html")
+    console = Console(record=True, width=200)
+    console.print(render_table(shanghai))
+    assert "星河脑科技有限公司✎" in console.export_text()
+    unmarked = gap_report(EmbeddedSource(build_graph(kg_small)), "上海")
+    assert "分析员更正" not in render(unmarked, "markdown") + render(unmarked, "html")
+
+
 # ------------------------------------------------------------------ review queue
 
 
