@@ -456,7 +456,10 @@ class EmbeddedStore:
             "graph": "resolved",
             "graph_attributes": {},
             "nodes": conn.execute("SELECT COUNT(*) FROM nodes").fetchone()[0],
-            "edges": conn.execute("SELECT COUNT(*) FROM edges").fetchone()[0],
+            "edges": conn.execute(  # without relationships whose end is missing (see _read_graph)
+                "SELECT COUNT(*) FROM edges AS e WHERE EXISTS (SELECT 1 FROM nodes WHERE id = e.source) "
+                "AND EXISTS (SELECT 1 FROM nodes WHERE id = e.target)"
+            ).fetchone()[0],
             "organizations": len(kg.organizations),
             "relations": len(kg.relations),
             "regions": len(kg.regions),
