@@ -21,7 +21,7 @@ import itertools
 import multiprocessing
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
 
 from bcikg import domain
@@ -69,7 +69,9 @@ def _signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def extract_stream(documents: Iterable[Document], *, workers: int = 1) -> Iterator[DocumentExtraction]:
+def extract_stream(
+    documents: Iterable[Document], *, workers: int = 1
+) -> Generator[DocumentExtraction, None, None]:
     """Extractions in input order. Documents are consumed lazily, so reading overlaps with
     extraction and memory stays flat."""
     documents = iter(documents)
