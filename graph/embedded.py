@@ -7,11 +7,12 @@ Layout of a store folder::
 Tables (format 2)::
 
     meta(key, value)                  format, generation, saved_at, counts (JSON values)
-    documents(id, extraction, in_graph, keys, rules)
+    documents(id, extraction, region_mentions, in_graph, keys, rules)
                                       one row per document: its DocumentExtraction as zlib-compressed
-                                      JSON; in_graph = 0 until a resolution has included it; the
-                                      resolution keys of its mentions (JSON) and the fingerprint of
-                                      the rules that computed them
+                                      JSON, its region mentions apart (resolution does not read
+                                      them, so it does not decode them); in_graph = 0 until a
+                                      resolution has included it; the resolution keys of its
+                                      mentions (JSON) and the fingerprint of the rules behind them
     items(id, hash)                   the resolved things (documents, regions, organisations,
                                       policies, claims, targets, relations) the graph rows were
                                       built from, with a hash of their content
@@ -56,7 +57,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from bcikg.errors import StoreError
 from bcikg.graph.build import graph_elements, region_models
-from bcikg.models import DocumentExtraction, KnowledgeGraph
+from bcikg.models import DocumentExtraction, KnowledgeGraph, RegionMention
 
 FORMAT_VERSION = 2
 DATABASE = "store.sqlite"
@@ -74,8 +75,8 @@ _OWNED_BY_TARGET = frozenset({"SETS_TARGET", "OWNS_TARGET"})
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY, extraction BLOB NOT NULL, in_graph INTEGER NOT NULL DEFAULT 0, keys TEXT,
-    rules TEXT);
+    id TEXT PRIMARY KEY, extraction BLOB NOT NULL, region_mentions BLOB NOT NULL,
+    in_graph INTEGER NOT NULL DEFAULT 0, keys TEXT, rules TEXT);
 CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, owner TEXT NOT NULL, labels TEXT, props TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS edges (
@@ -87,18 +88,25 @@ CREATE INDEX IF NOT EXISTS edges_order ON edges (source, type, target, id);
 """
 
 _OLD_EXTRACTIONS = TypeAdapter(list[DocumentExtraction])
+_REGION_MENTIONS = TypeAdapter(list[RegionMention])
 
 # (extractions, resolution keys known per document) -> KnowledgeGraph
 Resolver = Callable[[list[DocumentExtraction], dict[str, list[str]]], KnowledgeGraph]
 KeyFunction = Callable[[DocumentExtraction], list[str]]
 
 
-def encode_extraction(extraction: DocumentExtraction) -> bytes:
-    return zlib.compress(extraction.model_dump_json().encode("utf-8"), 1)
+def encode_extraction(extraction: DocumentExtraction) -> tuple[bytes, bytes]:
+    """(the extraction without its region mentions, the region mentions), compressed JSON."""
+    main = extraction.model_dump_json(exclude={"regions"}).encode("utf-8")
+    return zlib.compress(main, 1), zlib.compress(_REGION_MENTIONS.dump_json(extraction.regions), 1)
 
 
-def decode_extraction(blob: bytes) -> DocumentExtraction:
-    return DocumentExtraction.model_validate_json(zlib.decompress(blob))
+def decode_extraction(blob: bytes, region_blob: bytes | None = None) -> DocumentExtraction:
+    """The extraction; without its region mentions unless ``region_blob`` is given."""
+    extraction = DocumentExtraction.model_validate_json(zlib.decompress(blob))
+    if region_blob is not None:
+        extraction.regions = _REGION_MENTIONS.validate_json(zlib.decompress(region_blob))
+    return extraction
 
 
 def _hash(model: BaseModel) -> str:
@@ -282,12 +290,15 @@ class EmbeddedStore:
             return {}
         with self._transaction(conn, write=False):
             self._meta(conn)
-            return {e.document.id: e for e in self._extractions(conn)}
+            return {e.document.id: e for e in self._extractions(conn, region_mentions=True)}
 
-    def _extractions(self, conn: sqlite3.Connection) -> Iterator[DocumentExtraction]:
-        for doc_id, blob in conn.execute("SELECT id, extraction FROM documents ORDER BY id"):
+    def _extractions(
+        self, conn: sqlite3.Connection, *, region_mentions: bool = False
+    ) -> Iterator[DocumentExtraction]:
+        rows = conn.execute("SELECT id, extraction, region_mentions FROM documents ORDER BY id")
+        for doc_id, blob, region_blob in rows:
             try:
-                yield decode_extraction(blob)
+                yield decode_extraction(blob, region_blob if region_mentions else None)
             except (zlib.error, ValidationError) as exc:
                 first = str(exc).splitlines()[0]
                 raise StoreError(
@@ -352,7 +363,7 @@ class EmbeddedStore:
         rows = [
             (
                 e.document.id,
-                encode_extraction(e),
+                *encode_extraction(e),
                 None if keys is None else json.dumps(keys(e), ensure_ascii=False),
                 rules if keys is not None else None,
             )
@@ -365,7 +376,9 @@ class EmbeddedStore:
         with self._transaction(conn):
             before = conn.total_changes
             conn.executemany(
-                "INSERT OR IGNORE INTO documents (id, extraction, keys, rules) VALUES (?, ?, ?, ?)", rows
+                "INSERT OR IGNORE INTO documents (id, extraction, region_mentions, keys, rules) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
             )
             added = conn.total_changes - before
             if added:
@@ -402,6 +415,8 @@ class EmbeddedStore:
         assert conn is not None
         with self._transaction(conn):
             meta = self._meta(conn)
+            # without their region mentions, which resolution does not read (tests check that
+            # the graph equals build_graph(resolve(...)) of the complete extractions)
             extractions = list(self._extractions(conn))
             known: dict[str, list[str]] = {
                 doc_id: json.loads(doc_keys)
@@ -497,7 +512,7 @@ class EmbeddedStore:
         another process wrote the store after this instance first read it."""
         conn = self._connect(create=True)
         assert conn is not None
-        rows = [(key, encode_extraction(extractions[key])) for key in sorted(extractions)]
+        rows = [(key, *encode_extraction(extractions[key])) for key in sorted(extractions)]
         with self._transaction(conn):
             live = int(
                 json.loads(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
@@ -509,7 +524,9 @@ class EmbeddedStore:
                 )
             for table in ("documents", "items", "nodes", "edges"):
                 conn.execute(f"DELETE FROM {table}")
-            conn.executemany("INSERT INTO documents (id, extraction, in_graph) VALUES (?, ?, 1)", rows)
+            conn.executemany(
+                "INSERT INTO documents (id, extraction, region_mentions, in_graph) VALUES (?, ?, ?, 1)", rows
+            )
             dumps = json.dumps
             node_rows = []
             for node_id, data in graph.nodes(data=True):

@@ -272,3 +272,18 @@ def test_an_interrupted_ingest_stops_quickly_keeps_its_documents_and_continues(
     assert rerun.returncode == 0, rerun.stderr
     assert f"documents read 400 (new {400 - kept}, unchanged {kept})" in rerun.stdout
     assert len(EmbeddedStore(store).load_extractions()) == 400
+
+
+def test_the_store_graph_is_the_graph_of_a_full_resolution(tmp_path: Path) -> None:
+    """What update_graph writes (from stored keys and extractions decoded without their region
+    mentions) is build_graph(resolve(...)) of the complete extractions."""
+    from bcikg.graph.build import build_graph, graph_signature
+    from bcikg.ingest.resolve import resolve
+
+    store = tmp_path / "store"
+    ingest_paths(SAMPLE_FILES[:3], store)
+    ingest_paths(SAMPLE_FILES, store)
+    extractions = EmbeddedStore(store).load_extractions()
+    assert any(e.regions for e in extractions.values())
+    expected = build_graph(resolve(extractions.values()))
+    assert graph_signature(EmbeddedStore(store).load_graph()) == graph_signature(expected)
