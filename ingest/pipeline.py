@@ -84,13 +84,15 @@ def extract_stream(
         yield from map(extract_one, documents)
         return
     context = multiprocessing.get_context("fork")
-    with _signals_blocked():
-        pool = context.Pool(processes=workers, initializer=_worker_init)
+    pool = None
     try:
+        with _signals_blocked():
+            pool = context.Pool(processes=workers, initializer=_worker_init)
         yield from pool.imap(extract_one, documents, chunksize=_CHUNK)
     finally:
-        pool.terminate()  # at the end, on an interrupt, or when the consumer stops early
-        pool.join()
+        if pool is not None:  # at the end, on an interrupt, or when the consumer stops early
+            pool.terminate()
+            pool.join()
 
 
 def resolve_store(extractions: list[DocumentExtraction], known_keys: dict[str, list[str]]) -> KnowledgeGraph:
