@@ -121,7 +121,9 @@ def ingest(
     """Read articles, extract organisations, regions and relations, and write the embedded store.
 
     Re-ingesting the same files changes nothing; new files add only their facts. Files that
-    cannot be read are skipped with a reason, and the exit code is then 1.
+    cannot be read are skipped with a reason, and the exit code is then 1. Ctrl-C (or SIGTERM)
+    stops within seconds and keeps the documents extracted so far (exit code 130, or 143);
+    running the same command again continues where it stopped.
 
     Examples:
 

@@ -192,6 +192,8 @@ class EmbeddedStore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "meta" not in tables:
+                raise sqlite3.DatabaseError("it has other tables")
             if "meta" not in tables:
                 with self._transaction(conn):
                     for statement in _SCHEMA.split(";"):

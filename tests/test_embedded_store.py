@@ -488,3 +488,13 @@ def test_a_damaged_format_1_store_is_refused_with_what_to_do(tmp_path: Path) -> 
     with pytest.raises(StoreError, match=r"cannot convert the old store .*ingest the articles again"):
         EmbeddedStore(store_dir).load_graph()
     assert not (store_dir / "store.sqlite").exists()
+
+
+def test_another_programs_database_is_not_taken_over(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        conn.execute("CREATE TABLE accounts (id INTEGER)")
+    with pytest.raises(StoreError, match="not a bcikg store database"):
+        EmbeddedStore(tmp_path).add_documents(make_extractions(1).values())
+    with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert tables == ["accounts"]
