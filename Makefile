@@ -62,7 +62,7 @@ typecheck: setup
 bench: setup
 	bash scripts/neo4j.sh up
 	set -a; . .neo4j/env; set +a; \
-	$(BIN)/python bench/ingest && $(BIN)/python bench/load && $(BIN)/python bench/report && $(BIN)/python bench/scale; \
+	$(BIN)/python bench/ingest && $(BIN)/python bench/incremental && $(BIN)/python bench/load && $(BIN)/python bench/report && $(BIN)/python bench/scale; \
 	status=$$?; bash scripts/neo4j.sh down; exit $$status
 
 neo4j-up:

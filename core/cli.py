@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from bcikg.errors import BcikgError, InputError
+from bcikg.errors import BcikgError, InputError, Interrupted
 
 DEFAULT_STORE = Path("bcikg_store")
 STORE_ENV = "BCIKG_STORE"
@@ -82,6 +84,17 @@ def parse_size(text: str) -> int:
     return int(number * factor)
 
 
+# the signal that interrupted the command (SIGINT from Ctrl-C, or SIGTERM), for its exit code
+_received: list[int] = []
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGINT and SIGTERM both stop an ingest the same way: as a KeyboardInterrupt, which the
+    pipeline turns into Interrupted after committing what it extracted."""
+    _received.append(signum)
+    raise KeyboardInterrupt
+
+
 def progress_bar() -> Progress:
     return Progress(
         TextColumn("[bold]{task.description}"),
@@ -122,7 +135,9 @@ def ingest(
     """Read articles, extract organisations, regions and relations, and write the embedded store.
 
     Re-ingesting the same files changes nothing; new files add only their facts. Files that
-    cannot be read are skipped with a reason, and the exit code is then 1.
+    cannot be read are skipped with a reason, and the exit code is then 1. Ctrl-C (or SIGTERM)
+    stops within seconds and keeps the documents extracted so far (exit code 130, or 143);
+    running the same command again continues where it stopped.
 
     Examples:
 
@@ -134,6 +149,8 @@ def ingest(
     """
     from bcikg.ingest.pipeline import ingest_paths
 
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     with progress_bar() as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -192,6 +209,9 @@ def main() -> None:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
+    except Interrupted as exc:
+        err.print(str(exc), markup=False)
+        sys.exit(128 + (_received[0] if _received else signal.SIGINT))
     except BcikgError as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(exc.exit_code)

@@ -32,3 +32,14 @@ class NotFound(BcikgError):
     """A region, organisation or query the user named does not exist in the graph."""
 
     exit_code = 5
+
+
+class Interrupted(BcikgError):
+    """The user stopped the command (Ctrl-C or SIGTERM); what was finished is kept. The CLI
+    exits with 128 + the signal's number (130 for SIGINT, 143 for SIGTERM)."""
+
+    exit_code = 130
+
+    def __init__(self, message: str, *, documents_kept: int = 0) -> None:
+        super().__init__(message)
+        self.documents_kept = documents_kept

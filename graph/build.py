@@ -147,7 +147,7 @@ def _add_static(b: _Builder) -> None:
         b.edge("UPSTREAM_OF", segment_id(upper), segment_id(lower))
 
 
-def _region_models(kg: KnowledgeGraph) -> dict[str, Region]:
+def region_models(kg: KnowledgeGraph) -> dict[str, Region]:
     """kg.regions plus every region referenced anywhere and all ancestors (from the gazetteer)."""
     regions = {r.id: r for r in kg.regions}
     wanted: set[str] = set()
@@ -201,9 +201,20 @@ def by_analyst(org: Organization, field: str) -> dict[str, Any]:
 def build_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """The property graph of a KnowledgeGraph (see bcikg.schema for labels and types)."""
     b = _Builder()
+    b.nodes, b.edges = graph_elements(kg)
+    return b.graph()
+
+
+def graph_elements(
+    kg: KnowledgeGraph,
+) -> tuple[dict[str, tuple[tuple[str, ...], Props]], dict[str, tuple[str, str, str, Props]]]:
+    """The nodes (id -> labels, properties) and relationships (id -> type, source, target,
+    properties) that ``build_graph`` assembles, before relationships with a missing end are set
+    aside. The embedded store builds them for the changed parts of a KnowledgeGraph only."""
+    b = _Builder()
     _add_static(b)
 
-    for region in _region_models(kg).values():
+    for region in region_models(kg).values():
         b.node(
             region.id,
             ("Region",),
@@ -317,7 +328,7 @@ def build_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             props["sentence"] = min(rel.evidence, key=evidence_key).sentence
         b.edge(rel.type, rel.source, rel.target, props, rel_id=rel.id)
 
-    return b.graph()
+    return b.nodes, b.edges
 
 
 def graph_signature(graph: nx.MultiDiGraph) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str]]]:

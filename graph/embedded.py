@@ -1,24 +1,39 @@
-"""The embedded store: the extractions and the built graph on disk, no server needed.
+"""The embedded store: one SQLite database in the store folder, no server needed.
 
 Layout of a store folder::
 
-    DIR/CURRENT                         name of the live generation, e.g. "000007" (replaced atomically)
-    DIR/lock                            flock'd by a writer for the length of a save
-    DIR/generations/000007/meta.json    {"format": 1, "generation": 7, "documents": N, ...}
-    DIR/generations/000007/extractions.json.gz   JSON array of DocumentExtraction
-    DIR/generations/000007/graph.pickle          networkx.MultiDiGraph, pickle protocol 5
+    DIR/store.sqlite        the database (WAL mode: store.sqlite-wal and -shm appear while in use)
 
-Crash safety: a save writes a new generation into ``generations/.tmp-*`` (every file fsync'd),
-renames it to its final name, fsyncs the folder, and only then replaces ``CURRENT`` with
-``os.replace`` (a new file, fsync'd, renamed over the old one; then the folder is fsync'd).
-Until that rename the previous generation is what ``CURRENT`` names and nothing of it has been
-touched; after it the new generation is complete on disk. Old generations and leftovers of an
-interrupted save are removed only after the switch. So killing a save at any moment leaves
-either the previous store or the new one, both complete.
+Tables (format 2)::
 
-Concurrency: a save holds an exclusive ``flock`` on ``DIR/lock``. A second writer waits for it
-and then refuses to overwrite a generation it has not read (two ingests started from the same
-store would otherwise lose one's documents): it raises StoreError asking to run again.
+    meta(key, value)                  format, generation, saved_at, counts (JSON values)
+    documents(id, extraction, region_mentions, in_graph, keys, rules)
+                                      one row per document: its DocumentExtraction as zlib-compressed
+                                      JSON, its region mentions apart (resolution does not read
+                                      them, so it does not decode them); in_graph = 0 until a
+                                      resolution has included it; the resolution keys of its
+                                      mentions (JSON) and the fingerprint of the rules behind them
+    items(id, hash)                   the resolved things (documents, regions, organisations,
+                                      policies, claims, targets, relations) the graph rows were
+                                      built from, with a hash of their content
+    nodes(id, owner, labels, props)   the graph's nodes (labels and properties as JSON)
+    edges(id, owner, source, type, target, props)
+                                      its relationships; ``owner`` is the item that produced a row
+
+Nothing in the folder is a pickle: the graph is read back from the tables into a
+``networkx.MultiDiGraph`` (nodes by id, relationships by source, type, target and id: the order
+``bcikg.graph.build.build_graph`` gives) and equals the graph built from the same KnowledgeGraph.
+
+Writes are SQLite transactions (``BEGIN IMMEDIATE`` … ``COMMIT``, ``synchronous=FULL``): killing
+a process at any moment leaves the store as of its last commit. Documents are committed as they
+are extracted (``add_documents``), so an interrupted ingest keeps them; ``update_graph`` then
+resolves every document of the store and rewrites only the graph rows of the items whose content
+changed, inside one write transaction that also reads the documents, so two ingests into one
+store serialise on SQLite's lock and the second one's graph includes the first one's documents.
+
+A store of format 1 (``CURRENT`` and ``generations/`` with ``extractions.json.gz`` and a pickled
+graph) is migrated on first use: its extractions (JSON) are copied into a new database and
+resolved again; its pickle is never opened.
 """
 
 from __future__ import annotations
@@ -27,34 +42,98 @@ import contextlib
 import fcntl
 import gc
 import gzip
-import io
+import hashlib
 import json
 import os
-import pickle
 import shutil
-import time
-from collections.abc import Callable, Iterator, Mapping
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any
 
 import networkx as nx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from bcikg.errors import StoreError
-from bcikg.models import DocumentExtraction
+from bcikg.graph.build import graph_elements, region_models
+from bcikg.models import DocumentExtraction, KnowledgeGraph, RegionMention
 
-FORMAT_VERSION = 1
-CURRENT = "CURRENT"
-LOCK = "lock"
-GENERATIONS = "generations"
-META = "meta.json"
-EXTRACTIONS = "extractions.json.gz"
-GRAPH = "graph.pickle"
-TMP_PREFIX = ".tmp-"
+FORMAT_VERSION = 2
+DATABASE = "store.sqlite"
+# format 1 (generations of JSON extractions and a pickled graph): read only to migrate it
+OLD_CURRENT = "CURRENT"
+OLD_GENERATIONS = "generations"
+OLD_EXTRACTIONS = "extractions.json.gz"
+OLD_LOCK = "lock"
 
-_EXTRACTIONS = TypeAdapter(list[DocumentExtraction])
-T = TypeVar("T")
+# rows of one graph build: at most this many items are built and written at once (memory)
+_BUILD_CHUNK = 4000
+# relationships owned by their end rather than their start (see _edge_owner)
+_OWNED_BY_TARGET = frozenset({"SETS_TARGET", "OWNS_TARGET"})
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, extraction BLOB NOT NULL, region_mentions BLOB NOT NULL,
+    in_graph INTEGER NOT NULL DEFAULT 0, keys TEXT, rules TEXT);
+CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, owner TEXT NOT NULL, labels TEXT, props TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS edges (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, source TEXT NOT NULL, type TEXT, target TEXT NOT NULL,
+    props TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS nodes_owner ON nodes (owner);
+CREATE INDEX IF NOT EXISTS edges_owner ON edges (owner);
+CREATE INDEX IF NOT EXISTS edges_order ON edges (source, type, target, id);
+"""
+
+_OLD_EXTRACTIONS = TypeAdapter(list[DocumentExtraction])
+_REGION_MENTIONS = TypeAdapter(list[RegionMention])
+
+# (extractions, resolution keys known per document) -> KnowledgeGraph
+Resolver = Callable[[list[DocumentExtraction], dict[str, list[str]]], KnowledgeGraph]
+KeyFunction = Callable[[DocumentExtraction], list[str]]
+
+
+def encode_extraction(extraction: DocumentExtraction) -> tuple[bytes, bytes]:
+    """(the extraction without its region mentions, the region mentions), compressed JSON."""
+    main = extraction.model_dump_json(exclude={"regions"}).encode("utf-8")
+    return zlib.compress(main, 1), zlib.compress(_REGION_MENTIONS.dump_json(extraction.regions), 1)
+
+
+def decode_extraction(blob: bytes, region_blob: bytes | None = None) -> DocumentExtraction:
+    """The extraction; without its region mentions unless ``region_blob`` is given."""
+    extraction = DocumentExtraction.model_validate_json(zlib.decompress(blob))
+    if region_blob is not None:
+        extraction.regions = _REGION_MENTIONS.validate_json(zlib.decompress(region_blob))
+    return extraction
+
+
+def _hash(model: BaseModel) -> str:
+    return hashlib.blake2b(model.model_dump_json().encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _edge_owner(rid: str, rel_type: str, source: str, target: str, relation_ids: set[str]) -> str:
+    """The item whose graph rows include this relationship: an extracted relation owns its edge;
+    a target owns the edges that point at it from its policy and agencies; any other structural
+    relationship belongs to its start (an organisation's IN_SEGMENT and MENTIONED_IN, …)."""
+    if rid in relation_ids:
+        return rid
+    return target if rel_type in _OWNED_BY_TARGET else source
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Decoding and resolving a store creates hundreds of thousands of objects and no garbage
+    cycles; the cycle collector would scan them again and again (a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -65,255 +144,535 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _compressed_json_list(items: list[DocumentExtraction]) -> bytes:
-    """gzip of the JSON array of the items, compressed item by item so that the uncompressed
-    text of a large corpus is never held in memory at once."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as out:
-        out.write(b"[")
-        for i, item in enumerate(items):
-            if i:
-                out.write(b",")
-            out.write(item.model_dump_json().encode("utf-8"))
-        out.write(b"]")
-    return buffer.getvalue()
-
-
-def _write_file(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> None:
-    """Write ``data`` (bytes, or a function that writes to the open file) to a new file and
-    fsync it."""
-    with open(path, "xb") as f:
-        if callable(data):
-            data(f)
-        else:
-            f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Unpickling creates millions of dicts; the cycle collector would scan them again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class EmbeddedStore:
-    """A store folder. Reads are lazy and cached per instance; ``save`` writes a new generation."""
+    """A store folder. The graph is read lazily and cached per instance."""
 
     def __init__(self, directory: Path | str, *, lock_timeout: float = 600.0) -> None:
         self.directory = Path(directory)
         self.lock_timeout = lock_timeout
         self._graph: nx.MultiDiGraph | None = None
-        self._extractions: dict[str, DocumentExtraction] | None = None
-        # the generation this instance read from (None: read nothing yet; "": the store was empty)
-        self._base: str | None = None
-        self._lock_depth = 0  # locked() is re-entrant within one instance
+        self._conn: sqlite3.Connection | None = None
+        # the generation this instance first read (None: read nothing yet), for save()
+        self._base: int | None = None
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.directory)!r})"
 
-    # -------------------------------------------------------------- reading
+    @property
+    def path(self) -> Path:
+        return self.directory / DATABASE
 
-    def current_generation(self) -> str | None:
-        """Name of the live generation, or None when there is no store here."""
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    # -------------------------------------------------------------- opening
+
+    def _connect(self, *, create: bool) -> sqlite3.Connection | None:
+        """The open database; None when there is no store and ``create`` is false."""
+        if self._conn is not None:
+            return self._conn
+        if (self.directory / OLD_CURRENT).exists() and not self.path.exists():
+            self._migrate()
+        if not self.path.exists():
+            if not create:
+                return None
+            self.directory.mkdir(parents=True, exist_ok=True)
         try:
-            name = (self.directory / CURRENT).read_text(encoding="ascii").strip()
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StoreError(f"cannot read {self.directory / CURRENT}: {exc}") from exc
-        if not name.isdigit():
+            conn = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store at {self.directory} ({exc})") from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.lock_timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "meta" not in tables:
+                raise sqlite3.DatabaseError("it has other tables")
+            if "meta" not in tables:
+                with self._transaction(conn):
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(
+                        "INSERT OR IGNORE INTO meta VALUES ('format', ?), ('generation', '0')",
+                        (json.dumps(FORMAT_VERSION),),
+                    )
+            row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
             raise StoreError(
-                f"{self.directory / CURRENT} does not name a generation; this folder is not a bcikg store "
-                "(choose another --store or remove the folder and ingest again)"
+                f"{self.path} is not a bcikg store database ({exc}); choose another --store or remove the "
+                "folder and ingest again"
+            ) from exc
+        found = json.loads(row[0]) if row else None
+        if found != FORMAT_VERSION:
+            conn.close()
+            raise StoreError(
+                f"the store at {self.directory} has format {found!r}, this bcikg reads format "
+                f"{FORMAT_VERSION}; ingest the articles again into a new --store folder"
             )
-        return name
+        self._conn = conn
+        return conn
 
-    def exists(self) -> bool:
-        name = self.current_generation()
-        return name is not None and (self.directory / GENERATIONS / name / META).is_file()
-
-    def meta(self) -> dict[str, Any]:
-        """The live generation's meta.json (format, generation, documents, nodes, edges, saved_at)."""
-        return self._read(self._read_meta)
-
-    def load_extractions(self) -> dict[str, DocumentExtraction]:
-        """Extractions by document id; {} when there is no store yet."""
-        if self._extractions is None:
-            if not self.exists():
-                if self._base is None:
-                    self._base = ""
-                return {}
-            self._extractions = self._read(self._read_extractions)
-        return dict(self._extractions)
-
-    def load_graph(self) -> nx.MultiDiGraph:
-        if self._graph is None:
-            if not self.exists():
-                raise self._missing()
-            self._graph = self._read(self._read_graph)
-        return self._graph
-
-    def _read(self, reader: Callable[[Path], T]) -> T:
-        # A concurrent save may remove the generation between reading CURRENT and opening its
-        # files; then CURRENT names a newer one, so read again.
-        for _attempt in range(5):
-            name = self.current_generation()
-            if name is None:
-                raise self._missing()
-            try:
-                result = reader(self.directory / GENERATIONS / name)
-            except FileNotFoundError:
-                if self.current_generation() != name:
-                    continue
+    @contextlib.contextmanager
+    def _transaction(self, conn: sqlite3.Connection, *, write: bool = True) -> Iterator[None]:
+        try:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(
-                    f"the store at {self.directory} is incomplete (generation {name} is missing files); "
-                    "ingest again into a new --store folder"
-                ) from None
-            if self._base is None:
-                self._base = name
-            return result
-        raise StoreError(f"the store at {self.directory} keeps changing while being read; try again")
+                    f"another bcikg process is writing the store at {self.directory}; "
+                    "wait for it to finish and run again"
+                ) from exc
+            raise StoreError(f"cannot write the store at {self.directory} ({exc})") from exc
+        try:
+            yield
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise StoreError(
+                f"cannot use the store at {self.directory} ({exc}); if it was written by another version of "
+                "bcikg, ingest again into a new --store folder"
+            ) from exc
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise StoreError(f"cannot write the store at {self.directory} ({exc})") from exc
 
     def _missing(self) -> StoreError:
         return StoreError(
             f"no store at {self.directory}; run `bcikg ingest PATH --store {self.directory}` first"
         )
 
-    def _read_meta(self, gen: Path) -> dict[str, Any]:
-        try:
-            meta: dict[str, Any] = json.loads((gen / META).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise StoreError(
-                f"{gen / META} is damaged ({exc}); ingest again into a new --store folder"
-            ) from exc
-        if meta.get("format") != FORMAT_VERSION:
-            raise StoreError(
-                f"the store at {self.directory} has format {meta.get('format')!r}, this bcikg reads format "
-                f"{FORMAT_VERSION}; ingest the articles again into a new --store folder"
-            )
+    # -------------------------------------------------------------- reading
+
+    def exists(self) -> bool:
+        """True when the folder holds a store with a graph."""
+        conn = self._connect(create=False)
+        return conn is not None and self._meta(conn).get("graph") is not None
+
+    def _meta(self, conn: sqlite3.Connection) -> dict[str, Any]:
+        meta = {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM meta")}
+        if self._base is None:
+            self._base = int(meta.get("generation", 0))
         return meta
 
-    def _read_extractions(self, gen: Path) -> dict[str, DocumentExtraction]:
-        self._read_meta(gen)
-        with open(gen / EXTRACTIONS, "rb") as f:
-            data = f.read()
-        try:
-            items = _EXTRACTIONS.validate_json(gzip.decompress(data))
-        except (OSError, EOFError, ValidationError) as exc:
-            first = str(exc).splitlines()[0]
-            raise StoreError(
-                f"cannot read the extractions in {gen} ({first}); they were written by an incompatible "
-                "version: ingest again into a new --store folder"
-            ) from exc
-        return {item.document.id: item for item in items}
+    def meta(self) -> dict[str, Any]:
+        """format, generation, documents, nodes, edges, saved_at (and the counts of the last
+        resolution: organizations, relations, regions)."""
+        conn = self._connect(create=False)
+        if conn is None:
+            raise self._missing()
+        with self._transaction(conn, write=False):
+            meta = self._meta(conn)
+            meta["documents"] = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            meta["pending"] = conn.execute("SELECT COUNT(*) FROM documents WHERE in_graph = 0").fetchone()[0]
+        return meta
 
-    def _read_graph(self, gen: Path) -> nx.MultiDiGraph:
-        self._read_meta(gen)
-        with open(gen / GRAPH, "rb") as f, _no_gc():
+    def document_ids(self) -> set[str]:
+        conn = self._connect(create=False)
+        if conn is None:
+            if self._base is None:
+                self._base = 0
+            return set()
+        self._meta(conn)
+        return {row[0] for row in conn.execute("SELECT id FROM documents")}
+
+    def pending_documents(self) -> int:
+        """Documents committed but not yet in the graph (an ingest stopped before resolving)."""
+        conn = self._connect(create=False)
+        if conn is None:
+            return 0
+        return int(conn.execute("SELECT COUNT(*) FROM documents WHERE in_graph = 0").fetchone()[0])
+
+    def load_extractions(self) -> dict[str, DocumentExtraction]:
+        """Extractions by document id; {} when there is no store yet."""
+        conn = self._connect(create=False)
+        if conn is None:
+            if self._base is None:
+                self._base = 0
+            return {}
+        with self._transaction(conn, write=False), _no_gc():
+            self._meta(conn)
+            return {e.document.id: e for e in self._extractions(conn, region_mentions=True)}
+
+    def _extractions(
+        self, conn: sqlite3.Connection, *, region_mentions: bool = False
+    ) -> Iterator[DocumentExtraction]:
+        rows = conn.execute("SELECT id, extraction, region_mentions FROM documents ORDER BY id")
+        for doc_id, blob, region_blob in rows:
             try:
-                graph = pickle.load(f)
-            except Exception as exc:  # unpickling can raise almost anything on a damaged file
+                yield decode_extraction(blob, region_blob if region_mentions else None)
+            except (zlib.error, ValidationError) as exc:
+                first = str(exc).splitlines()[0]
                 raise StoreError(
-                    f"cannot read the graph in {gen} ({type(exc).__name__}); "
-                    "ingest again into a new --store folder"
+                    f"cannot read the extraction of {doc_id} in {self.path} ({first}); it was written by an "
+                    "incompatible version: ingest again into a new --store folder"
                 ) from exc
-        if not isinstance(graph, nx.MultiDiGraph):
-            raise StoreError(f"{gen / GRAPH} does not hold a graph; ingest again into a new --store folder")
+
+    def load_graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            conn = self._connect(create=False)
+            if conn is None:
+                raise self._missing()
+            try:
+                with self._transaction(conn, write=False), _no_gc():
+                    meta = self._meta(conn)
+                    if meta.get("graph") is None:
+                        raise StoreError(
+                            f"the store at {self.directory} has no graph yet (its first ingest was "
+                            f"interrupted); run `bcikg ingest PATH --store {self.directory}` again"
+                        )
+                    self._graph = self._read_graph(conn, meta)
+            except (sqlite3.DatabaseError, json.JSONDecodeError) as exc:
+                raise StoreError(
+                    f"cannot read the graph in {self.path} ({exc}); ingest again into a new --store folder"
+                ) from exc
+        return self._graph
+
+    @staticmethod
+    def _read_graph(conn: sqlite3.Connection, meta: Mapping[str, Any]) -> nx.MultiDiGraph:
+        graph = nx.MultiDiGraph()
+        loads = json.loads
+        for node_id, labels, props in conn.execute("SELECT id, labels, props FROM nodes ORDER BY id"):
+            if labels is None:
+                graph.add_node(node_id, **loads(props))
+            else:
+                graph.add_node(node_id, labels=tuple(loads(labels)), **loads(props))
+        nodes = graph.nodes
+        dangling = []
+        rows = conn.execute(
+            "SELECT id, source, target, type, props FROM edges ORDER BY source, type, target, id"
+        )
+        for rid, source, target, rel_type, props in rows:
+            if source not in nodes or target not in nodes:
+                dangling.append(rid)
+                continue
+            if rel_type is None:
+                graph.add_edge(source, target, key=rid, **loads(props))
+            else:
+                graph.add_edge(source, target, key=rid, type=rel_type, **loads(props))
+        graph.graph.update(meta.get("graph_attributes") or {})
+        graph.graph["dangling"] = list(graph.graph.get("dangling") or []) + dangling
         return graph
 
     # -------------------------------------------------------------- writing
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the store's writer lock (waits up to ``lock_timeout`` seconds for another writer).
+    def add_documents(
+        self, extractions: Iterable[DocumentExtraction], *, keys: KeyFunction | None = None, rules: str = ""
+    ) -> int:
+        """Commit extractions (in one transaction), with the resolution keys of their mentions
+        (``keys``, computed by the rules of fingerprint ``rules``); documents already stored are
+        left as they are. Returns how many were new."""
+        rows = [
+            (
+                e.document.id,
+                *encode_extraction(e),
+                None if keys is None else json.dumps(keys(e), ensure_ascii=False),
+                rules if keys is not None else None,
+            )
+            for e in extractions
+        ]
+        if not rows:
+            return 0
+        conn = self._connect(create=True)
+        assert conn is not None
+        with self._transaction(conn):
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO documents (id, extraction, region_mentions, keys, rules) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+            added = conn.total_changes - before
+            if added:
+                self._bump(conn, {})
+        return added
 
-        Re-entrant: a caller may hold it around a whole read-modify-save (``save`` takes it again),
-        so that a second ingest waits for the first instead of failing at its save."""
-        if self._lock_depth:
-            self._lock_depth += 1
-            try:
-                yield
-            finally:
-                self._lock_depth -= 1
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.directory / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise StoreError(
-                            f"another bcikg process is writing the store at {self.directory}; "
-                            "wait for it to finish and run again"
-                        ) from None
-                    time.sleep(0.05)
-            self._lock_depth = 1
-            try:
-                yield
-            finally:
-                self._lock_depth = 0
-        finally:
-            os.close(fd)  # releases the lock
+    def _bump(self, conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:
+        generation = int(
+            json.loads(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+        )
+        generation += 1
+        updates = {
+            **values,
+            "generation": generation,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [(key, json.dumps(value, ensure_ascii=False)) for key, value in updates.items()],
+        )
+        return generation
+
+    def update_graph(
+        self, resolver: Resolver, *, keys: KeyFunction | None = None, rules: str = ""
+    ) -> KnowledgeGraph:
+        """Resolve every document of the store with ``resolver`` and bring the graph tables up to
+        date, rewriting only the rows of items whose content changed. One write transaction:
+        a concurrent ingest waits, and its documents are either in or not yet committed.
+
+        The resolver gets the resolution keys stored with the documents by rules of the
+        fingerprint ``rules``; those of other documents are computed with ``keys`` and stored.
+        Returns the KnowledgeGraph (for its counts)."""
+        conn = self._connect(create=True)
+        assert conn is not None
+        with self._transaction(conn), _no_gc():
+            meta = self._meta(conn)
+            # without their region mentions, which resolution does not read (tests check that
+            # the graph equals build_graph(resolve(...)) of the complete extractions)
+            extractions = list(self._extractions(conn))
+            known: dict[str, list[str]] = {
+                doc_id: json.loads(doc_keys)
+                for doc_id, doc_keys in conn.execute(
+                    "SELECT id, keys FROM documents WHERE keys IS NOT NULL AND rules = ?", (rules,)
+                )
+            }
+            if keys is not None:
+                stale = [e for e in extractions if e.document.id not in known]
+                for e in stale:
+                    known[e.document.id] = keys(e)
+                conn.executemany(
+                    "UPDATE documents SET keys = ?, rules = ? WHERE id = ?",
+                    [
+                        (json.dumps(known[e.document.id], ensure_ascii=False), rules, e.document.id)
+                        for e in stale
+                    ],
+                )
+            kg = resolver(extractions, known)
+            del extractions, known
+            items = _items(kg)
+            hashes = {item_id: _hash(model) for item_id, (_, model) in items.items()}
+            if meta.get("graph") == "resolved":
+                old = dict(conn.execute("SELECT id, hash FROM items"))
+            else:  # no graph yet, or one written by save(): build everything
+                old = {}
+                conn.execute("DELETE FROM nodes")
+                conn.execute("DELETE FROM edges")
+                conn.execute("DELETE FROM items")
+            changed = [item_id for item_id, digest in hashes.items() if old.get(item_id) != digest]
+            removed = [item_id for item_id in old if item_id not in hashes]
+            owners = [(item_id,) for item_id in changed + removed if item_id in old]
+            conn.executemany("DELETE FROM nodes WHERE owner = ?", owners)
+            conn.executemany("DELETE FROM edges WHERE owner = ?", owners)
+            conn.executemany("DELETE FROM items WHERE id = ?", [(item_id,) for item_id in removed])
+            for start in range(0, len(changed), _BUILD_CHUNK):
+                chunk = changed[start : start + _BUILD_CHUNK]
+                self._write_elements(conn, _sub_graph(items, chunk))
+            conn.executemany(
+                "INSERT OR REPLACE INTO items (id, hash) VALUES (?, ?)",
+                [(item_id, hashes[item_id]) for item_id in changed],
+            )
+            conn.execute("UPDATE documents SET in_graph = 1 WHERE in_graph = 0")
+            if changed or removed or meta.get("graph") != "resolved":
+                self._bump(conn, self._counts(conn, kg))
+            self._graph = None
+        return kg
+
+    @staticmethod
+    def _counts(conn: sqlite3.Connection, kg: KnowledgeGraph) -> dict[str, Any]:
+        return {
+            "graph": "resolved",
+            "graph_attributes": {},
+            "nodes": conn.execute("SELECT COUNT(*) FROM nodes").fetchone()[0],
+            "edges": conn.execute(  # without relationships whose end is missing (see _read_graph)
+                "SELECT COUNT(*) FROM edges AS e WHERE EXISTS (SELECT 1 FROM nodes WHERE id = e.source) "
+                "AND EXISTS (SELECT 1 FROM nodes WHERE id = e.target)"
+            ).fetchone()[0],
+            "organizations": len(kg.organizations),
+            "relations": len(kg.relations),
+            "regions": len(kg.regions),
+        }
+
+    @staticmethod
+    def _write_elements(conn: sqlite3.Connection, kg: KnowledgeGraph) -> None:
+        nodes, edges = graph_elements(kg)
+        relation_ids = {rel.id for rel in kg.relations}
+        dumps = json.dumps
+        conn.executemany(
+            "INSERT OR REPLACE INTO nodes (id, owner, labels, props) VALUES (?, ?, ?, ?)",
+            [
+                (node_id, node_id, dumps(list(labels), ensure_ascii=False), dumps(props, ensure_ascii=False))
+                for node_id, (labels, props) in nodes.items()
+            ],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO edges (id, owner, source, type, target, props) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    rid,
+                    _edge_owner(rid, rel_type, source, target, relation_ids),
+                    source,
+                    rel_type,
+                    target,
+                    dumps(props, ensure_ascii=False),
+                )
+                for rid, (rel_type, source, target, props) in edges.items()
+            ],
+        )
 
     def save(self, extractions: Mapping[str, DocumentExtraction], graph: nx.MultiDiGraph) -> None:
-        """Write a new generation and switch to it atomically (see the module docstring)."""
-        extraction_list = [extractions[key] for key in sorted(extractions)]
-        extractions_blob = _compressed_json_list(extraction_list)
-        with self.locked():
-            live = self.current_generation()
-            if self._base is not None and (live or "") != self._base:
+        """Replace the store's documents and graph with these (one transaction). Refused when
+        another process wrote the store after this instance first read it."""
+        conn = self._connect(create=True)
+        assert conn is not None
+        rows = [(key, *encode_extraction(extractions[key])) for key in sorted(extractions)]
+        with self._transaction(conn):
+            live = int(
+                json.loads(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+            )
+            if self._base is not None and live != self._base:
                 raise StoreError(
                     f"the store at {self.directory} was changed by another process while this one ran; "
                     "run the command again"
                 )
-            generations = self.directory / GENERATIONS
-            generations.mkdir(exist_ok=True)
-            number = 1 + max(
-                [int(live or 0)] + [int(p.name) for p in generations.iterdir() if p.name.isdigit()]
+            for table in ("documents", "items", "nodes", "edges"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.executemany(
+                "INSERT INTO documents (id, extraction, region_mentions, in_graph) VALUES (?, ?, ?, 1)", rows
             )
-            name = f"{number:06d}"
-            tmp = generations / f"{TMP_PREFIX}{name}-{os.getpid()}"
-            if tmp.exists():
-                shutil.rmtree(tmp)
-            tmp.mkdir()
-            meta = {
-                "format": FORMAT_VERSION,
-                "generation": number,
-                "documents": len(extraction_list),
-                "nodes": graph.number_of_nodes(),
-                "edges": graph.number_of_edges(),
-                "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            }
-            _write_file(tmp / EXTRACTIONS, extractions_blob)
-            # pickled straight into the file: a large graph's pickle is not held in memory as well
-            _write_file(tmp / GRAPH, lambda f: pickle.dump(graph, f, protocol=5))
-            _write_file(tmp / META, json.dumps(meta, indent=1).encode("utf-8"))
-            _fsync_dir(tmp)
-            final = generations / name
-            os.rename(tmp, final)
-            _fsync_dir(generations)
-            pointer = self.directory / f"{CURRENT}.tmp-{os.getpid()}"
-            pointer.unlink(missing_ok=True)
-            _write_file(pointer, (name + "\n").encode("ascii"))
-            os.replace(pointer, self.directory / CURRENT)
+            dumps = json.dumps
+            node_rows = []
+            for node_id, data in graph.nodes(data=True):
+                props = {k: v for k, v in data.items() if k != "labels"}
+                labels = data.get("labels")
+                node_rows.append(
+                    (
+                        node_id,
+                        "",
+                        None if labels is None else dumps(list(labels), ensure_ascii=False),
+                        dumps(props, ensure_ascii=False),
+                    )
+                )
+            conn.executemany("INSERT INTO nodes (id, owner, labels, props) VALUES (?, ?, ?, ?)", node_rows)
+            edge_rows = []
+            for source, target, rid, data in graph.edges(keys=True, data=True):
+                props = {k: v for k, v in data.items() if k != "type"}
+                edge_rows.append(
+                    (str(rid), "", source, data.get("type"), target, dumps(props, ensure_ascii=False))
+                )
+            conn.executemany(
+                "INSERT OR REPLACE INTO edges (id, owner, source, type, target, props) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                edge_rows,
+            )
+            attributes = {k: v for k, v in graph.graph.items()}
+            self._base = self._bump(
+                conn,
+                {
+                    "graph": "saved",
+                    "graph_attributes": attributes,
+                    "nodes": graph.number_of_nodes(),
+                    "edges": graph.number_of_edges(),
+                },
+            )
+        self._graph = graph
+
+    # -------------------------------------------------------------- format 1
+
+    def _migrate(self) -> None:
+        """Copy the extractions of a format-1 store into a new database and build its graph.
+        The pickled graph is never read; the old files are removed once the new store is
+        complete on disk."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.directory / OLD_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if self.path.exists() or not (self.directory / OLD_CURRENT).exists():
+                return  # another process migrated it meanwhile
+            extractions = self._old_extractions()
+            tmp = self.directory / f"{DATABASE}.migrating-{os.getpid()}"
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+            staging_store = _StagingStore(tmp, self.lock_timeout)
+            staging_store.add_documents(extractions)
+            from bcikg.ingest.resolve import resolve  # the store's one use of the ingest stages
+
+            staging_store.update_graph(lambda extractions, known: resolve(extractions, known_keys=known))
+            staging_store.close()
+            os.rename(tmp, self.path)
             _fsync_dir(self.directory)
-            # the switch is durable: drop older generations and leftovers of interrupted saves
-            for path in generations.iterdir():
-                if path.name != name:
-                    shutil.rmtree(path, ignore_errors=True)
-            for path in self.directory.glob(f"{CURRENT}.tmp-*"):
-                path.unlink(missing_ok=True)
-            self._base = name
-            self._graph = graph
-            self._extractions = dict(extractions)
+            (self.directory / OLD_CURRENT).unlink()
+            shutil.rmtree(self.directory / OLD_GENERATIONS, ignore_errors=True)
+            for leftover in self.directory.glob(f"{OLD_CURRENT}.tmp-*"):
+                leftover.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            (self.directory / OLD_LOCK).unlink()
+
+    def _old_extractions(self) -> list[DocumentExtraction]:
+        name = (self.directory / OLD_CURRENT).read_text(encoding="ascii", errors="replace").strip()
+        generation = self.directory / OLD_GENERATIONS / name
+        if not name.isdigit():
+            raise StoreError(
+                f"{self.directory / OLD_CURRENT} does not name a generation; this folder is not a bcikg "
+                "store (choose another --store or remove the folder and ingest again)"
+            )
+        try:
+            meta = json.loads((generation / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("format") != 1:
+                raise ValueError(f"format {meta.get('format')!r}")
+            return _OLD_EXTRACTIONS.validate_json(
+                gzip.decompress((generation / OLD_EXTRACTIONS).read_bytes())
+            )
+        except (OSError, EOFError, ValueError, ValidationError) as exc:
+            first = str(exc).splitlines()[0]
+            raise StoreError(
+                f"cannot convert the old store at {self.directory} ({first}); ingest the articles again "
+                "into a new --store folder"
+            ) from exc
+
+
+class _StagingStore(EmbeddedStore):
+    """An EmbeddedStore on a database file of any name (used while migrating)."""
+
+    def __init__(self, database: Path, lock_timeout: float) -> None:
+        super().__init__(database.parent, lock_timeout=lock_timeout)
+        self._database = database
+
+    @property
+    def path(self) -> Path:
+        return self._database
+
+    def _migrate(self) -> None:
+        return None
+
+
+def _items(kg: KnowledgeGraph) -> dict[str, tuple[str, BaseModel]]:
+    """Every resolved thing of the graph by id, with the list of KnowledgeGraph it belongs to."""
+    items: dict[str, tuple[str, BaseModel]] = {}
+    for region in region_models(kg).values():
+        items[region.id] = ("regions", region)
+    kinds: Sequence[tuple[str, Sequence[Any]]] = (
+        ("documents", kg.documents),
+        ("organizations", kg.organizations),
+        ("policies", kg.policies),
+        ("claims", kg.claims),
+        ("targets", kg.targets),
+        ("relations", kg.relations),
+    )
+    for kind, models in kinds:
+        for model in models:
+            items[model.id] = (kind, model)
+    return items
+
+
+def _sub_graph(items: Mapping[str, tuple[str, BaseModel]], ids: Iterable[str]) -> KnowledgeGraph:
+    parts: dict[str, list[Any]] = {}
+    for item_id in ids:
+        kind, model = items[item_id]
+        parts.setdefault(kind, []).append(model)
+    return KnowledgeGraph(**parts)

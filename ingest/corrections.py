@@ -755,7 +755,11 @@ class StoreCorrections(BaseModel):
             return None
 
     def record_applied(self, issues: Sequence[CorrectionIssue]) -> None:
-        """Note (after the store was saved) that its graph holds these decisions, and their issues."""
+        """Note (after the store was saved) that its graph holds these decisions, and their issues.
+        A store without decisions has no such note (no file besides the database)."""
+        if not self.items and not issues:
+            (self.store / APPLIED_NAME).unlink(missing_ok=True)
+            return
         data = {"fingerprint": self.fingerprint, "issues": [i.model_dump() for i in issues]}
         tmp = self.store / (APPLIED_NAME + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -13,7 +13,7 @@ Ids are hashes of keys, so a re-run over the same documents produces the same gr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from bcikg.domain.lexicon import name_rules
 from bcikg.ingest.names import _common_word
@@ -97,6 +97,20 @@ def resolution_key(mention: OrgMention) -> str:
     return "name:" + name
 
 
+def document_keys(
+    extractions: Iterable[DocumentExtraction], known_keys: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """The resolution keys of all mentions of the documents, in order, taking those known."""
+    keys: list[str] = []
+    for e in extractions:
+        known = known_keys.get(e.document.id)
+        if known is not None and len(known) == len(e.orgs):
+            keys.extend(known)
+        else:
+            keys.extend(resolution_key(m) for m in e.orgs)
+    return keys
+
+
 def _is_abbreviation(short: str, full: str) -> bool:
     """南大一附院 of 南昌大学第一附属医院, 工信部 of 工业和信息化部: same first character, characters
     in order, the same kind of head at the end."""
@@ -114,10 +128,14 @@ def _is_abbreviation(short: str, full: str) -> bool:
     return all(ch in it for ch in short)
 
 
-def resolve(extractions: Iterable[DocumentExtraction]) -> KnowledgeGraph:
+def resolve(
+    extractions: Iterable[DocumentExtraction], *, known_keys: Mapping[str, Sequence[str]] | None = None
+) -> KnowledgeGraph:
+    """``known_keys``: resolution keys already computed for the mentions of some documents
+    (document id -> the keys of its ``orgs``, in order), e.g. cached by the store."""
     extractions = sorted(extractions, key=lambda e: e.document.id)
     mentions: list[OrgMention] = [m for e in extractions for m in e.orgs]
-    keys = [resolution_key(m) for m in mentions]
+    keys = document_keys(extractions, known_keys or {})
     uf = _UnionFind(len(mentions))
     first_by_key: dict[str, int] = {}
     for i, key in enumerate(keys):

@@ -1,15 +1,18 @@
-"""Tests for bcikg.graph.embedded: layout, round trip, versioning, locking and crash safety.
+"""Tests for bcikg.graph.embedded: layout (no pickle), round trip, versioning, locking, crash
+safety, incremental graph updates and the migration of format-1 stores.
 
-The crash tests run ``save`` in a child process that stops at a chosen point (in the middle of
-writing a file, after renaming the new generation into place, after switching CURRENT, while
-removing the old generation), kill it with SIGKILL there, and then read the store again.
+The crash tests run a write in a child process that stops at a chosen point inside its
+transaction, kill it with SIGKILL there, and then read the store again.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import pickle
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -26,9 +29,11 @@ from bcikg.errors import StoreError
 from bcikg.graph import embedded as emb
 from bcikg.graph.build import build_graph, graph_signature
 from bcikg.graph.embedded import EmbeddedStore
-from bcikg.models import DocumentExtraction, DocumentInfo, Evidence, OrgMention
+from bcikg.ingest.resolve import resolve
+from bcikg.models import DocumentExtraction, DocumentInfo, Evidence, KnowledgeGraph, OrgMention
 
 TESTS = Path(__file__).parent
+PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
 
 
 def make_extractions(n: int, tag: str = "a") -> dict[str, DocumentExtraction]:
@@ -67,6 +72,18 @@ def store_state(directory: Path) -> tuple[object, list[str]]:
     return graph_signature(store.load_graph()), sorted(store.load_extractions())
 
 
+def resolver(extractions: list[DocumentExtraction], known: dict[str, list[str]]) -> KnowledgeGraph:
+    return resolve(extractions, known_keys=known)
+
+
+def no_pickle_in(directory: Path) -> None:
+    for path in directory.rglob("*"):
+        if path.is_file():
+            head = path.read_bytes()[:2]
+            assert head not in PICKLE_MAGIC, f"{path} looks like a pickle"
+            assert path.suffix not in (".pickle", ".pkl")
+
+
 # ------------------------------------------------------------------ basics
 
 
@@ -76,6 +93,9 @@ def test_missing_store(tmp_path: Path) -> None:
     assert store.load_extractions() == {}
     with pytest.raises(StoreError, match=r"no store at .*nothing; run `bcikg ingest PATH"):
         store.load_graph()
+    with pytest.raises(StoreError, match=r"no store at"):
+        store.meta()
+    assert not (tmp_path / "nothing").exists()  # reading never creates a store
 
 
 def test_round_trip_and_layout(tmp_path: Path) -> None:
@@ -88,42 +108,31 @@ def test_round_trip_and_layout(tmp_path: Path) -> None:
     loaded = store.load_graph()
     assert graph_signature(loaded) == graph_signature(graph)
     assert list(loaded.nodes) == list(graph.nodes)
+    assert [k for *_, k in loaded.edges(keys=True)] == [k for *_, k in graph.edges(keys=True)]
     assert store.load_graph() is loaded  # cached per instance
-    assert (tmp_path / "CURRENT").read_text().strip() == "000001"
-    files = sorted(p.name for p in (tmp_path / "generations" / "000001").iterdir())
-    assert files == ["extractions.json.gz", "graph.pickle", "meta.json"]
-    meta = store.meta()
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        "store.sqlite"
+    ]
+    no_pickle_in(tmp_path)
+    meta = EmbeddedStore(tmp_path).meta()
     assert (meta["format"], meta["generation"], meta["documents"]) == (emb.FORMAT_VERSION, 1, 3)
     assert (meta["nodes"], meta["edges"]) == (graph.number_of_nodes(), graph.number_of_edges())
 
 
-def test_a_new_save_replaces_the_old_generation(tmp_path: Path) -> None:
+def test_a_new_save_replaces_the_old_one(tmp_path: Path) -> None:
     first = EmbeddedStore(tmp_path)
     first.load_extractions()
     first.save(make_extractions(2), graph_a())
     first.save(make_extractions(4), graph_b())
-    assert [p.name for p in (tmp_path / "generations").iterdir()] == ["000002"]
     assert store_state(tmp_path) == (graph_signature(graph_b()), sorted(make_extractions(4)))
-
-
-def test_leftovers_of_an_interrupted_save_are_ignored_and_cleaned(tmp_path: Path) -> None:
-    EmbeddedStore(tmp_path).save(make_extractions(1), graph_a())
-    junk = tmp_path / "generations" / ".tmp-000002-999999"
-    junk.mkdir()
-    (junk / "graph.pickle").write_bytes(b"half a pickle")
-    (tmp_path / "CURRENT.tmp-999999").write_text("000002\n")
-    assert store_state(tmp_path)[0] == graph_signature(graph_a())
-    EmbeddedStore(tmp_path).save(make_extractions(1), graph_b())
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["CURRENT", "generations", "lock"]
-    assert [p.name for p in (tmp_path / "generations").iterdir()] == ["000002"]
+    assert EmbeddedStore(tmp_path).meta()["generation"] == 2
 
 
 def test_incompatible_format_is_refused(tmp_path: Path) -> None:
     EmbeddedStore(tmp_path).save({}, graph_a())
-    meta_path = tmp_path / "generations" / "000001" / "meta.json"
-    meta = json.loads(meta_path.read_text())
-    meta["format"] = 99
-    meta_path.write_text(json.dumps(meta))
+    with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'format'")
     with pytest.raises(StoreError, match=r"format 99.*ingest the articles again"):
         EmbeddedStore(tmp_path).load_graph()
     with pytest.raises(StoreError, match="format 99"):
@@ -133,23 +142,24 @@ def test_incompatible_format_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "damage, message",
     [
-        ("current", "not a bcikg store"),
-        ("graph", "cannot read the graph"),
-        ("extractions", "cannot read the extractions"),
-        ("missing", "incomplete"),
+        ("not-a-database", "not a bcikg store database"),
+        ("extraction", "cannot read the extraction"),
+        ("graph-row", "cannot read the graph"),
     ],
 )
 def test_damaged_store_gives_a_store_error(tmp_path: Path, damage: str, message: str) -> None:
     EmbeddedStore(tmp_path).save(make_extractions(1), graph_a())
-    gen = tmp_path / "generations" / "000001"
-    if damage == "current":
-        (tmp_path / "CURRENT").write_text("garbage\n")
-    elif damage == "graph":
-        (gen / "graph.pickle").write_bytes(b"not a pickle")
-    elif damage == "extractions":
-        (gen / "extractions.json.gz").write_bytes(b"not gzip")
+    database = tmp_path / "store.sqlite"
+    if damage == "not-a-database":
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        database.write_bytes(b"this is not a database" * 100)
     else:
-        (gen / "graph.pickle").unlink()
+        with sqlite3.connect(database) as conn:
+            if damage == "extraction":
+                conn.execute("UPDATE documents SET extraction = x'00010203'")
+            else:
+                conn.execute("UPDATE nodes SET props = '{broken' WHERE rowid = 1")
     with pytest.raises(StoreError, match=message):
         store = EmbeddedStore(tmp_path)
         store.load_graph()
@@ -178,6 +188,79 @@ def test_extractions_round_trip_any_text(tmp_path_factory: pytest.TempPathFactor
     assert EmbeddedStore(directory).load_extractions() == extractions
 
 
+# ------------------------------------------------------------------ incremental graph updates
+
+
+def test_update_graph_equals_the_graph_built_from_scratch(tmp_path: Path) -> None:
+    """Documents added in three steps: after each, the rows rewritten for changed items give the
+    graph that build_graph makes from a resolution of all documents, dangling list included."""
+    everything = {**make_extractions(3, "a"), **make_extractions(2, "b"), **make_extractions(2, "c")}
+    store = EmbeddedStore(tmp_path)
+    added: dict[str, DocumentExtraction] = {}
+    for tag in "abc":
+        batch = {k: v for k, v in everything.items() if k.startswith(f"doc:{tag}")}
+        assert store.add_documents(batch.values()) == len(batch)
+        assert store.add_documents(batch.values()) == 0  # already there
+        added.update(batch)
+        assert store.pending_documents() == len(batch)
+        store.update_graph(resolver)
+        assert store.pending_documents() == 0
+        expected = build_graph(resolve(added.values()))
+        fresh = EmbeddedStore(tmp_path).load_graph()
+        assert graph_signature(fresh) == graph_signature(expected)
+        assert list(fresh.nodes) == list(expected.nodes)
+        assert fresh.graph["dangling"] == expected.graph["dangling"]
+    generation = EmbeddedStore(tmp_path).meta()["generation"]
+    store.update_graph(resolver)  # nothing changed: nothing written
+    assert EmbeddedStore(tmp_path).meta()["generation"] == generation
+
+
+def test_only_changed_items_are_rewritten(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path)
+    store.add_documents(make_extractions(3, "a").values())
+    store.update_graph(resolver)
+    with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        before = dict(conn.execute("SELECT id, rowid FROM nodes"))
+    store.add_documents(make_extractions(1, "z").values())
+    store.update_graph(resolver)
+    with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        after = dict(conn.execute("SELECT id, rowid FROM nodes"))
+    rewritten = {node for node, rowid in after.items() if before.get(node) != rowid}
+    assert rewritten, "the new document brought nothing"
+    # the new document, its organisation, and the static nodes that every build writes again
+    assert {n for n in rewritten if not n.startswith(("segment:", "subsector:", "region:"))} == {
+        "doc:z000000000000000",
+        *(o.id for o in resolve(make_extractions(1, "z").values()).organizations),
+    }
+
+
+def test_a_graph_written_by_save_is_rebuilt_whole_by_the_next_update(tmp_path: Path) -> None:
+    extractions = make_extractions(2)
+    EmbeddedStore(tmp_path).save(extractions, graph_a())
+    store = EmbeddedStore(tmp_path)
+    store.update_graph(resolver)
+    expected = build_graph(resolve(extractions.values()))
+    assert graph_signature(EmbeddedStore(tmp_path).load_graph()) == graph_signature(expected)
+
+
+def test_stored_keys_are_used_and_recomputed_under_other_rules(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path)
+    extractions = make_extractions(2)
+    store.add_documents(extractions.values(), keys=lambda e: ["co:stored"] * len(e.orgs), rules="r1")
+    seen: list[dict[str, list[str]]] = []
+
+    def spy(extractions: list[DocumentExtraction], known: dict[str, list[str]]) -> KnowledgeGraph:
+        seen.append(known)
+        return resolve(extractions, known_keys=known)
+
+    store.update_graph(spy, keys=lambda e: ["co:fresh"] * len(e.orgs), rules="r1")
+    assert all(keys == ["co:stored"] for keys in seen[-1].values())
+    store.update_graph(spy, keys=lambda e: ["co:fresh"] * len(e.orgs), rules="r2")
+    assert all(keys == ["co:fresh"] for keys in seen[-1].values())
+    store.update_graph(spy, keys=lambda e: ["co:other"] * len(e.orgs), rules="r2")
+    assert all(keys == ["co:fresh"] for keys in seen[-1].values())  # stored under r2 meanwhile
+
+
 # ------------------------------------------------------------------ concurrency
 
 
@@ -194,7 +277,7 @@ def test_a_second_writer_that_read_an_older_generation_is_refused(tmp_path: Path
     )
 
 
-def test_two_first_ingests_into_a_new_store_do_not_overwrite_each_other(tmp_path: Path) -> None:
+def test_two_first_saves_into_a_new_store_do_not_overwrite_each_other(tmp_path: Path) -> None:
     first, second = EmbeddedStore(tmp_path), EmbeddedStore(tmp_path)
     assert first.load_extractions() == second.load_extractions() == {}
     first.save(make_extractions(1, "b"), graph_a())
@@ -202,7 +285,17 @@ def test_two_first_ingests_into_a_new_store_do_not_overwrite_each_other(tmp_path
         second.save(make_extractions(1, "c"), graph_a())
 
 
-def test_a_held_lock_makes_a_writer_wait_then_fail(tmp_path: Path) -> None:
+def test_writers_adding_documents_never_lose_one(tmp_path: Path) -> None:
+    first, second = EmbeddedStore(tmp_path), EmbeddedStore(tmp_path)
+    first.add_documents(make_extractions(2, "b").values())
+    second.add_documents(make_extractions(2, "c").values())
+    first.update_graph(resolver)
+    second.update_graph(resolver)
+    expected = build_graph(resolve({**make_extractions(2, "b"), **make_extractions(2, "c")}.values()))
+    assert graph_signature(EmbeddedStore(tmp_path).load_graph()) == graph_signature(expected)
+
+
+def test_a_held_write_lock_makes_a_writer_wait_then_fail(tmp_path: Path) -> None:
     EmbeddedStore(tmp_path).save({}, graph_a())
     holder = subprocess.Popen(
         [
@@ -210,9 +303,9 @@ def test_a_held_lock_makes_a_writer_wait_then_fail(tmp_path: Path) -> None:
             "-c",
             textwrap.dedent(
                 f"""
-                import fcntl, os, sys, time
-                fd = os.open({str(tmp_path / "lock")!r}, os.O_RDWR)
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                import sqlite3, time
+                conn = sqlite3.connect({str(tmp_path / "store.sqlite")!r}, isolation_level=None)
+                conn.execute("BEGIN IMMEDIATE")
                 print('locked', flush=True)
                 time.sleep(30)
                 """
@@ -224,10 +317,13 @@ def test_a_held_lock_makes_a_writer_wait_then_fail(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         store = EmbeddedStore(tmp_path, lock_timeout=0.5)
+        store.load_extractions()
         started = time.monotonic()
         with pytest.raises(StoreError, match="another bcikg process is writing"):
             store.save({}, graph_b())
-        assert time.monotonic() - started >= 0.5
+        assert time.monotonic() - started >= 0.4
+        # readers are not blocked by a writer
+        assert graph_signature(EmbeddedStore(tmp_path).load_graph()) == graph_signature(graph_a())
     finally:
         holder.kill()
         holder.wait()
@@ -239,11 +335,11 @@ def test_a_held_lock_makes_a_writer_wait_then_fail(tmp_path: Path) -> None:
 
 CHILD = textwrap.dedent(
     """
-    import io, os, shutil, sys, time
+    import sys, time
     from pathlib import Path
 
     from bcikg.graph import embedded as emb
-    from test_embedded_store import graph_b, make_extractions
+    from test_embedded_store import graph_b, make_extractions, resolver
 
     store_dir, point, marker = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 
@@ -251,80 +347,59 @@ CHILD = textwrap.dedent(
         marker.write_text(point)
         time.sleep(120)
 
-    if point.startswith("write:"):
-        target = int(point.split(":")[1])
-        calls = [0]
-        original_write = emb._write_file
+    if point == "save-rows":  # documents and nodes written, relationships not yet, no commit
+        original = emb.EmbeddedStore._bump
 
-        def slow_write(path, data):
-            calls[0] += 1
-            if callable(data):  # a streamed file: what the function writes
-                buffer = io.BytesIO()
-                data(buffer)
-                data = buffer.getvalue()
-            if calls[0] == target:
-                with open(path, "xb") as f:  # half of the file reaches the disk, then the crash
-                    f.write(data[: len(data) // 2])
-                    f.flush()
-                    os.fsync(f.fileno())
-                stop_here()
-            original_write(path, data)
+        def bump_then_stop(self, conn, values):
+            result = original(self, conn, values)
+            stop_here()
+            return result
 
-        emb._write_file = slow_write
-    elif point in ("after-rename", "after-replace"):
-        name = "rename" if point == "after-rename" else "replace"
-        original = getattr(os, name)
+        emb.EmbeddedStore._bump = bump_then_stop
+        store = emb.EmbeddedStore(store_dir)
+        store.load_extractions()
+        store.save(make_extractions(5, "n"), graph_b())
+    elif point == "update-rows":  # half of the graph rows of an update written, no commit
+        original_write = emb.EmbeddedStore._write_elements
 
-        def then_stop(src, dst, *args, **kwargs):
-            original(src, dst, *args, **kwargs)
-            if name == "rename" or str(dst).endswith("CURRENT"):
-                stop_here()
-
-        setattr(os, name, then_stop)
-    elif point == "during-cleanup":
-        original_rmtree = shutil.rmtree
-
-        def partial_rmtree(path, *args, **kwargs):
-            for child in sorted(Path(path).iterdir())[:1]:
-                child.unlink()  # one file of the old generation is gone, then the crash
+        def write_then_stop(conn, kg):
+            original_write(conn, kg)
             stop_here()
 
-        shutil.rmtree = partial_rmtree
-
-    store = emb.EmbeddedStore(store_dir)
-    store.load_extractions()
-    store.save(make_extractions(5, "n"), graph_b())
+        emb.EmbeddedStore._write_elements = staticmethod(write_then_stop)
+        store = emb.EmbeddedStore(store_dir)
+        store.add_documents(make_extractions(5, "n").values())
+        store.update_graph(resolver)
+    else:
+        store = emb.EmbeddedStore(store_dir)
+        store.load_extractions()
+        store.save(make_extractions(5, "n"), graph_b())
     marker.write_text("finished")
     """
 )
 
-# (kill point, which generation must be readable afterwards)
-CRASH_POINTS = [
-    ("write:1", "old"),  # in the middle of extractions.json.gz
-    ("write:2", "old"),  # in the middle of graph.pickle
-    ("write:3", "old"),  # in the middle of meta.json
-    ("write:4", "old"),  # in the middle of the new CURRENT pointer file
-    ("after-rename", "old"),  # the complete new generation is in place, CURRENT not yet switched
-    ("after-replace", "new"),  # CURRENT switched, old generation not yet removed
-    ("during-cleanup", "new"),  # old generation half removed
-]
 
-
-@pytest.mark.parametrize("point, expected", CRASH_POINTS)
-def test_sigkill_during_save_leaves_a_readable_store(tmp_path: Path, point: str, expected: str) -> None:
-    store_dir = tmp_path / "store"
-    old_extractions = make_extractions(2, "o")
-    EmbeddedStore(store_dir).save(old_extractions, graph_a())
-    old_state = store_state(store_dir)
-    new_state = (graph_signature(graph_b()), sorted(make_extractions(5, "n")))
-    marker = tmp_path / "marker"
+def run_child(store_dir: Path, point: str, marker: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    child = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", CHILD, str(store_dir), point, str(marker)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+@pytest.mark.parametrize("point", ["save-rows", "update-rows"])
+def test_sigkill_inside_a_write_leaves_the_previous_store(tmp_path: Path, point: str) -> None:
+    store_dir = tmp_path / "store"
+    store = EmbeddedStore(store_dir)
+    store.add_documents(make_extractions(2, "o").values())
+    store.update_graph(resolver)
+    store.close()
+    old_graph = graph_signature(EmbeddedStore(store_dir).load_graph())
+    old_documents = sorted(EmbeddedStore(store_dir).load_extractions())
+    marker = tmp_path / "marker"
+    child = run_child(store_dir, point, marker)
     try:
         deadline = time.monotonic() + 60
         while not marker.exists():
@@ -333,19 +408,26 @@ def test_sigkill_during_save_leaves_a_readable_store(tmp_path: Path, point: str,
                 pytest.fail(f"child exited early ({child.returncode}): {err.decode()[-2000:]}")
             assert time.monotonic() < deadline, "child never reached the crash point"
             time.sleep(0.02)
-        assert marker.read_text() == point, "the save finished before the crash point"
+        assert marker.read_text() == point, "the write finished before the crash point"
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.kill()
         child.wait()
     assert child.returncode == -signal.SIGKILL
-    assert store_state(store_dir) == (old_state if expected == "old" else new_state)
-    # and the next save works and cleans up
-    EmbeddedStore(store_dir).save(make_extractions(1, "z"), graph_a())
-    assert [p.name for p in (store_dir / "generations").iterdir()] == [
-        (store_dir / "CURRENT").read_text().strip()
-    ]
-    assert store_state(store_dir) == (graph_signature(graph_a()), sorted(make_extractions(1, "z")))
+    assert graph_signature(EmbeddedStore(store_dir).load_graph()) == old_graph
+    documents = sorted(EmbeddedStore(store_dir).load_extractions())
+    if point == "update-rows":
+        # the documents were committed before the update began: kept, and not yet in the graph
+        assert documents == sorted([*old_documents, *make_extractions(5, "n")])
+        assert EmbeddedStore(store_dir).pending_documents() == 5
+        later = EmbeddedStore(store_dir)
+        later.update_graph(resolver)
+        expected = build_graph(resolve({**make_extractions(2, "o"), **make_extractions(5, "n")}.values()))
+        assert graph_signature(EmbeddedStore(store_dir).load_graph()) == graph_signature(expected)
+    else:
+        assert documents == old_documents
+        EmbeddedStore(store_dir).save(make_extractions(1, "z"), graph_a())  # and the next write works
+        assert store_state(store_dir) == (graph_signature(graph_a()), sorted(make_extractions(1, "z")))
 
 
 def test_the_crash_child_completes_when_not_stopped(tmp_path: Path) -> None:
@@ -354,23 +436,65 @@ def test_the_crash_child_completes_when_not_stopped(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     EmbeddedStore(store_dir).save(make_extractions(2, "o"), graph_a())
     marker = tmp_path / "marker"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    subprocess.run(
-        [sys.executable, "-c", CHILD, str(store_dir), "none", str(marker)], env=env, check=True, timeout=120
-    )
+    child = run_child(store_dir, "none", marker)
+    assert child.wait(timeout=120) == 0
     assert marker.read_text() == "finished"
     assert store_state(store_dir) == (graph_signature(graph_b()), sorted(make_extractions(5, "n")))
 
 
-def test_the_lock_can_be_held_around_a_whole_ingest(tmp_path: Path) -> None:
-    """locked() is re-entrant: read, modify and save under one lock (save takes it again)."""
-    store = EmbeddedStore(tmp_path, lock_timeout=1.0)
-    with store.locked():
-        store.load_extractions()
-        store.save(make_extractions(1), graph_a())
-        with store.locked():
-            store.save(make_extractions(2), graph_a())
-    assert sorted(EmbeddedStore(tmp_path).load_extractions()) == sorted(make_extractions(2))
-    other = EmbeddedStore(tmp_path, lock_timeout=0.2)
-    with store.locked(), pytest.raises(StoreError, match="another bcikg process is writing"):
-        other.save({}, graph_b())
+# ------------------------------------------------------------------ format 1
+
+
+def write_format_1(directory: Path, extractions: dict[str, DocumentExtraction], trap: Path) -> None:
+    """A store as bcikg wrote it before SQLite: CURRENT, generations/000003 with meta.json,
+    extractions.json.gz and a graph.pickle — here a pickle that would create ``trap`` if loaded."""
+
+    class Trap:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {trap}",))
+
+    generation = directory / "generations" / "000003"
+    generation.mkdir(parents=True)
+    items = [extractions[k].model_dump(mode="json") for k in sorted(extractions)]
+    (generation / "extractions.json.gz").write_bytes(gzip.compress(json.dumps(items).encode("utf-8")))
+    (generation / "graph.pickle").write_bytes(pickle.dumps(Trap()))
+    meta = {"format": 1, "generation": 3, "documents": len(items), "nodes": 0, "edges": 0}
+    (generation / "meta.json").write_text(json.dumps(meta))
+    (directory / "CURRENT").write_text("000003\n")
+    (directory / "lock").touch()
+
+
+def test_a_format_1_store_is_migrated_without_unpickling(tmp_path: Path) -> None:
+    extractions = make_extractions(3)
+    trap = tmp_path / "unpickled"
+    store_dir = tmp_path / "old"
+    write_format_1(store_dir, extractions, trap)
+    store = EmbeddedStore(store_dir)
+    graph = store.load_graph()
+    assert not trap.exists()
+    assert graph_signature(graph) == graph_signature(build_graph(resolve(extractions.values())))
+    assert store.load_extractions() == extractions
+    store.close()
+    assert sorted(p.name for p in store_dir.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        "store.sqlite"
+    ]
+    no_pickle_in(store_dir)
+
+
+def test_a_damaged_format_1_store_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    store_dir = tmp_path / "old"
+    write_format_1(store_dir, make_extractions(1), tmp_path / "trap")
+    (store_dir / "generations" / "000003" / "extractions.json.gz").write_bytes(b"not gzip")
+    with pytest.raises(StoreError, match=r"cannot convert the old store .*ingest the articles again"):
+        EmbeddedStore(store_dir).load_graph()
+    assert not (store_dir / "store.sqlite").exists()
+
+
+def test_another_programs_database_is_not_taken_over(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        conn.execute("CREATE TABLE accounts (id INTEGER)")
+    with pytest.raises(StoreError, match="not a bcikg store database"):
+        EmbeddedStore(tmp_path).add_documents(make_extractions(1).values())
+    with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert tables == ["accounts"]
