@@ -14,13 +14,13 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from bcikg.domain.lexicon import name_rules, taxonomy
+from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
 from bcikg.ingest import classify, relations
 from bcikg.ingest.claims import extract_claims
-from bcikg.domain.lexicon import name_rules, taxonomy
 from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
-from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
 from bcikg.ingest.targets import extract_targets
-from bcikg.ingest.textutil import is_cjk, strip_legal_form
+from bcikg.ingest.textutil import is_cjk, normalize_text, strip_legal_form
 from bcikg.models import (
     DocumentExtraction,
     DocumentInfo,
@@ -95,9 +95,19 @@ class Mention:
 class DocumentContext:
     def __init__(self, split: SplitDocument):
         self.split = split
+        # names are found in the normalised text (simplified characters, no look-alike code
+        # points); it has the original's length, so offsets and evidence slice the original
+        self.original = split.document.text
+        self.text = normalize_text(self.original)
         self.doc = split.document
-        self.text = split.document.text
         self.sentences = split.sentences
+        if self.text != self.original:
+            self.doc = split.document.model_copy(
+                update={"text": self.text, "title": normalize_text(split.document.title or "") or None}
+            )
+            self.sentences = [
+                s.model_copy(update={"text": self.text[s.start : s.end]}) for s in split.sentences
+            ]
         self.gaz: Gazetteer = gazetteer()
         self.rules = name_rules()
         self.words = name_words()
@@ -161,8 +171,13 @@ class DocumentContext:
     # ------------------------------------------------------------ evidence
 
     def evidence(self, sentence: Sentence, start: int, end: int) -> Evidence:
+        original = self.original
         return Evidence(
-            doc_id=self.doc.id, sentence=sentence.text, start=start, end=end, text=self.text[start:end]
+            doc_id=self.doc.id,
+            sentence=original[sentence.start : sentence.end],
+            start=start,
+            end=end,
+            text=original[start:end],
         )
 
 
@@ -755,7 +770,9 @@ def extract_document(split: SplitDocument) -> DocumentExtraction:
     policy_key = next((p.key for p in policies if p.is_document), None)
     claims = extract_claims(split, ctx.region)
     targets = extract_targets(split, ctx.region, policy_key)
-    info = DocumentInfo(**ctx.doc.model_dump(exclude={"text"}), region_id=ctx.region, chars=len(ctx.doc.text))
+    info = DocumentInfo(
+        **split.document.model_dump(exclude={"text"}), region_id=ctx.region, chars=len(split.document.text)
+    )
     return DocumentExtraction(
         document=info,
         orgs=org_mentions,
@@ -768,8 +785,12 @@ def extract_document(split: SplitDocument) -> DocumentExtraction:
 
 
 def _to_model(ctx: DocumentContext, m: Mention) -> OrgMention:
+    surface = ctx.original[m.start : m.end]
+    aliases = list(m.cand.aliases)
+    if surface != ctx.text[m.start : m.end] and surface not in aliases:
+        aliases.append(surface)  # the name as written (traditional characters, look-alikes)
     return OrgMention(
-        surface=ctx.text[m.start : m.end],
+        surface=surface,
         name=m.name,
         type=m.type,
         evidence=ctx.evidence(m.sentence, m.start, m.end),
@@ -780,6 +801,6 @@ def _to_model(ctx: DocumentContext, m: Mention) -> OrgMention:
         segments=m.segments,
         segment_explicit=m.explicit,
         subsectors=m.subsectors,
-        aliases=list(m.cand.aliases),
+        aliases=aliases,
         home_cue=m.home_cue,
     )

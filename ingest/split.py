@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bcikg.domain.lexicon import read_data_text
+from bcikg.ingest.textutil import normalize_text
 from bcikg.models import Document, Sentence, SplitDocument
 
 # A sentence ends after 。！？；!? (and any closing quotes/brackets that follow) or at a line end.
@@ -102,7 +103,9 @@ def _in_ranges(pos: int, starts: list[int], ranges: list[tuple[int, int]]) -> bo
 
 def split_document(document: Document) -> SplitDocument:
     text = document.text
-    noise = noise_ranges(text)
+    # furniture is recognised on the normalised form (traditional pages, look-alike code points);
+    # the offsets are the same, and sentences keep the original text
+    noise = noise_ranges(normalize_text(text))
     noise_starts = [start for start, _ in noise]
     sentences: list[Sentence] = []
     paragraph = 0
