@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -69,6 +70,10 @@ class NameWords:
     policy_verbs: tuple[str, ...]
     product_heads: tuple[str, ...]
     policy_title_words: tuple[str, ...]
+    surnames: frozenset[str]
+    compound_surnames: tuple[str, ...]
+    facility_suffixes: tuple[str, ...]
+    role_pattern: re.Pattern[str]
 
 
 @cache
@@ -87,6 +92,10 @@ def name_words() -> NameWords:
         policy_verbs=tuple(raw["policy_verbs"]),
         product_heads=tuple(raw["product_heads"]),
         policy_title_words=tuple(raw["policy_title_words"]),
+        surnames=frozenset(raw["surnames"].strip()),
+        compound_surnames=tuple(raw["compound_surnames"]),
+        facility_suffixes=tuple(raw["facility_suffixes"]),
+        role_pattern=literal_pattern(raw["role_words"]),
     )
 
 
@@ -324,8 +333,10 @@ class SentenceNames:
             return True
         if len(tok.text) == 1 and tok.text in self.rules.left_stop:
             return tok.text in self.rules.always_stop_chars or tok.tag in self.rules.left_stop_tags
-        if tok.text in self.rules.left_stop:
+        if tok.text in self.rules.left_stop or self.words.role_pattern.fullmatch(tok.text):
             return True
+        if any(unicodedata.category(ch)[0] == "S" for ch in tok.text):
+            return True  # a unit or a symbol (㎡, ℃, ×): never inside a name
         if len(tok.text) > 1 and self.gaz.candidates(tok.text):
             return False  # a place inside a name (大连大学), whatever jieba tags it
         if (
@@ -444,8 +455,27 @@ class SentenceNames:
         while name and (name[0] in self.rules.bad_first_chars or name[0] in PUNCT):
             start += 1
             name = name[1:]
+        role_end = self.words.role_pattern.search(name, max(0, len(name) - 5))
+        while role_end is not None and role_end.end() != len(name):
+            role_end = self.words.role_pattern.search(name, role_end.start() + 1)
+        if role_end is not None:
+            return None  # 某公司全资子公司, 明星公司: a role, not a name
+        cut = self._after_role_word(name, suffix)
+        if cut:
+            start += cut
+            name = name[cut:]
+        person = self._trailing_person(name)
+        if person is not None:
+            end = start + len(person[0])
+            name, suffix = person
+            org_type = self.rules.suffix_type(suffix) or org_type
+        department = None
+        if rule != "suffix":
+            department = self._trailing_department(name)
         if len(name) < 2 or len(name) > 40:
             return None
+        if rule != "suffix" and len(name) == 3 and self._is_person(name):
+            return None  # 王某某: a person where a name was looked for
         if any(ch in "，,。；;：:！？!?\n" for ch in name):
             return None
         if self._inside(start, end, self.book_spans):
@@ -488,7 +518,98 @@ class SentenceNames:
             return None
         if self.gaz.candidates(name):
             return None  # a plain place
-        return Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
+        if suffix == "公司" and self._place_company(core):
+            return None  # 香港公司, 其杭州公司: a firm's office in a place, not a name
+        if (
+            prefix == "none"
+            and not quoted
+            and "”" not in self.text[start:end]
+            and self._bare_facility(name, start, end)
+        ):
+            return None  # 交流平台, 体检中心, 生产基地: a kind of facility
+        cand = Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
+        if department is not None:
+            cand.aliases.append(cand.name)
+            cand.name = department
+            cand.type = self._abbreviation_type(department) if not suffix else org_type
+        return cand
+
+    def _after_role_word(self, name: str, suffix: str) -> int:
+        """Where a name starts after a role written before it (老股东X, 领投方X, 全资子公司X)."""
+        cut = 0
+        for m in self.words.role_pattern.finditer(name):
+            rest = name[m.end() :]
+            if len(rest) >= 2 and len(rest) > len(suffix) + 1:
+                cut = m.end()
+        return cut
+
+    def _is_person(self, tail: str) -> bool:
+        """A personal name: a surname and one or two characters, not a dictionary word."""
+        if tail.startswith(self.words.compound_surnames):
+            given = tail[2:]
+        elif tail[:1] in self.words.surnames:
+            given = tail[1:]
+        else:
+            return False
+        if not (1 <= len(given) <= 2) or not all(is_cjk(ch) for ch in tail):
+            return False
+        if tail.startswith(self.rules.titles) or tail in self.words.generic or self.gaz.candidates(tail):
+            return False
+        if _suffix_pattern().search(tail):
+            return False
+        tag = _word_tags().get(tail, "")
+        return not jieba.dt.FREQ.get(tail) or tag.startswith("nr")
+
+    def _trailing_person(self, name: str) -> tuple[str, str] | None:
+        """某某科技有限公司王某, 某大学张某某: the organisation and its suffix, without the person."""
+        for m in _suffix_pattern().finditer(name):
+            suffix = m.group(0)
+            if len(suffix) < 2 or suffix not in self.rules.strong_suffixes:
+                continue
+            tail = name[m.end() :]
+            if m.start() >= 1 and 2 <= len(tail) <= 4 and self._is_person(tail):
+                return name[: m.end()], suffix
+        return None
+
+    def _trailing_department(self, name: str) -> str | None:
+        """浙大某院神经外科, 某大学团队: the department's owner is the organisation."""
+        for div in self.rules.division_suffixes:
+            if len(div) >= 2 and name.endswith(div) and len(name) - len(div) >= 2:
+                return name[: -len(div)]
+        return None
+
+    def _place_company(self, core: str) -> bool:
+        if not core:
+            return True
+        return any(self.gaz.candidates(core[i:]) for i in range(max(0, len(core) - 4), len(core) - 1))
+
+    def _bare_facility(self, name: str, start: int, end: int) -> bool:
+        """A name ending in a bare 平台 / 中心 / 基地 with nothing of its own: no domain word, no
+        word outside the dictionary (a brand), no Latin name."""
+        suffix = next((s for s in self.words.facility_suffixes if name.endswith(s)), "")
+        if not suffix:
+            return False
+        longest = _suffix_pattern().search(name, len(name) - 6 if len(name) > 6 else 0)
+        while longest is not None and longest.end() != len(name):
+            longest = _suffix_pattern().search(name, longest.start() + 1)
+        if longest is not None and longest.group(0) != suffix:
+            return False  # 服务平台, 创新中心, 研究中心: a suffix of its own
+        if any(word in name for word in self.words.domain):
+            return False
+        body_end = end - len(suffix)
+        for tok in self.tokens:
+            if tok.start < start or tok.start >= body_end or tok.end > body_end:
+                continue
+            if tok.tag == "eng" and not tok.text.isupper() and len(tok.text) >= 3:
+                return False
+            if (
+                len(tok.text) >= 2
+                and all(is_cjk(ch) for ch in tok.text)
+                and not jieba.dt.FREQ.get(tok.text)
+                and tok.text not in self.words.generic
+            ):
+                return False
+        return True
 
     def _is_media(self, name: str) -> bool:
         bare = name.strip("《》“”")
@@ -543,6 +664,8 @@ class SentenceNames:
             index = self.tok_by_end[end]
             if suffix in self.rules.single_char_agency and not self._agency_word(self.tokens[index]):
                 continue
+            if self.tokens[index].text in self.rules.titles:
+                continue  # 区委常委: a title that ends like an agency
             while index > 0 and self.tokens[index].start > m.start():
                 index -= 1  # the word where the suffix begins (集聚/区 for 集聚区)
             start = self._name_start(index)

@@ -63,3 +63,41 @@ def test_traditional_article_gives_simplified_names_and_original_evidence() -> N
         assert org.evidence.sentence in text
         if org.surface != org.name:
             assert org.surface in org.aliases
+
+
+# ---------------------------------------------------------------- family 1: spans that are not names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a person after an organisation's suffix belongs to it, not to its name
+        (
+            "获奖者有星云博达科技有限公司周某某、臻河智能科技有限公司李某某等4人。",
+            {"星云博达科技有限公司", "臻河智能科技有限公司"},
+        ),
+        ("会议由青城大学杨某某教授主持。", {"青城大学"}),
+        # roles written before a name
+        ("本轮融资由老股东北辰资本追加。", {"北辰资本"}),
+        ("合作方深圳星链科技有限公司未回应。", {"深圳星链科技有限公司"}),
+        ("晨光健康全资子公司嘉木药业获批上市。", {"嘉木药业"}),
+        # a department names its hospital
+        ("浙大二院神经外科主任张某说。", {"浙大二院"}),
+    ],
+)
+def test_name_spans(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "公司已在香港公司完成注册。",  # a place and 公司: an office, not a name
+        "这是一家明星公司。",
+        "搭建业界交流平台，建设体检中心。",  # kinds of facilities
+        "新建20000㎡生产转化基地和3000㎡研发中心。",  # units are not part of names
+        "余杭区委常委出席会议。",  # a title that ends like an agency
+    ],
+)
+def test_not_names(sentence: str) -> None:
+    assert names_in(sentence) == set()
