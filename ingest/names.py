@@ -74,6 +74,7 @@ class NameWords:
     compound_surnames: tuple[str, ...]
     facility_suffixes: tuple[str, ...]
     role_pattern: re.Pattern[str]
+    verb_suffixes: frozenset[str]
 
 
 @cache
@@ -96,6 +97,7 @@ def name_words() -> NameWords:
         compound_surnames=tuple(raw["compound_surnames"]),
         facility_suffixes=tuple(raw["facility_suffixes"]),
         role_pattern=literal_pattern(raw["role_words"]),
+        verb_suffixes=frozenset(raw["verb_suffixes"]),
     )
 
 
@@ -124,6 +126,7 @@ def _frequent(word: str) -> bool:
 _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
 _QUOTES = re.compile(r"[“”\"]")
+_ORDINAL = re.compile(r"^第[0-9一二三四五六七八九十百零]+[届次批期]")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?（）()\s]+")
 _LATIN = re.compile(r"[A-Za-z]{2}")
 
@@ -402,7 +405,7 @@ class SentenceNames:
         left = self.text[left_start : self.tokens[k - 1].end]
         if not left or len(left) > 12:
             return False
-        if any(left.endswith(suffix) for suffix in self.rules.strong_suffixes):
+        if any(left.endswith(suffix) for suffix in self.rules.all_suffixes):
             return False
         if self._admin_prefix(left, left_start):
             return True
@@ -472,6 +475,10 @@ class SentenceNames:
         department = None
         if rule != "suffix":
             department = self._trailing_department(name)
+        ordinal = _ORDINAL.match(name)
+        if ordinal:
+            start += ordinal.end()
+            name = name[ordinal.end() :]  # 第二届某某协会(年会): the edition is not part of the name
         if len(name) < 2 or len(name) > 40:
             return None
         if rule != "suffix" and len(name) == 3 and self._is_person(name):
@@ -514,6 +521,15 @@ class SentenceNames:
             and (generic or len(core) < 2 or _common_word(core))
         ):
             return None  # 消费电子, 远程医疗, 人工智能: an industry word after a common word
+        if (
+            suffix in self.rules.weak_suffixes
+            and suffix in self.words.product_heads
+            and prefix != "place"
+            and not self._has_brand_word(start + plen, end - len(suffix))
+        ):
+            return None  # 人形机器人, 手术机器人: a product, unless a word of its own names the maker
+        if suffix in self.words.verb_suffixes and self._verb_or_name_before(end - len(suffix)):
+            return None  # 某某资本投资, 基本建设投资: a name or a verb, then the industry word
         if self._is_media(name):
             return None
         if self.gaz.candidates(name):
@@ -533,6 +549,27 @@ class SentenceNames:
             cand.name = department
             cand.type = self._abbreviation_type(department) if not suffix else org_type
         return cand
+
+    def _has_brand_word(self, start: int, end: int) -> bool:
+        """Does [start, end) hold a word that is rare in the dictionary and not a domain word?"""
+        return any(
+            start <= tok.start
+            and tok.end <= end
+            and tok.text not in self.words.generic
+            and (tok.tag == "eng" or (len(tok.text) > 1 and not _frequent(tok.text)))
+            for tok in self.tokens
+        )
+
+    def _verb_or_name_before(self, pos: int) -> bool:
+        i = self.tok_by_end.get(pos)
+        if i is None:
+            return False
+        tok = self.tokens[i]
+        before = self.text[max(0, pos - 6) : pos]
+        if any(before.endswith(s) for s in self.rules.all_suffixes if len(s) >= 2):
+            return True
+        verb = tok.tag in ("v", "vn") and _frequent(tok.text)
+        return len(tok.text) > 1 and (_common_word(tok.text) or verb)
 
     def _after_role_word(self, name: str, suffix: str) -> int:
         """Where a name starts after a role written before it (老股东X, 领投方X, 全资子公司X)."""

@@ -101,3 +101,37 @@ def test_name_spans(sentence: str, expected: set[str]) -> None:
 )
 def test_not_names(sentence: str) -> None:
     assert names_in(sentence) == set()
+
+
+# ---------------------------------------------------------------- family 2: recall
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # bodies named by their kind: 联合体, 专委会, 促进会, 学会, 协会, 街道办事处, 联盟
+        ("青州市脑机接口创新联合体正式授牌。", {"青州市脑机接口创新联合体"}),
+        ("北辰街道办事处与中华未来产业促进会共同发起。", {"北辰街道办事处", "中华未来产业促进会"}),
+        ("华夏神经康复学会脑机接口专委会主任委员单某教授主持。", {"华夏神经康复学会脑机接口专委会"}),
+        # investors without a legal form, in a funding round
+        (
+            "本轮融资由澄岚投资领投，云杉资本、北辰创投跟投。",
+            {"澄岚投资", "云杉资本", "北辰创投"},
+        ),
+        ("由澄岚投资和北辰创投共同领投。", {"澄岚投资", "北辰创投"}),
+    ],
+)
+def test_names_recalled(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "政府加大投资力度，吸引社会投资。",  # 投资 the verb and noun
+        "由云杉资本投资的企业获得订单。",  # a name, then the verb
+        "展会展示了多款人形机器人。",  # products, not firms
+    ],
+)
+def test_investment_words_are_not_names(sentence: str) -> None:
+    assert not {n for n in names_in(sentence) if n.endswith(("投资", "机器人"))}
