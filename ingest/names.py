@@ -75,6 +75,7 @@ class NameWords:
     facility_suffixes: tuple[str, ...]
     role_pattern: re.Pattern[str]
     verb_suffixes: frozenset[str]
+    place_only_suffixes: frozenset[str]
 
 
 @cache
@@ -98,6 +99,7 @@ def name_words() -> NameWords:
         facility_suffixes=tuple(raw["facility_suffixes"]),
         role_pattern=literal_pattern(raw["role_words"]),
         verb_suffixes=frozenset(raw["verb_suffixes"]),
+        place_only_suffixes=frozenset(raw["place_only_suffixes"]),
     )
 
 
@@ -282,6 +284,7 @@ class SentenceNames:
         self.gaz = gazetteer
         self.context = context_regions
         self.policy_doc = policy_doc
+        self._vouched = False  # set while a list with organisation siblings vouches for its items
         self.tokens = self._tokenize_clauses()
         self.tok_by_end = {t.end: i for i, t in enumerate(self.tokens)}
         self.tok_by_start = {t.start: i for i, t in enumerate(self.tokens)}
@@ -340,6 +343,10 @@ class SentenceNames:
             return True
         if any(unicodedata.category(ch)[0] == "S" for ch in tok.text):
             return True  # a unit or a symbol (㎡, ℃, ×): never inside a name
+        if len(tok.text) > 1 and tok.text.endswith("着"):
+            return True  # 标志着, 随着: a verb with its aspect marker
+        if tok.tag == "t" and tok.text in self.words.generic:
+            return False  # 老年, 青年: ages, not times
         if len(tok.text) > 1 and self.gaz.candidates(tok.text):
             return False  # a place inside a name (大连大学), whatever jieba tags it
         if (
@@ -519,8 +526,21 @@ class SentenceNames:
             suffix in self.rules.weak_suffixes
             and prefix != "place"
             and (generic or len(core) < 2 or _common_word(core))
+            and not self._vouched
         ):
             return None  # 消费电子, 远程医疗, 人工智能: an industry word after a common word
+        if suffix in self.rules.weak_suffixes and (
+            self.is_generic_core(core) or (self._verb_before(end - len(suffix)) and not self._vouched)
+        ):
+            return None  # 上海人工智能, 接上智能: a place or a verb, then the industry word
+        if suffix in self.words.place_only_suffixes:
+            lead = self.gaz.leading_place(name, self.context)
+            if lead is None or len(lead[0]) + len(suffix) != len(name):
+                return None  # 光标移动: a verb, not an operator
+        if name == suffix or name.endswith(("和", "与", "及")):
+            return None
+        if suffix == "公司" and generic:
+            return None  # 美国脑机接口公司: a kind of company
         if (
             suffix in self.rules.weak_suffixes
             and suffix in self.words.product_heads
@@ -549,6 +569,14 @@ class SentenceNames:
             cand.name = department
             cand.type = self._abbreviation_type(department) if not suffix else org_type
         return cand
+
+    def _verb_before(self, pos: int) -> bool:
+        i = self.tok_by_end.get(pos)
+        if i is None:
+            return False
+        tok = self.tokens[i]
+        verb = tok.tag == "v" and tok.text not in self.words.generic
+        return len(tok.text) > 1 and verb and _frequent(tok.text)
 
     def _has_brand_word(self, start: int, end: int) -> bool:
         """Does [start, end) hold a word that is rare in the dictionary and not a domain word?"""
@@ -637,7 +665,7 @@ class SentenceNames:
         for tok in self.tokens:
             if tok.start < start or tok.start >= body_end or tok.end > body_end:
                 continue
-            if tok.tag == "eng" and not tok.text.isupper() and len(tok.text) >= 3:
+            if tok.tag == "eng" and tok.text[:1].isupper() and not tok.text.isupper() and len(tok.text) >= 3:
                 return False
             if (
                 len(tok.text) >= 2
@@ -848,6 +876,8 @@ class SentenceNames:
             if not boundary:
                 continue
             start, end = tok.start, toks[j - 1].end
+            if self.gaz.candidates(self.text[tok.end : end]):
+                continue  # 杭州余杭: a place and a place inside it
             cand = self._make(start, end, "Company", "attached", "")
             if cand is not None and not cand.generic:
                 out.append(cand)
@@ -1035,7 +1065,11 @@ class SentenceNames:
         if not suffix and item_type == "Agency":
             return None  # 工信、财政等部门: abbreviated department names, not agencies of their own
         org_type = self.rules.suffix_type(suffix) if suffix else item_type
-        cand = self._make(a, b, org_type or item_type, "list", suffix)
+        self._vouched = strong
+        try:
+            cand = self._make(a, b, org_type or item_type, "list", suffix)
+        finally:
+            self._vouched = False
         if cand is None and not suffix:
             return None
         if cand is not None and item.startswith("“") and item.endswith("”"):
@@ -1061,6 +1095,7 @@ class SentenceNames:
             if self.tokens[index].tag in ("nr", "nrfg", "nrt"):
                 continue  # a person's name before a title: 张海燕教授
             start = self._name_start(index)
+            end = self._trim_trailing_words(start, end)
             name = self.text[start:end]
             if len(name) < 3 or self.gaz.candidates(name) or self.is_generic_core(name):
                 continue
@@ -1076,6 +1111,26 @@ class SentenceNames:
             if cand is not None and not (cand.prefix == "none" and len(name) > 8):
                 out.append(cand)
         return out
+
+    def _trim_trailing_words(self, start: int, end: int) -> int:
+        """京东前(副总裁), 某公司业务发展(总监), 某集团产品(专家): a time word, a line of business or
+        a generic word between an organisation and a title is not part of the name."""
+        i = self.tok_by_end.get(end)
+        while i is not None and i > 0 and self.tokens[i].start > start:
+            tok = self.tokens[i]
+            time_word = tok.text in ("前", "原", "时任", "现任", "旗下")
+            trailing = time_word or (
+                tok.start - start >= 3
+                and (
+                    tok.text in self.words.generic
+                    or (len(tok.text) > 1 and tok.tag in ("n", "vn", "v") and _common_word(tok.text))
+                )
+            )
+            if not trailing:
+                break
+            end = tok.start
+            i -= 1
+        return end
 
     _FOUNDED = re.compile(r"(?:创办|创立|创建|孵化出|成立了)([\u4e00-\u9fffA-Za-z]{2,8})(?=[，,。；;、]|$)")
     _ORIGIN = re.compile(

@@ -135,3 +135,33 @@ def test_names_recalled(sentence: str, expected: set[str]) -> None:
 )
 def test_investment_words_are_not_names(sentence: str) -> None:
     assert not {n for n in names_in(sentence) if n.endswith(("投资", "机器人"))}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a time word or a line of business between a firm and a title
+        ("据青禾集团前副总裁张某介绍。", {"青禾集团"}),
+        ("岚图神经业务发展总监李某表示。", {"岚图神经"}),
+        # ages are not times: 老年 stays inside the name
+        ("国家老年疾病临床医学研究中心发布指南。", {"国家老年疾病临床医学研究中心"}),
+        # a list of firms vouches for a common word before an industry suffix
+        ("涨停的有云岭医疗、博拓生物、美好医疗等企业。", {"云岭医疗", "博拓生物", "美好医疗"}),
+        ("中国移动与青禾集团签约。", {"中国移动", "青禾集团"}),
+    ],
+)
+def test_title_and_list_spans(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "患者用意念控制光标移动。",  # 移动 the verb
+        "上海人工智能产业发展迅速。",  # a place and an industry
+        "一家美国脑机接口公司宣布裁员。",  # a kind of company
+        "他每年都要定期去医院复查。",
+    ],
+)
+def test_more_not_names(sentence: str) -> None:
+    assert names_in(sentence) == set()
