@@ -542,13 +542,26 @@ def _short_forms(mention: Mention, ctx: DocumentContext) -> list[str]:
     if lead is not None and len(name) - len(lead[0]) >= 2:
         name = name[len(lead[0]) :]
         forms.append(name)
-    for suffix in ctx.rules.weak_suffixes:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            stem = name[: -len(suffix)]
-            if not _common_word(stem) and not ctx.gaz.candidates(stem) and stem not in ctx.words.generic:
-                forms.append(stem)
+    # 芯智达神经技术 -> 芯智达, 傅利叶智能科技 -> 傅利叶智能, 傅利叶: industry words come off the
+    # end one by one (the weak suffixes and the domain's generic words), leaving the brand
+    stem = name
+    for _ in range(3):
+        tail = next(
+            (
+                w
+                for w in sorted((*ctx.rules.weak_suffixes, *ctx.words.brand_tails), key=len, reverse=True)
+                if stem.endswith(w) and len(stem) - len(w) >= 2
+            ),
+            "",
+        )
+        if not tail:
             break
+        stem = stem[: -len(tail)]
+        if _common_word(stem) or ctx.gaz.candidates(stem) or stem in ctx.words.generic:
+            break
+        forms.append(stem)
     return [f for f in forms if f != mention.name and len(f) >= 2]
+
 
 
 class _Spans:
@@ -697,11 +710,41 @@ _SENTENCE_CACHE: dict[tuple[str, tuple[str, ...], bool], list[Candidate]] = {}
 _SENTENCE_CACHE_LIMIT = 20_000
 
 
+# Pronunciation glosses some pages put after characters: 医(yī)院, 技术(shù)
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）]")
+
+
+def _without_glosses(text: str) -> tuple[str, list[int]] | None:
+    """The sentence without pronunciation glosses, and for each of its characters the offset in
+    the sentence; None when there are none."""
+    if "(" not in text and "（" not in text:
+        return None
+    pieces = list(_PINYIN.finditer(text))
+    if not pieces:
+        return None
+    keep = [True] * len(text)
+    for m in pieces:
+        for i in range(m.start(), m.end()):
+            keep[i] = False
+    offsets = [i for i in range(len(text)) if keep[i]]
+    return "".join(text[i] for i in offsets), offsets
+
+
 def sentence_candidates(text: str, gaz: Gazetteer, context: list[str], policy: bool) -> list[Candidate]:
     key = (text, tuple(context), policy)
     found = _SENTENCE_CACHE.get(key)
     if found is None:
-        found = SentenceNames(text, gaz, context, policy).candidates
+        compact = _without_glosses(text)
+        if compact is None:
+            found = SentenceNames(text, gaz, context, policy).candidates
+        else:
+            # names are read without the glosses; their spans are mapped back onto the sentence
+            plain, offsets = compact
+            found = []
+            for c in SentenceNames(plain, gaz, context, policy).candidates:
+                if c.end <= c.start:
+                    continue
+                found.append(replace(c, start=offsets[c.start], end=offsets[c.end - 1] + 1))
         if len(_SENTENCE_CACHE) >= _SENTENCE_CACHE_LIMIT:
             _SENTENCE_CACHE.clear()
         _SENTENCE_CACHE[key] = found

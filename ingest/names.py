@@ -76,6 +76,7 @@ class NameWords:
     role_pattern: re.Pattern[str]
     verb_suffixes: frozenset[str]
     place_only_suffixes: frozenset[str]
+    brand_tails: tuple[str, ...]
 
 
 @cache
@@ -100,6 +101,7 @@ def name_words() -> NameWords:
         role_pattern=literal_pattern(raw["role_words"]),
         verb_suffixes=frozenset(raw["verb_suffixes"]),
         place_only_suffixes=frozenset(raw["place_only_suffixes"]),
+        brand_tails=tuple(raw["brand_tails"]),
     )
 
 
@@ -462,7 +464,8 @@ class SentenceNames:
     def _make(self, start: int, end: int, org_type: OrgType, rule: str, suffix: str) -> Candidate | None:
         """Validate a span as a name; None when it is not one."""
         name = self.text[start:end]
-        while name and (name[0] in self.rules.bad_first_chars or name[0] in PUNCT):
+        delimited = rule in ("investor", "stock")  # the pattern found where the name starts
+        while name and ((name[0] in self.rules.bad_first_chars and not delimited) or name[0] in PUNCT):
             start += 1
             name = name[1:]
         role_end = self.words.role_pattern.search(name, max(0, len(name) - 5))
@@ -482,13 +485,15 @@ class SentenceNames:
         department = None
         if rule != "suffix":
             department = self._trailing_department(name)
+            if department == "":
+                return None  # 神经内科: a department of no named organisation
         ordinal = _ORDINAL.match(name)
         if ordinal:
             start += ordinal.end()
             name = name[ordinal.end() :]  # 第二届某某协会(年会): the edition is not part of the name
         if len(name) < 2 or len(name) > 40:
             return None
-        if rule != "suffix" and len(name) == 3 and self._is_person(name):
+        if rule not in ("suffix", "stock") and len(name) == 3 and self._is_person(name):
             return None  # 王某某: a person where a name was looked for
         if any(ch in "，,。；;：:！？!?\n" for ch in name):
             return None
@@ -564,7 +569,7 @@ class SentenceNames:
         ):
             return None  # 交流平台, 体检中心, 生产基地: a kind of facility
         cand = Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
-        if department is not None:
+        if department:
             cand.aliases.append(cand.name)
             cand.name = department
             cand.type = self._abbreviation_type(department) if not suffix else org_type
@@ -640,7 +645,8 @@ class SentenceNames:
         """浙大某院神经外科, 某大学团队: the department's owner is the organisation."""
         for div in self.rules.division_suffixes:
             if len(div) >= 2 and name.endswith(div) and len(name) - len(div) >= 2:
-                return name[: -len(div)]
+                owner = name[: -len(div)]
+                return "" if self.is_generic_core(owner) else owner
         return None
 
     def _place_company(self, core: str) -> bool:
@@ -733,7 +739,7 @@ class SentenceNames:
                 continue  # 区委常委: a title that ends like an agency
             while index > 0 and self.tokens[index].start > m.start():
                 index -= 1  # the word where the suffix begins (集聚/区 for 集聚区)
-            start = self._name_start(index)
+            start = self._across_place_bracket(self._name_start(index))
             if start >= m.start():
                 quoted = self._quoted_before(m.start())
                 if quoted is None:
@@ -750,6 +756,25 @@ class SentenceNames:
             self._attach_apposition(cand)
             out.append(cand)
         return out
+
+    def _across_place_bracket(self, start: int) -> int:
+        """某某(天津)智能科技有限公司: a place in brackets inside a name does not end it."""
+        if start < 3 or self.text[start - 1] not in ")）":
+            return start
+        opening = max(self.text.rfind("(", 0, start - 1), self.text.rfind("（", 0, start - 1))
+        inner = self.text[opening + 1 : start - 1]
+        if opening < 2 or not (2 <= len(inner) <= 8) or not self.gaz.candidates(inner):
+            return start
+        index = self.tok_by_end.get(opening)
+        if index is None:
+            return start
+        tok = self.tokens[index]
+        if tok.tag == "x" and 2 <= len(tok.text) <= 8 and all(is_cjk(ch) or is_latin(ch) for ch in tok.text):
+            return tok.start  # a clause with no cue word, kept whole: the name's first words
+        if self._is_stop_token(tok):
+            return start
+        new_start = self._name_start(index)
+        return new_start if new_start < opening else start
 
     def _quoted_before(self, pos: int) -> int | None:
         if pos > 0 and self.text[pos - 1] in '”"':
@@ -1137,8 +1162,50 @@ class SentenceNames:
         r"(?<![\u4e00-\u9fff])([\u4e00-\u9fffA-Za-z]{2,8})(?:研发|孵化|培育|投资)的(?=[\u4e00-\u9fffA-Za-z])"
     )
 
-    def _patterns(self, found: list[Candidate]) -> list[Candidate]:
+    # 某某科技(300000)与…: a listed company with its stock code
+    _STOCK = re.compile(
+        r"(?:^|(?<=[，,。；;：:、\s]))([\u4e00-\u9fffA-Za-z]{2,8})[（(](?:[036]\d{5}|\d{4,5}\.HK|\d{6}\.S[HZ])[）)]"
+    )
+    # 由A领投, B、C跟投, 老股东D继续跟投: the investors of a funding round
+    _INVESTOR = re.compile(
+        r"(?:由|、|，|,|股东|以及)([^、，,。；;：:由的\s]{2,16}?)(?:共同|联合|继续|独家)?(?:领投|跟投|参投|追投)"
+    )
+
+    def _investors(self, found: list[Candidate]) -> list[Candidate]:
         out = []
+        for m in self._INVESTOR.finditer(self.text):
+            a, b = m.span(1)
+            pieces = [(a, b)]
+            # 同威资本和深圳高新投: two investors when the first ends with a suffix
+            for j in range(a + 2, b - 1):
+                if self.text[j] in "和及与" and any(
+                    self.text[a:j].endswith(suf) for suf in self.rules.all_suffixes if len(suf) >= 2
+                ):
+                    pieces = [(a, j), (j + 1, b)]
+                    break
+            for x, y in pieces:
+                if y - x < 2 or any(c.start < y and x < c.end for c in found):
+                    continue
+                m_suffix = _suffix_pattern().search(self.text, max(x, y - 6), y)
+                while m_suffix is not None and m_suffix.end() != y:
+                    m_suffix = _suffix_pattern().search(self.text, m_suffix.start() + 1, y)
+                suffix = m_suffix.group(0) if m_suffix is not None else ""
+                cand = self._make(x, y, "Fund", "investor", "")
+                if cand is not None and not cand.generic and not self.gaz.candidates(cand.name):
+                    if suffix:
+                        cand.type = self.rules.suffix_type(suffix) or cand.type
+                    out.append(cand)
+        return out
+
+    def _patterns(self, found: list[Candidate]) -> list[Candidate]:
+        out = self._investors(found)
+        for m in self._STOCK.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            cand = self._make(a, b, "Company", "stock", "")
+            if cand is not None:
+                out.append(cand)
         for m in self._FOUNDED.finditer(self.text):
             a, b = m.span(1)
             if any(c.start <= a < c.end for c in found):
@@ -1184,6 +1251,8 @@ class SentenceNames:
             "title": 6,
             "founded": 7,
             "origin": 8,
+            "stock": 4,
+            "investor": 5,
         }
         found = sorted(found, key=lambda c: (c.start, -(c.end - c.start), priority.get(c.rule, 9)))
         kept: list[Candidate] = []

@@ -165,3 +165,35 @@ def test_title_and_list_spans(sentence: str, expected: set[str]) -> None:
 )
 def test_more_not_names(sentence: str) -> None:
     assert names_in(sentence) == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # investors of a funding round, with or without a suffix
+        (
+            "本轮融资由澄岚资本领投，北辰资本和深圳云投跟投，原股东青木继续跟投。",
+            {"澄岚资本", "北辰资本", "深圳云投", "青木"},
+        ),
+        ("由荷风创投和山岚资本联合领投，和泽创投跟投。", {"荷风创投", "山岚资本", "和泽创投"}),
+        # a listed company with its stock code
+        ("汤圆猫(300999)与青禾集团战略合作。", {"汤圆猫", "青禾集团"}),
+        # a place in brackets inside a company's name
+        ("转化企业:天衡燧火(天津)智能科技有限公司。", {"天衡燧火(天津)智能科技有限公司"}),
+    ],
+)
+def test_round_and_listing_names(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) == expected
+
+
+def test_pronunciation_glosses_do_not_split_names() -> None:
+    text = "星海市第三人民醫(yī)院率先開展腦機接口康復治療。"
+    ex = extract_text(text)
+    orgs = {o.name: o for o in ex.orgs}
+    assert "星海市第三人民医院" in orgs
+    org = orgs["星海市第三人民医院"]
+    assert text[org.evidence.start : org.evidence.end] == org.surface == "星海市第三人民醫(yī)院"
+
+
+def test_department_of_no_named_organisation_is_not_a_name() -> None:
+    assert names_in("神经内科教授张某说。") == set()
