@@ -77,6 +77,7 @@ class NameWords:
     verb_suffixes: frozenset[str]
     place_only_suffixes: frozenset[str]
     brand_tails: tuple[str, ...]
+    round_verbs: tuple[str, ...]
 
 
 @cache
@@ -102,6 +103,7 @@ def name_words() -> NameWords:
         verb_suffixes=frozenset(raw["verb_suffixes"]),
         place_only_suffixes=frozenset(raw["place_only_suffixes"]),
         brand_tails=tuple(raw["brand_tails"]),
+        round_verbs=tuple(sorted(raw["round_verbs"], key=len, reverse=True)),
     )
 
 
@@ -221,6 +223,8 @@ def _tag(word: str) -> str:
         tag = "eng"
     else:
         tag = _word_tags().get(word, "")
+        if tag == "x":
+            tag = ""  # a rare character the dictionary files as 'x' (铧): a word, not punctuation
     if len(_tag_memo) < _TAG_MEMO_LIMIT:
         _tag_memo[word] = tag
     return tag
@@ -901,8 +905,9 @@ class SentenceNames:
             if not boundary:
                 continue
             start, end = tok.start, toks[j - 1].end
-            if self.gaz.candidates(self.text[tok.end : end]):
-                continue  # 杭州余杭: a place and a place inside it
+            attached = self.text[tok.end : end]
+            if self.gaz.candidates(attached) or attached.startswith(tuple(self.rules.after_weak)):
+                continue  # 杭州余杭: a place and a place inside it; 中国领投: a place and a verb
             cand = self._make(start, end, "Company", "attached", "")
             if cand is not None and not cand.generic:
                 out.append(cand)
@@ -1053,6 +1058,10 @@ class SentenceNames:
 
     def _list_item(self, a: int, b: int, item_type: OrgType, strong: bool) -> Candidate | None:
         item = self.text[a:b]
+        verb = next((w for w in self.words.round_verbs if item.endswith(w) and len(item) > len(w) + 1), "")
+        if verb:
+            b -= len(verb)  # 红杉某某领投、…: the investor without its verb
+            item = item[: -len(verb)]
         if not (2 <= len(item) <= 15):
             return None
         if self.gaz.candidates(item) or item in self.words.generic:
@@ -1168,7 +1177,9 @@ class SentenceNames:
     )
     # 由A领投, B、C跟投, 老股东D继续跟投: the investors of a funding round
     _INVESTOR = re.compile(
-        r"(?:由|、|，|,|股东|以及)([^、，,。；;：:由的\s]{2,16}?)(?:共同|联合|继续|独家)?(?:领投|跟投|参投|追投)"
+        r"(?:由|、|，|,|股东|以及)([^、，,。；;：:由的\s]{2,16}?)"
+        r"(?:(?:共同|联合|继续|独家)?(?:领投|跟投|参投|追投)|(?:共同|联合)投资"
+        r"|(?:担任|作为)(?:本轮)?(?:融资)?的?(?:独家)?财务顾问)"
     )
 
     def _investors(self, found: list[Candidate]) -> list[Candidate]:

@@ -197,3 +197,18 @@ def test_pronunciation_glosses_do_not_split_names() -> None:
 
 def test_department_of_no_named_organisation_is_not_a_name() -> None:
     assert names_in("神经内科教授张某说。") == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "宣布完成由松云中国领投、礼来亚洲基金和启星创投共同投资的融资。",
+            {"松云中国", "礼来亚洲基金", "启星创投"},
+        ),
+        ("由山岚资本领投，同泽资本和深圳高新投联合投资。", {"山岚资本", "同泽资本", "深圳高新投"}),
+        ("由点石基金领投，数川资本担任独家财务顾问。", {"点石基金", "数川资本"}),
+    ],
+)
+def test_round_verbs_end_investor_names(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) == expected
