@@ -78,6 +78,7 @@ class NameWords:
     place_only_suffixes: frozenset[str]
     brand_tails: tuple[str, ...]
     round_verbs: tuple[str, ...]
+    person_nouns: tuple[str, ...]
 
 
 @cache
@@ -104,6 +105,7 @@ def name_words() -> NameWords:
         place_only_suffixes=frozenset(raw["place_only_suffixes"]),
         brand_tails=tuple(raw["brand_tails"]),
         round_verbs=tuple(sorted(raw["round_verbs"], key=len, reverse=True)),
+        person_nouns=tuple(raw["person_nouns"]),
     )
 
 
@@ -250,9 +252,23 @@ def _merge_latin(tokens: list[Token]) -> list[Token]:
         if out and tok.tag == "eng" and out[-1].tag == "eng" and out[-1].end == tok.start:
             prev = out[-1]
             out[-1] = Token(prev.text + tok.text, prev.start, tok.end, "eng")
+        elif (
+            len(out) >= 2
+            and tok.tag == "eng"
+            and out[-1].text == " "
+            and out[-2].tag == "eng"
+            and _TITLE_WORD.fullmatch(tok.text)
+            and _TITLE_WORD.fullmatch(out[-2].text.split(" ")[-1])
+        ):
+            # Precision Neuroscience: capitalised words with one space between are one name
+            prev = out[-2]
+            out[-2:] = [Token(prev.text + " " + tok.text, prev.start, tok.end, "eng")]
         else:
             out.append(tok)
     return out
+
+
+_TITLE_WORD = re.compile(r"[A-Z][a-z]{2,}")
 
 
 # A number with a measure word (3亿元, 15家, 五个) ends a name on its left; a bare ordinal inside a
@@ -329,6 +345,8 @@ class SentenceNames:
             pos = b
         for i in range(pos, len(text)):
             tokens.append(Token(text[i], i, i + 1, "x"))
+        if " " in text and any(t.tag == "eng" for t in tokens):
+            tokens = _merge_latin(tokens)  # Latin names across the spaces between clauses
         return tokens
 
     def _quoted_spans(self) -> list[tuple[int, int]]:
@@ -472,6 +490,9 @@ class SentenceNames:
         while name and ((name[0] in self.rules.bad_first_chars and not delimited) or name[0] in PUNCT):
             start += 1
             name = name[1:]
+        if name.startswith("一") and start > 0 and self.text[start - 1] in "这那此该每同":
+            start += 1
+            name = name[1:]  # 这一前沿科技: "this one …", not a name starting with 一
         role_end = self.words.role_pattern.search(name, max(0, len(name) - 5))
         while role_end is not None and role_end.end() != len(name):
             role_end = self.words.role_pattern.search(name, role_end.start() + 1)
@@ -1062,14 +1083,17 @@ class SentenceNames:
         if verb:
             b -= len(verb)  # 红杉某某领投、…: the investor without its verb
             item = item[: -len(verb)]
-        if not (2 <= len(item) <= 15):
+        if not (2 <= len(item) <= (15 if any(is_cjk(ch) for ch in item) else 40)):
             return None
         if self.gaz.candidates(item) or item in self.words.generic:
             return None
-        if any(ch.isdigit() for ch in item) or any(ch in PUNCT and ch not in "“”" for ch in item):
+        allowed = "“”" + (" " if _TITLE_WORD.search(item) else "")  # Precision Neuroscience
+        if any(ch.isdigit() for ch in item) or any(ch in PUNCT and ch not in allowed for ch in item):
             return None
-        if self.is_generic_core(item) or item.endswith(self.words.product_heads):
+        if self.is_generic_core(item) or item.strip("“”").endswith(self.words.product_heads):
             return None
+        if item.endswith(self.words.person_nouns):
+            return None  # 中国留学生: people, not an organisation
         if not any(is_cjk(ch) or is_latin(ch) for ch in item):
             return None
         # the item must be one name: no function word inside
