@@ -405,6 +405,8 @@ class SentenceNames:
                 continue
             if self._is_stop_token(tok):
                 break
+            if len(tok.text) == 1 and k - 2 >= floor and _NUMBER.fullmatch(self.tokens[k - 2].text):
+                break  # 3只小猪: a measure word after a number
             embedded = self._leading_stop_word(tok)
             if embedded:
                 # 建设司南…: jieba glued a verb to the name; the name starts after the verb
@@ -440,6 +442,8 @@ class SentenceNames:
             return False
         if self._admin_prefix(left, left_start):
             return True
+        if len(left) >= 4 and self.is_generic_core(left) and not left.endswith(tuple(self.rules.class_nouns)):
+            return True  # 生物医学工程与仪器科学学院: two fields joined in one name
         lead = self.gaz.leading_place(left, self.context)
         return lead is not None and len(lead[0]) < len(left)
 
@@ -528,6 +532,9 @@ class SentenceNames:
         prefix, plen = self._prefix_kind(name, start)
         core = name[plen : len(name) - len(suffix)] if suffix else name[plen:]
         generic = self.is_generic_core(core) or self.is_generic_core(name[plen:])
+        if not generic and any(ch in core for ch in "与和及"):
+            # 脑机接口与人工智能: generic words joined by a conjunction are still generic
+            generic = self.is_generic_core(re.sub("[与和及]", "", core))
         if core.startswith(self.rules.quantifier_words):
             return None  # 江西各大医院, 多家企业: a count of organisations, not one
         if generic and suffix in ("大学", "学院") and len(core) >= 4:
@@ -762,6 +769,12 @@ class SentenceNames:
                 continue
             if self.tokens[index].text in self.rules.titles:
                 continue  # 区委常委: a title that ends like an agency
+            if suffix == "所" and self.tokens[index].text == "所":
+                after = self._next_token(end)
+                if after is not None and after.tag.startswith("v") and len(after.text) > 1:
+                    continue  # 为市场所关注: the particle 所 before a verb
+            if suffix == "公司" and self._verb_before(m.start()):
+                continue  # 小猪展示公司(最新的技术): a verb and its object
             while index > 0 and self.tokens[index].start > m.start():
                 index -= 1  # the word where the suffix begins (集聚/区 for 集聚区)
             start = self._across_place_bracket(self._name_start(index))
@@ -1157,6 +1170,8 @@ class SentenceNames:
             name = self.text[start:end]
             if len(name) < 3 or self.gaz.candidates(name) or self.is_generic_core(name):
                 continue
+            if name.endswith("学") and not _suffix_pattern().search(name, len(name) - 3):
+                continue  # 高分子材料学(博士): a field of study
             if _title_pattern().search(name):
                 continue  # 高级工程师李骁健教授: a person between two titles
             if not any(

@@ -212,3 +212,18 @@ def test_department_of_no_named_organisation_is_not_a_name() -> None:
 )
 def test_round_verbs_end_investor_names(sentence: str, expected: set[str]) -> None:
     assert names_in(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("青禾医院联合生物医学工程与仪器科学学院完成手术。", {"青禾医院", "生物医学工程与仪器科学学院"}),
+        ("除了Neuralink之外,Lumen Neurotech等多家脑机接口公司也计划申请临床。", {"Lumen Neurotech"}),
+        ("让这项技术为全球市场所关注。", set()),
+        ("高分子材料学博士孙某在书中写道。", set()),
+        ("中国留学生、青禾大学博士韩某创办了公司。", {"青禾大学"}),
+        ("标志着这一前沿科技加快步入民生领域。", set()),
+    ],
+)
+def test_conjunctions_latin_and_particles(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) == expected
