@@ -134,6 +134,7 @@ def _frequent(word: str) -> bool:
 _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
 _QUOTES = re.compile(r"[“”\"]")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .&-]*")
 _ORDINAL = re.compile(r"^第[0-9一二三四五六七八九十百零]+[届次批期]")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?（）()\s]+")
 _LATIN = re.compile(r"[A-Za-z]{2}")
@@ -494,6 +495,9 @@ class SentenceNames:
         while name and ((name[0] in self.rules.bad_first_chars and not delimited) or name[0] in PUNCT):
             start += 1
             name = name[1:]
+        if name[:1] in "前原" and len(name) > 3 and self.text.startswith(self.rules.titles, end):
+            start += 1
+            name = name[1:]  # 前某某科技联合创始人: the former holder of a title
         if name.startswith("一") and start > 0 and self.text[start - 1] in "这那此该每同":
             start += 1
             name = name[1:]  # 这一前沿科技: "this one …", not a name starting with 一
@@ -566,6 +570,13 @@ class SentenceNames:
             and not self._vouched
         ):
             return None  # 消费电子, 远程医疗, 人工智能: an industry word after a common word
+        if (
+            suffix in self.rules.weak_suffixes
+            and prefix == "none"
+            and _LATIN_RUN.sub("A", core).__len__() > 6
+            and not self._vouched
+        ):
+            return None  # brands are short: a long run of words before 资本 / 科技 is a clause
         if suffix in self.rules.weak_suffixes and (
             self.is_generic_core(core) or (self._verb_before(end - len(suffix)) and not self._vouched)
         ):
@@ -780,7 +791,7 @@ class SentenceNames:
             start = self._across_place_bracket(self._name_start(index))
             if start >= m.start():
                 quoted = self._quoted_before(m.start())
-                if quoted is None:
+                if quoted is None or suffix in self.rules.weak_suffixes:
                     continue  # nothing before the suffix: a bare 孵化器 / 集团 is an anaphor, not a name
                 start = quoted  # “大医学影像”联盟: the quoted words are the name
             start = self._strip_leading_verb(start, m.start())
@@ -940,7 +951,8 @@ class SentenceNames:
                 continue
             start, end = tok.start, toks[j - 1].end
             attached = self.text[tok.end : end]
-            if self.gaz.candidates(attached) or attached.startswith(tuple(self.rules.after_weak)):
+            placed = any(self.gaz.candidates(attached + level) for level in ("", "区", "县", "市"))
+            if placed or attached.startswith(tuple(self.rules.after_weak)):
                 continue  # 杭州余杭: a place and a place inside it; 中国领投: a place and a verb
             cand = self._make(start, end, "Company", "attached", "")
             if cand is not None and not cand.generic:
@@ -1003,6 +1015,12 @@ class SentenceNames:
         list_type = self._list_class(text[cstart : spans[0][0]], spans[-1][1])
         if list_type == "not_org":
             return []
+        if (
+            list_type is not None
+            and not text[spans[-1][1] : cend].lstrip().startswith("等")
+            and any(b - a > 8 for a, b in spans)
+        ):
+            return []  # 公司…布局肿瘤诊疗、出生缺陷筛查: phrases after a class noun, not names
         sibling_types: list[OrgType] = []
         for a, b in spans:
             sibling = next((c for c in found if c.start <= a and c.end == b and not c.generic), None)
@@ -1205,7 +1223,9 @@ class SentenceNames:
             i -= 1
         return end
 
-    _FOUNDED = re.compile(r"(?:创办|创立|创建|孵化出|成立了)([\u4e00-\u9fffA-Za-z]{2,8})(?=[，,。；;、]|$)")
+    _FOUNDED = re.compile(
+        r"(?:创办|创立|创建|孵化出|成立了)(?![人者])([\u4e00-\u9fffA-Za-z]{2,8})(?=[，,。；;、]|$)"
+    )
     _ORIGIN = re.compile(
         r"(?<![\u4e00-\u9fff])([\u4e00-\u9fffA-Za-z]{2,8})(?:研发|孵化|培育|投资)的(?=[\u4e00-\u9fffA-Za-z])"
     )

@@ -227,3 +227,17 @@ def test_round_verbs_end_investor_names(sentence: str, expected: set[str]) -> No
 )
 def test_conjunctions_latin_and_particles(sentence: str, expected: set[str]) -> None:
     assert names_in(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("融资资料能侧面佐证资本对侵入式的谨慎。", set()),  # a clause before 资本, not a brand
+        ("愿意给企业“烧钱”资本也大都有医学背景。", set()),
+        ("翻开创办人名单,陈某以及前星河科技联合创始人彭某赫然在列。", {"星河科技"}),
+        ("目前公司产品管线重点布局肿瘤诊疗、出生缺陷筛查和传染病防治三大领域。", set()),
+        ("8个优质项目正式签约落户杭州余杭。", set()),
+    ],
+)
+def test_clauses_are_not_names(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) == expected
