@@ -39,6 +39,8 @@ class _Boilerplate:
     bullets: tuple[str, ...]
     short_line: int
     short_run: int
+    breadcrumb_words: tuple[str, ...]
+    breadcrumb_separators: tuple[str, ...]
 
 
 @cache
@@ -50,6 +52,8 @@ def _boilerplate() -> _Boilerplate:
         bullets=tuple(raw["bullets"]),
         short_line=int(raw["short_line"]),
         short_run=int(raw["short_run"]),
+        breadcrumb_words=tuple(raw["breadcrumb_words"]),
+        breadcrumb_separators=tuple(raw["breadcrumb_separators"]),
     )
 
 
@@ -85,7 +89,11 @@ def noise_ranges(text: str) -> list[tuple[int, int]]:
             close_run()
             noise.append((start, len(text)))
             break
-        if any(marker in line for marker in rules.line_markers) or line.startswith(rules.bullets):
+        breadcrumb = any(w in line for w in rules.breadcrumb_words) and any(
+            sep in line for sep in rules.breadcrumb_separators
+        )
+        marked = any(marker in line for marker in rules.line_markers)
+        if breadcrumb or marked or line.startswith(rules.bullets):
             noise.append((start, end))
             continue
         if len(line) <= rules.short_line and not _PUNCTUATED.search(line):

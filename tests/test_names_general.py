@@ -241,3 +241,19 @@ def test_conjunctions_latin_and_particles(sentence: str, expected: set[str]) -> 
 )
 def test_clauses_are_not_names(sentence: str, expected: set[str]) -> None:
     assert names_in(sentence) == expected
+
+
+# ---------------------------------------------------------------- family 6: page furniture
+
+
+def test_breadcrumbs_and_share_lines_are_furniture() -> None:
+    from bcikg.ingest.split import noise_ranges
+
+    text = (
+        "学院主页 | 设为首页 | 添加收藏\n首页 > 学院新闻 > 正文\n当前位置: 首页 » 资讯 » 正文\n分享至\n"
+        "青禾大学与星河医院签署合作协议，共建联合实验室。\n"
+    )
+    noise = [text[a:b] for a, b in noise_ranges(text)]
+    assert "首页 > 学院新闻 > 正文" in noise
+    assert "当前位置: 首页 » 资讯 » 正文" in noise
+    assert not any("青禾大学" in piece for piece in noise)
