@@ -237,6 +237,9 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
     # bare generic name
     if ctx.policy or org_type in ("Agency", "Hospital", "Company"):
         return False
+    after_name = mention.sentence.text[mention.rel_end : mention.rel_end + 6]
+    if org_type in ("Institute", "Platform") and after_name.startswith(_HEAD_TITLES):
+        return True  # 某某健康管理系统实验室主任: a body with a head exists
     name = cand.name
     if not any(word in name for word in ctx.words.domain):
         return False
@@ -267,6 +270,10 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
         if s is mention.sentence
     )
     return region_actor or any(a.type != "Company" for a in subject)
+
+
+# titles of the head of a body (主任, 院长 …): a generic name followed by one names a real body
+_HEAD_TITLES = ("主任", "副主任", "院长", "副院长", "所长", "副所长", "执行主任", "理事长", "秘书长")
 
 
 def _in_category_list(mention: Mention) -> bool:

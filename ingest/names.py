@@ -134,6 +134,8 @@ def _frequent(word: str) -> bool:
 _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
 _QUOTES = re.compile(r"[“”\"]")
+# what closes a list before its class noun: 等…, 为首的…, 为代表的…, 在内的…
+_LIST_CLOSER = re.compile(r"等|为首的|为代表的|在内的")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .&-]*")
 _ORDINAL = re.compile(r"^第[0-9一二三四五六七八九十百零]+[届次批期]")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?（）()\s]+")
@@ -536,6 +538,8 @@ class SentenceNames:
         prefix, plen = self._prefix_kind(name, start)
         core = name[plen : len(name) - len(suffix)] if suffix else name[plen:]
         generic = self.is_generic_core(core) or self.is_generic_core(name[plen:])
+        if rule == "stock":
+            generic = False  # a stock code names one listed company, whatever its words
         if not generic and any(ch in core for ch in "与和及"):
             # 脑机接口与人工智能: generic words joined by a conjunction are still generic
             generic = self.is_generic_core(re.sub("[与和及]", "", core))
@@ -577,7 +581,7 @@ class SentenceNames:
             and not self._vouched
         ):
             return None  # brands are short: a long run of words before 资本 / 科技 is a clause
-        if suffix in self.rules.weak_suffixes and (
+        if suffix in self.rules.weak_suffixes and rule != "stock" and (
             self.is_generic_core(core) or (self._verb_before(end - len(suffix)) and not self._vouched)
         ):
             return None  # 上海人工智能, 接上智能: a place or a verb, then the industry word
@@ -933,8 +937,12 @@ class SentenceNames:
                 t = toks[j]
                 if t.tag == "x" or t.text in self.rules.left_stop or t.text in self.rules.bad_first_chars:
                     break
-                if len(t.text) > 1 and t.tag not in ("", "nz", "nr", "nrt", "nrfg", "ng"):
-                    break
+                if (
+                    len(t.text) > 1
+                    and t.tag not in ("", "nz", "nr", "nrt", "nrfg", "ng")
+                    and not (chars >= 2 and t.text in self.words.domain)
+                ):
+                    break  # a common word; a domain word after a brand (某某脑机) stays
                 chars += len(t.text)
                 j += 1
             if not (2 <= chars <= 4) or j >= len(toks):
@@ -946,6 +954,7 @@ class SentenceNames:
                 or nxt.text in self.rules.after_weak
                 or rest.startswith(self.rules.titles)
                 or (len(nxt.text) > 1 and nxt.tag == "v")
+                or rest.startswith(self.rules.business_verbs)
             )
             if not boundary:
                 continue
@@ -1017,7 +1026,7 @@ class SentenceNames:
             return []
         if (
             list_type is not None
-            and not text[spans[-1][1] : cend].lstrip().startswith("等")
+            and not _LIST_CLOSER.match(text[spans[-1][1] : cend].lstrip())
             and any(b - a > 8 for a, b in spans)
         ):
             return []  # 公司…布局肿瘤诊疗、出生缺陷筛查: phrases after a class noun, not names
@@ -1073,8 +1082,9 @@ class SentenceNames:
         '等省份' or '等脑机接口产业链关键环节', None when no class noun is there."""
         rest = self.text[after_start:]
         stripped = rest.lstrip()
-        if stripped.startswith("等"):
-            phrase = self._noun_phrase(after_start + len(rest) - len(stripped) + 1)
+        leader = _LIST_CLOSER.match(stripped)
+        if leader:
+            phrase = self._noun_phrase(after_start + len(rest) - len(stripped) + leader.end())
             for noun in self.rules.not_org_classes:
                 if phrase.endswith(noun):
                     return "not_org"

@@ -257,3 +257,20 @@ def test_breadcrumbs_and_share_lines_are_furniture() -> None:
     assert "首页 > 学院新闻 > 正文" in noise
     assert "当前位置: 首页 » 资讯 » 正文" in noise
     assert not any("青禾大学" in piece for piece in noise)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("以青松、白桦为首的头部美元基金已经布局这一赛道。", {"青松", "白桦"}),
+        ("手术采用的是来自武汉云衡脑机生产的植入式设备。", {"武汉云衡脑机"}),
+        ("创新医疗(002999)参股青禾科技有限公司。", {"创新医疗", "青禾科技有限公司"}),
+    ],
+)
+def test_list_leaders_attached_brands_and_listed_firms(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) == expected
+
+
+def test_generic_body_with_a_head_is_an_organisation() -> None:
+    ex = extract_text("智能可穿戴健康管理系统实验室主任江某教授接受了采访。")
+    assert "智能可穿戴健康管理系统实验室" in {o.name for o in ex.orgs}
