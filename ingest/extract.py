@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from bcikg.domain.lexicon import name_rules, taxonomy
 from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
@@ -101,7 +102,9 @@ class DocumentContext:
         self.text = normalize_text(self.original)
         self.doc = split.document
         self.sentences = split.sentences
-        if self.text != self.original:
+        if self.text == self.original:
+            self.text = self.original  # one string: evidence slices nothing twice
+        else:
             self.doc = split.document.model_copy(
                 update={"text": self.text, "title": normalize_text(split.document.title or "") or None}
             )
@@ -172,9 +175,10 @@ class DocumentContext:
 
     def evidence(self, sentence: Sentence, start: int, end: int) -> Evidence:
         original = self.original
+        same = original is self.text  # no normalisation: the sentence text is the original's
         return Evidence(
             doc_id=self.doc.id,
-            sentence=original[sentence.start : sentence.end],
+            sentence=sentence.text if same else original[sentence.start : sentence.end],
             start=start,
             end=end,
             text=original[start:end],
@@ -553,14 +557,7 @@ def _short_forms(mention: Mention, ctx: DocumentContext) -> list[str]:
     # end one by one (the weak suffixes and the domain's generic words), leaving the brand
     stem = name
     for _ in range(3):
-        tail = next(
-            (
-                w
-                for w in sorted((*ctx.rules.weak_suffixes, *ctx.words.brand_tails), key=len, reverse=True)
-                if stem.endswith(w) and len(stem) - len(w) >= 2
-            ),
-            "",
-        )
+        tail = next((w for w in _brand_tails() if stem.endswith(w) and len(stem) - len(w) >= 2), "")
         if not tail:
             break
         stem = stem[: -len(tail)]
@@ -569,6 +566,13 @@ def _short_forms(mention: Mention, ctx: DocumentContext) -> list[str]:
         forms.append(stem)
     return [f for f in forms if f != mention.name and len(f) >= 2]
 
+
+
+@cache
+def _brand_tails() -> tuple[str, ...]:
+    """Industry words that come off the end of a company's name, longest first."""
+    words = {*name_rules().weak_suffixes, *name_words().brand_tails}
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 class _Spans:

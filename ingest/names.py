@@ -74,6 +74,7 @@ class NameWords:
     compound_surnames: tuple[str, ...]
     facility_suffixes: tuple[str, ...]
     role_pattern: re.Pattern[str]
+    role_words: frozenset[str]
     verb_suffixes: frozenset[str]
     place_only_suffixes: frozenset[str]
     brand_tails: tuple[str, ...]
@@ -94,13 +95,14 @@ def name_words() -> NameWords:
         domain=tuple(raw["domain"]),
         existing_verbs=tuple(raw["existing_verbs"]),
         creation_verbs=tuple(raw["creation_verbs"]),
-        policy_verbs=tuple(raw["policy_verbs"]),
+        policy_verbs=tuple(sorted(raw["policy_verbs"], key=len, reverse=True)),
         product_heads=tuple(raw["product_heads"]),
         policy_title_words=tuple(raw["policy_title_words"]),
         surnames=frozenset(raw["surnames"].strip()),
         compound_surnames=tuple(raw["compound_surnames"]),
         facility_suffixes=tuple(raw["facility_suffixes"]),
         role_pattern=literal_pattern(raw["role_words"]),
+        role_words=frozenset(raw["role_words"]),
         verb_suffixes=frozenset(raw["verb_suffixes"]),
         place_only_suffixes=frozenset(raw["place_only_suffixes"]),
         brand_tails=tuple(raw["brand_tails"]),
@@ -213,6 +215,8 @@ def _add_domain_words() -> None:
 _NUMBER = re.compile(r"[0-9.%～~\-]+")
 # tags of words seen before; the vocabulary of running text is small, so this stays small too
 _tag_memo: dict[str, str] = {}
+# whether a (word, tag) ends a name on its left; the same words come again and again
+_stop_memo: dict[tuple[str, str], bool] = {}
 _TAG_MEMO_LIMIT = 300_000
 
 
@@ -364,11 +368,21 @@ class SentenceNames:
     def _is_stop_token(self, tok: Token) -> bool:
         if tok.tag == "x":
             return True
+        key = (tok.text, tok.tag)
+        stop = _stop_memo.get(key)
+        if stop is None:
+            stop = self._stop_word(tok)
+            if len(_stop_memo) < _TAG_MEMO_LIMIT:
+                _stop_memo[key] = stop
+        return stop
+
+    def _stop_word(self, tok: Token) -> bool:
+        """Does this word end a name on its left? Depends on the word and its tag only."""
         if len(tok.text) == 1 and tok.text in self.rules.left_stop:
             return tok.text in self.rules.always_stop_chars or tok.tag in self.rules.left_stop_tags
-        if tok.text in self.rules.left_stop or self.words.role_pattern.fullmatch(tok.text):
+        if tok.text in self.rules.left_stop or tok.text in self.words.role_words:
             return True
-        if any(unicodedata.category(ch)[0] == "S" for ch in tok.text):
+        if not tok.text.isalnum() and any(unicodedata.category(ch)[0] == "S" for ch in tok.text):
             return True  # a unit or a symbol (㎡, ℃, ×): never inside a name
         if len(tok.text) > 1 and tok.text.endswith("着"):
             return True  # 标志着, 随着: a verb with its aspect marker
@@ -549,7 +563,7 @@ class SentenceNames:
             generic = False  # 电子科技大学: a university's name may be made of common words
         if org_type != "Agency" and org_type != "Hospital" and len(core) == 1 and prefix == "none":
             generic = True  # 多中心, 子基金
-        if suffix and any(name == n + suffix for n in self.rules.national_names):
+        if suffix and name.endswith(suffix) and name[: -len(suffix)] in self.rules.national_names:
             return None  # 国务院政府(工作报告)
         if org_type == "Company" and suffix and prefix == "none" and len(core) < 2:
             return None  # 次保险
@@ -633,12 +647,21 @@ class SentenceNames:
     def _has_brand_word(self, start: int, end: int) -> bool:
         """Does [start, end) hold a word that is rare in the dictionary and not a domain word?"""
         return any(
-            start <= tok.start
-            and tok.end <= end
-            and tok.text not in self.words.generic
+            tok.text not in self.words.generic
             and (tok.tag == "eng" or (len(tok.text) > 1 and not _frequent(tok.text)))
-            for tok in self.tokens
+            for tok in self._tokens_between(start, end)
         )
+
+    def _tokens_between(self, start: int, end: int) -> list[Token]:
+        """The words inside [start, end) (those that start there and end by end)."""
+        i = self.tok_by_start.get(start)
+        if i is None:
+            return [t for t in self.tokens if start <= t.start and t.end <= end]
+        out = []
+        while i < len(self.tokens) and self.tokens[i].end <= end:
+            out.append(self.tokens[i])
+            i += 1
+        return out
 
     def _verb_or_name_before(self, pos: int) -> bool:
         i = self.tok_by_end.get(pos)
@@ -715,9 +738,7 @@ class SentenceNames:
         if any(word in name for word in self.words.domain):
             return False
         body_end = end - len(suffix)
-        for tok in self.tokens:
-            if tok.start < start or tok.start >= body_end or tok.end > body_end:
-                continue
+        for tok in self._tokens_between(start, body_end):
             if tok.tag == "eng" and tok.text[:1].isupper() and not tok.text.isupper() and len(tok.text) >= 3:
                 return False
             if (
@@ -839,7 +860,7 @@ class SentenceNames:
     def _strip_leading_verb(self, start: int, suffix_start: int, by_tag: bool = True) -> int:
         """培育脑机接口…创新中心, 用好产业基金: a policy verb glued to the front is not part of
         the name."""
-        for verb in sorted(self.words.policy_verbs, key=len, reverse=True):
+        for verb in self.words.policy_verbs:  # longest first
             if self.text.startswith(verb, start) and start + len(verb) <= suffix_start:
                 start += len(verb)
                 break

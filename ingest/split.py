@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bcikg.domain.lexicon import read_data_text
-from bcikg.ingest.textutil import normalize_text
+from bcikg.ingest.textutil import literal_pattern, normalize_text
 from bcikg.models import Document, Sentence, SplitDocument
 
 # A sentence ends after 。！？；!? (and any closing quotes/brackets that follow) or at a line end.
@@ -39,8 +39,9 @@ class _Boilerplate:
     bullets: tuple[str, ...]
     short_line: int
     short_run: int
-    breadcrumb_words: tuple[str, ...]
     breadcrumb_separators: tuple[str, ...]
+    breadcrumb: re.Pattern[str]
+    markers: re.Pattern[str]
 
 
 @cache
@@ -52,8 +53,9 @@ def _boilerplate() -> _Boilerplate:
         bullets=tuple(raw["bullets"]),
         short_line=int(raw["short_line"]),
         short_run=int(raw["short_run"]),
-        breadcrumb_words=tuple(raw["breadcrumb_words"]),
         breadcrumb_separators=tuple(raw["breadcrumb_separators"]),
+        breadcrumb=literal_pattern(raw["breadcrumb_words"]),
+        markers=literal_pattern(raw["line_markers"]),
     )
 
 
@@ -89,10 +91,10 @@ def noise_ranges(text: str) -> list[tuple[int, int]]:
             close_run()
             noise.append((start, len(text)))
             break
-        breadcrumb = any(w in line for w in rules.breadcrumb_words) and any(
+        breadcrumb = rules.breadcrumb.search(line) is not None and any(
             sep in line for sep in rules.breadcrumb_separators
         )
-        marked = any(marker in line for marker in rules.line_markers)
+        marked = rules.markers.search(line) is not None
         if breadcrumb or marked or line.startswith(rules.bullets):
             noise.append((start, end))
             continue

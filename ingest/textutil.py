@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 # Characters that always end a name on either side.
@@ -32,7 +32,7 @@ def fold(text: str) -> str:
     """Full-width to half-width and compatibility forms, without changing length semantics
     callers rely on (use only on names, never on document text used for offsets); traditional
     characters made simplified."""
-    return normalize_text(unicodedata.normalize("NFKC", text))
+    return unicodedata.normalize("NFKC", text).translate(_normal_table())
 
 
 # Code point ranges whose compatibility forms fold to one ordinary character: full-width Latin
@@ -79,6 +79,12 @@ def normalize_text(text: str) -> str:
     """The form the extractor reads: compatibility look-alikes folded (Kangxi radical ⾦ -> 金,
     full-width Ａ -> A) and traditional characters made simplified (腦機 -> 脑机), one character
     for one character, so every offset into the result is an offset into the original text."""
+    return _normalize_cached(text) if len(text) > 200 else text.translate(_normal_table())
+
+
+@lru_cache(maxsize=8)
+def _normalize_cached(text: str) -> str:
+    # a document is normalised by the splitter and again by the extractor: the second is free
     return text.translate(_normal_table())
 
 
