@@ -151,7 +151,9 @@ def _trigger_pattern() -> re.Pattern[str]:
 
     rules = name_rules()
     words = {
-        *rules.all_suffixes,
+        # 投资 is mostly the verb: a clause with it holds an investor's name only with a round verb
+        *(suffix for suffix in rules.all_suffixes if suffix not in name_words().verb_suffixes),
+        *name_words().round_verbs,
         *rules.national_names,
         *rules.titles,
         *rules.class_nouns,
@@ -702,6 +704,9 @@ class SentenceNames:
 
     def _trailing_person(self, name: str) -> tuple[str, str] | None:
         """某某科技有限公司王某, 某大学张某某: the organisation and its suffix, without the person."""
+        surnames = self.words.surnames
+        if len(name) < 5 or not any(name[-k] in surnames for k in (2, 3, 4)):
+            return None  # no surname where a person's name would start
         for m in _suffix_pattern().finditer(name):
             suffix = m.group(0)
             if len(suffix) < 2 or suffix not in self.rules.strong_suffixes:
@@ -1273,7 +1278,9 @@ class SentenceNames:
     )
 
     def _investors(self, found: list[Candidate]) -> list[Candidate]:
-        out = []
+        out: list[Candidate] = []
+        if "投" not in self.text and "财务顾问" not in self.text:
+            return out  # every round statement has one of these
         for m in self._INVESTOR.finditer(self.text):
             a, b = m.span(1)
             pieces = [(a, b)]
@@ -1300,7 +1307,8 @@ class SentenceNames:
 
     def _patterns(self, found: list[Candidate]) -> list[Candidate]:
         out = self._investors(found)
-        for m in self._STOCK.finditer(self.text):
+        stock_codes = self._STOCK.finditer(self.text) if ("(" in self.text or "（" in self.text) else ()
+        for m in stock_codes:
             a, b = m.span(1)
             if any(c.start < b and a < c.end for c in found):
                 continue
