@@ -808,6 +808,8 @@ class SentenceNames:
             index = self.tok_by_end[end]
             if suffix in self.rules.single_char_agency and not self._agency_word(self.tokens[index]):
                 continue
+            if self.tokens[index].tag == "x":
+                continue  # a clause left unsegmented (吸引社会投资): no name in it
             if self.tokens[index].text in self.rules.titles:
                 continue  # 区委常委: a title that ends like an agency
             if suffix == "所" and self.tokens[index].text == "所":
