@@ -75,6 +75,7 @@ class NameWords:
     facility_suffixes: tuple[str, ...]
     role_pattern: re.Pattern[str]
     role_words: frozenset[str]
+    role_last_chars: frozenset[str]
     verb_suffixes: frozenset[str]
     place_only_suffixes: frozenset[str]
     brand_tails: tuple[str, ...]
@@ -103,6 +104,7 @@ def name_words() -> NameWords:
         facility_suffixes=tuple(raw["facility_suffixes"]),
         role_pattern=literal_pattern(raw["role_words"]),
         role_words=frozenset(raw["role_words"]),
+        role_last_chars=frozenset(word[-1] for word in raw["role_words"]),
         verb_suffixes=frozenset(raw["verb_suffixes"]),
         place_only_suffixes=frozenset(raw["place_only_suffixes"]),
         brand_tails=tuple(raw["brand_tails"]),
@@ -519,10 +521,9 @@ class SentenceNames:
         if name.startswith("一") and start > 0 and self.text[start - 1] in "这那此该每同":
             start += 1
             name = name[1:]  # 这一前沿科技: "this one …", not a name starting with 一
-        role_end = self.words.role_pattern.search(name, max(0, len(name) - 5))
-        while role_end is not None and role_end.end() != len(name):
-            role_end = self.words.role_pattern.search(name, role_end.start() + 1)
-        if role_end is not None:
+        if name[-1:] in self.words.role_last_chars and any(
+            name.endswith(word) for word in self.words.role_words
+        ):
             return None  # 某公司全资子公司, 明星公司: a role, not a name
         cut = self._after_role_word(name, suffix)
         if cut:
