@@ -81,6 +81,7 @@ class NameWords:
     brand_tails: tuple[str, ...]
     round_verbs: tuple[str, ...]
     person_nouns: tuple[str, ...]
+    ward_heads: tuple[str, ...]
 
 
 @cache
@@ -110,6 +111,7 @@ def name_words() -> NameWords:
         brand_tails=tuple(raw["brand_tails"]),
         round_verbs=tuple(sorted(raw["round_verbs"], key=len, reverse=True)),
         person_nouns=tuple(raw["person_nouns"]),
+        ward_heads=tuple(raw["ward_heads"]),
     )
 
 
@@ -633,6 +635,11 @@ class SentenceNames:
         ):
             return None  # 交流平台, 体检中心, 生产基地: a kind of facility
         cand = Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
+        ward = self._hospital_ward(name) if org_type == "Platform" else None
+        if ward is not None:
+            # 某某医院康复医学中心: a hospital's department names the hospital
+            cand.aliases.append(cand.name)
+            cand.name, cand.type, cand.suffix, cand.generic = ward, "Hospital", "医院", False
         if department:
             cand.aliases.append(cand.name)
             cand.name = department
@@ -724,6 +731,19 @@ class SentenceNames:
                 owner = name[: -len(div)]
                 return "" if self.is_generic_core(owner) else owner
         return None
+
+    def _hospital_ward(self, name: str) -> str | None:
+        """The hospital at the front of a department's name (某医院康复医学中心, 某医院作业治疗部),
+        when the rest names no field of the chain (a 某医院脑机接口中心 is a platform of its own)."""
+        i = name.rfind("医院")
+        if i < 2:
+            return None
+        rest = name[i + 2 :]
+        if not (2 <= len(rest) <= 10) or any(word in rest for word in self.words.domain):
+            return None
+        if not rest.endswith(self.words.ward_heads):
+            return None
+        return name[: i + 2]
 
     def _place_company(self, core: str) -> bool:
         if not core:

@@ -274,3 +274,14 @@ def test_list_leaders_attached_brands_and_listed_firms(sentence: str, expected: 
 def test_generic_body_with_a_head_is_an_organisation() -> None:
     ex = extract_text("智能可穿戴健康管理系统实验室主任江某教授接受了采访。")
     assert "智能可穿戴健康管理系统实验室" in {o.name for o in ex.orgs}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("星海第三人民医院康复医学中心主任介绍了病例。", {"星海第三人民医院"}),
+        ("星海人民医院脑机接口临床研究中心揭牌。", {"星海人民医院脑机接口临床研究中心"}),
+    ],
+)
+def test_hospital_departments_name_the_hospital(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) == expected
