@@ -635,6 +635,10 @@ class SentenceNames:
         ):
             return None  # 交流平台, 体检中心, 生产基地: a kind of facility
         cand = Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
+        if prefix == "place":
+            bare = self._without_place_chain(name)
+            if bare is not None:
+                cand.aliases.append(bare)  # 某省某市某区未来科技城 is also written 未来科技城
         ward = self._hospital_ward(name) if org_type == "Platform" else None
         if ward is not None:
             # 某某医院康复医学中心: a hospital's department names the hospital
@@ -731,6 +735,19 @@ class SentenceNames:
                 owner = name[: -len(div)]
                 return "" if self.is_generic_core(owner) else owner
         return None
+
+    def _without_place_chain(self, name: str) -> str | None:
+        """The name without a leading chain of two or more places (province, city, district)."""
+        rest, places = name, 0
+        while places < 4:
+            lead = self.gaz.leading_place(rest, self.context)
+            if lead is None or len(lead[0]) >= len(rest):
+                break
+            rest = rest[len(lead[0]) :]
+            places += 1
+        if places < 2 or len(rest) < 3 or self.is_generic_core(rest):
+            return None
+        return rest
 
     def _hospital_ward(self, name: str) -> str | None:
         """The hospital at the front of a department's name (某医院康复医学中心, 某医院作业治疗部),

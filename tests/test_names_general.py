@@ -285,3 +285,10 @@ def test_generic_body_with_a_head_is_an_organisation() -> None:
 )
 def test_hospital_departments_name_the_hospital(sentence: str, expected: set[str]) -> None:
     assert names_in(sentence) == expected
+
+
+def test_a_chain_of_places_before_a_name_gives_the_bare_name_as_alias() -> None:
+    gaz = gazetteer()
+    cands = SentenceNames("浙江省杭州市余杭区星海科技城揭牌。", gaz, [], False).candidates
+    assert [c.name for c in cands] == ["浙江省杭州市余杭区星海科技城"]
+    assert "星海科技城" in cands[0].aliases
