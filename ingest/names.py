@@ -112,6 +112,20 @@ def _frequent(word: str) -> bool:
     return (jieba.dt.FREQ.get(word) or 0) >= _VERB_FREQ
 
 
+
+
+def _investor_core(core: str) -> bool:
+    """The brand before an investor word (资本, 创投, 投资) is short and holds no other investor word
+    or conjunction: 山蓝(资本), 坚木(投资); not 某基金(投资) nor 预算内基本建设(投资)."""
+    rules = name_rules()
+    return (
+        1 <= len(core) <= 6
+        and not any(ch in core for ch in "和与及、")
+        and not any(core.endswith(s) for s, t in rules.weak_suffixes.items() if t == "Fund")
+        and not any(core.endswith(s) for s, t in rules.strong_suffixes.items() if t == "Fund")
+        and "投资" not in core
+    )
+
 _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
 _QUOTES = re.compile(r"[“”\"]")
@@ -456,6 +470,8 @@ class SentenceNames:
         generic = self.is_generic_core(core) or self.is_generic_core(name[plen:])
         if core.startswith(self.rules.quantifier_words):
             return None  # 江西各大医院, 多家企业: a count of organisations, not one
+        if org_type == "Fund" and suffix in self.rules.weak_suffixes and not _investor_core(core):
+            return None  # 某基金投资 (a verb after a name), 基本建设投资: not an investor's name
         if generic and suffix in ("大学", "学院") and len(core) >= 4:
             generic = False  # 电子科技大学: a university's name may be made of common words
         if org_type != "Agency" and org_type != "Hospital" and len(core) == 1 and prefix == "none":
