@@ -193,8 +193,13 @@ def _add_domain_words() -> None:
         if len(word) >= 2 and not word.isascii():
             jieba.add_word(word, freq=2000, tag="n")
             jieba.posseg.dt.word_tag_tab[word] = "n"
-    # 大学教授, 医院院长: a suffix glued to a title hides where the name ends
     rules = name_rules()
+    # a word that ends a name on its left must be one word for the tokenizer (领投方, 老股东)
+    for word in sorted(rules.left_stop):
+        if len(word) >= 2 and not word.isascii() and not jieba.dt.FREQ.get(word):
+            jieba.add_word(word, freq=2000, tag="v")
+            jieba.posseg.dt.word_tag_tab[word] = "v"
+    # 大学教授, 医院院长: a suffix glued to a title hides where the name ends
     for suffix in rules.strong_suffixes:
         for title in rules.titles:
             if jieba.dt.FREQ.get(suffix + title):
@@ -407,6 +412,8 @@ class SentenceNames:
             return False
         if any(left.endswith(suffix) for suffix in self.rules.strong_suffixes):
             return False
+        if any(left.endswith(s) for s, t in self.rules.weak_suffixes.items() if t == "Fund"):
+            return False  # 上海某某投资和上海某某投资: two investors
         if self._admin_prefix(left, left_start):
             return True
         lead = self.gaz.leading_place(left, self.context)
@@ -866,6 +873,12 @@ class SentenceNames:
             return None
         # the item must be one name: no function word inside
         toks = [t for t in self.tokens if a <= t.start and t.end <= b]
+        if len(toks) > 1 and len(toks[0].text) > 1 and toks[0].text in self.rules.left_stop:
+            # 、老股东某某跟投: a role word before the name is not part of it
+            a, toks = toks[1].start, toks[1:]
+            item = self.text[a:b]
+            if len(item) < 2:
+                return None
         if any(t.text in self.rules.left_stop and len(t.text) > 1 for t in toks[1:]):
             return None
         if (

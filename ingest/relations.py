@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bcikg.ingest import classify
 from bcikg.domain.lexicon import read_data_text
+from bcikg.ingest import classify
 from bcikg.ingest.textutil import normalize_name
 from bcikg.models import PolicyMention, RelationKind, RelationMention, Sentence
 
@@ -40,6 +40,12 @@ class Cues:
     origin: tuple[str, ...]
     clinical: tuple[str, ...]
     invest: tuple[str, ...]
+    round_investor_verbs: tuple[str, ...]
+    round_investor_adverbs: tuple[str, ...]
+    round_roles: tuple[str, ...]
+    round_verbs: tuple[str, ...]
+    round_words: tuple[str, ...]
+    round_anaphors: tuple[str, ...]
     issue: tuple[str, ...]
     responsible: tuple[str, ...]
     region_actor_heads: tuple[str, ...]
@@ -234,6 +240,7 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
     signing_region, signing_date = _signing_event(ctx)
     signing_list_open = False
     previous_subject: list[Mention] = []
+    round_company: Mention | None = None  # the company whose funding round was reported last
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
         if not here:
@@ -252,7 +259,8 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
         out += _operates(ctx, s, last_company)
         out += _incubation(ctx, s)
         out += _clinical(ctx, s)
-        out += _investment(ctx, s)
+        invested, round_company = _investment(ctx, s, round_company)
+        out += invested
         settled, signing_list_open = _settlement(ctx, s, signing_region, signing_date, signing_list_open)
         out += settled
         for m in here:
@@ -532,40 +540,145 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     return out
 
 
-def _investment(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
+@cache
+def _round_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(investor verb after a group, role word before a group, the raising verb, a round word)."""
     c = cues()
-    out = []
-    # 某公司完成B轮融资,由X基金领投,Y基金跟投: the investors of the company that raised
-    if "融资" in s.text:
-        raised = [m for m in s.clause_subjects() if m.type == "Company"]
-        for m in s.mentions:
-            if m.type not in ("Fund", "Company") or m in raised:
-                continue
-            after = s.text[m.rel_end : m.rel_end + 4]
-            verb = next((v for v in c.invest if after.startswith(v)), None)
-            if verb is None:
-                continue
-            for company in raised:
-                out.append(
-                    _relation(
-                        ctx, "INVESTS_IN", m.name, company.name, s.sentence, *_span(m, company), verb=verb
-                    )
-                )
-    for m in s.mentions:
-        if m.type not in ("Fund", "Company"):
+    adverbs = _alternation(c.round_investor_adverbs)
+    after_group = re.compile(r"\s*(?:" + adverbs + r")*\s*(?:" + _alternation(c.round_investor_verbs) + ")")
+    roles = re.compile(r"(?:" + _alternation(c.round_roles) + r")(?:为|是|包括|有|：|:|\s)*$")
+    raising = re.compile(
+        r"(?:宣布|已经|已|顺利|正式|近日|再度|再次|又)*(?:" + _alternation(c.round_verbs) + r")"
+        r"(?:了)?[^，,。；;：:]{0,24}?(?:" + _alternation(c.round_words) + ")"
+    )
+    word = re.compile(_alternation((*c.round_words, *c.round_investor_verbs, *c.round_roles)))
+    return after_group, roles, raising, word
+
+
+_NOT_INVESTOR = ("Hospital",)
+
+
+def _investee(ctx: DocumentContext, s: _Sentence, previous: Mention | None) -> tuple[Mention | None, bool]:
+    """The organisation that raises the round, and whether the sentence reports a round of its own.
+
+    It is the last name before 完成/获得…融资 in the sentence (某公司近日完成B轮融资; 某公司（全称…），
+    近日完成…), or a name of the document written there without being found as a mention (诺尔医疗
+    NeuroEchos已完成…); a sentence about 本轮融资 or with 公司/其 as subject speaks of the company of the
+    round reported before."""
+    c = cues()
+    _, _, raising, _ = _round_patterns()
+    text = s.text
+    reports = False
+    for hit in raising.finditer(text):
+        reports = True
+        sentence_start = max(text.rfind(ch, 0, hit.start()) for ch in "。；;") + 1
+        before = [
+            m
+            for m in s.mentions
+            if sentence_start <= m.rel_start
+            and m.rel_end <= hit.start()
+            and m.type != "Fund"
+            and hit.start() - m.rel_end <= 40
+            and "由" not in text[m.rel_end : hit.start()]
+        ]
+        if before:
+            return before[-1], True
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
+        head = text[clause_start : hit.start()]
+        if previous is not None and head.lstrip("“”「」 ").startswith(c.round_anaphors):
+            return previous, True
+        named = _named_in(ctx, s, clause_start, hit.start())
+        if named is not None:
+            return named, True
+    if reports:
+        return None, True
+    if previous is not None and (
+        text.lstrip("“”「」 ").startswith(c.round_anaphors)
+        or (not s.clause_subjects() and previous.sentence.paragraph == s.sentence.paragraph)
+    ):
+        return previous, False
+    return None, False
+
+
+def _named_in(ctx: DocumentContext, s: _Sentence, start: int, end: int) -> Mention | None:
+    """A company of the document whose name is written in text[start:end] of the sentence (the
+    longest, then the last), as a further mention there."""
+    best: tuple[int, int, Mention] | None = None
+    span = s.text[start:end]
+    for m in ctx.mentions:
+        if m.type == "Fund" or len(m.name) < 2:
             continue
-        after = s.text[m.rel_end : m.rel_end + 6]
-        verb = next((v for v in c.invest if after.startswith(v)), None)
-        if verb is None:
+        i = span.rfind(m.name)
+        if i >= 0 and (best is None or (len(m.name), i) > best[:2]):
+            best = (len(m.name), i, m)
+    if best is None:
+        return None
+    length, i, m = best
+    return m.another(s.sentence, start + i, start + i + length, "alias")
+
+
+def _investment(
+    ctx: DocumentContext, s: _Sentence, previous: Mention | None
+) -> tuple[list[RelationMention], Mention | None]:
+    """INVESTS_IN from funding statements, and the company of the round spoken of after it.
+
+    某公司完成B轮融资，由A领投，B、C跟投，老股东D追加: the investors are the groups of names
+    followed by an investing verb, or named after 投资方为/领投方; the investee is the company that
+    raises (or, in a following sentence about 本轮融资, the one reported before). A<verb>B (某基金
+    投资了某公司, 领投某公司的某资本) relates the two names directly."""
+    c = cues()
+    text = s.text
+    after_group, roles, _, word = _round_patterns()
+    out: list[RelationMention] = []
+    investee: Mention | None = None
+
+    def add(investor: Mention, target: Mention, verb: str) -> None:
+        if investor.name == target.name or investor.type in _NOT_INVESTOR:
+            return
+        # the investee of a round reported in an earlier sentence is not part of this one's span
+        start, end = (
+            _span(investor, target) if target.sentence is s.sentence else (investor.start, investor.end)
+        )
+        out.append(
+            _relation(ctx, "INVESTS_IN", investor.name, target.name, s.sentence, start, end, verb=verb)
+        )
+
+    reports = False
+    if word.search(text):
+        investee, reports = _investee(ctx, s, previous)
+        if investee is not None:
+            seen: set[int] = set()
+            for m in s.mentions:
+                if id(m) in seen or m is investee:
+                    continue
+                group = s.group_after(m.rel_start)
+                if not group or group[0] is not m:
+                    continue
+                seen.update(id(x) for x in group)
+                verb_hit = after_group.match(text, group[-1].rel_end)
+                role_hit = roles.search(text, 0, m.rel_start)
+                if verb_hit is None and role_hit is None:
+                    continue
+                verb = verb_hit.group(0).strip() if verb_hit else role_hit.group(0) if role_hit else ""
+                for investor in group:
+                    if investor is not investee and investor.name != investee.name:
+                        add(investor, investee, verb)
+    # A<verb>B: the name after the verb is the investee (领投某公司的某资本: the investor follows 的)
+    for hit in _find_all(c.invest, text):
+        targets = [t for t in s.group_after(hit.end()) if t.type != "Fund"]
+        if not targets:
             continue
-        for target in s.group_after(m.rel_end + len(verb)):
-            if target.type == "Company":
-                out.append(
-                    _relation(
-                        ctx, "INVESTS_IN", m.name, target.name, s.sentence, *_span(m, target), verb=verb
-                    )
-                )
-    return out
+        tail = text[targets[-1].rel_end :]
+        investors = [m for m in s.mentions if m.rel_end <= hit.start() and hit.start() - m.rel_end <= 2]
+        if tail.startswith("的"):
+            investors = [m for m in s.mentions if m.rel_start == targets[-1].rel_end + 1]
+        elif investors:
+            investors = s.group_before(investors[-1].rel_end)
+        for investor in investors:
+            if investor.type in ("Fund", "Company"):
+                for target in targets:
+                    add(investor, target, hit.group(0))
+    return out, investee if reports else previous
 
 
 # ---------------------------------------------------------------- settlement
