@@ -21,6 +21,7 @@ from bcikg.ingest.textutil import normalize_name
 from bcikg.models import PolicyMention, RelationKind, RelationMention, Sentence
 
 if TYPE_CHECKING:
+    from bcikg.domain.regions import RegionHit
     from bcikg.ingest.extract import DocumentContext, Mention
 
 
@@ -46,6 +47,9 @@ class Cues:
     round_verbs: tuple[str, ...]
     round_words: tuple[str, ...]
     round_anaphors: tuple[str, ...]
+    locate_before_place: tuple[str, ...]
+    locate_found_verbs: tuple[str, ...]
+    locate_build_verbs: tuple[str, ...]
     issue: tuple[str, ...]
     responsible: tuple[str, ...]
     region_actor_heads: tuple[str, ...]
@@ -241,6 +245,9 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
     signing_list_open = False
     previous_subject: list[Mention] = []
     round_company: Mention | None = None  # the company whose funding round was reported last
+    hits_by_sentence: dict[int, list[RegionHit]] = {}
+    for hit_sentence, hit in ctx.region_hits:
+        hits_by_sentence.setdefault(hit_sentence.index, []).append(hit)
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
         if not here:
@@ -261,6 +268,7 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
         out += _clinical(ctx, s)
         invested, round_company = _investment(ctx, s, round_company)
         out += invested
+        out += _located(ctx, s, hits_by_sentence.get(sentence.index, []), last_company)
         settled, signing_list_open = _settlement(ctx, s, signing_region, signing_date, signing_list_open)
         out += settled
         for m in here:
@@ -679,6 +687,144 @@ def _investment(
                 for target in targets:
                     add(investor, target, hit.group(0))
     return out, investee if reports else previous
+
+
+# ---------------------------------------------------------------- where an organisation is
+
+
+@cache
+def _locate_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(X<cue>P, 位于P的X, 在P<verb>): the cue words of relation_cues.toml, compiled once."""
+    c = cues()
+    before = re.compile(_alternation(c.locate_before_place))
+    located_of = re.compile(r"(?:位于|坐落于|坐落在|地处)")
+    verbs = _alternation((*c.locate_found_verbs, *c.locate_build_verbs))
+    in_place = re.compile(r"(?:正式|已|已经|先后|率先|顺利)?(?:" + verbs + r")(?:了)?")
+    return before, located_of, in_place
+
+
+def _place_at(s: _Sentence, hits: list[RegionHit], pos: int) -> tuple[str, str | Mention, int] | None:
+    """The place named at pos of the sentence: ('region', id, end) for the most specific of a
+    run of places (中国深圳 -> 深圳; 浙江省杭州市余杭区 -> 余杭区), ('org', mention, end) for a park or
+    an institute (在某科技城诞生, 在某研究所成立)."""
+    for m in s.mentions:
+        if m.rel_start == pos and m.type in ("Platform", "Institute"):
+            return "org", m, m.rel_end
+    run = [h for h in hits if h.start == pos]
+    if not run:
+        return None
+    current = max(run, key=lambda h: h.end)
+    while True:
+        following = [h for h in hits if h.start == current.end]
+        if not following:
+            break
+        current = max(following, key=lambda h: h.end)
+    for m in s.mentions:
+        if pos <= m.rel_start <= current.end < m.rel_end and m.type in ("Platform", "Institute"):
+            return "org", m, m.rel_end  # 在杭州未来科技城: the park, named with its place
+    return "region", current.region_id, current.end
+
+
+def _located(
+    ctx: DocumentContext, s: _Sentence, hits: list[RegionHit], last_company: Mention | None
+) -> list[RelationMention]:
+    """LOCATED_IN where the sentence states where an organisation is: 某公司总部位于P, 位于P的某公司,
+    在P注册成立某公司, 某平台在P启动建设, 某公司在某科技城诞生, P成立某中心. P is a region or a park
+    or an institute named there."""
+    c = cues()
+    text = s.text
+    before_place, located_of, in_place = _locate_patterns()
+    out: list[RelationMention] = []
+
+    def add(org: Mention, place: tuple[str, str | Mention, int], start: int) -> None:
+        _, target, end = place
+        if isinstance(target, str):
+            home = org.home
+            if home is not None and not (ctx.gaz.is_within(home, target) or ctx.gaz.is_within(target, home)):
+                return  # the text places elsewhere what the name already places: another site
+            out.append(
+                _relation(
+                    ctx,
+                    "LOCATED_IN",
+                    org.name,
+                    target,
+                    s.sentence,
+                    s.sentence.start + start,
+                    s.sentence.start + end,
+                    "region",
+                )
+            )
+        elif target.name != org.name:
+            out.append(
+                _relation(
+                    ctx, "LOCATED_IN", org.name, target.name, s.sentence, s.sentence.start + start, target.end
+                )
+            )
+
+    # X(总部)位于P / X成立于P
+    for hit in before_place.finditer(text):
+        place = _place_at(s, hits, hit.end())
+        if place is None:
+            continue
+        if text[max(0, hit.start() - 2) : hit.start()] in ("位于",) or text[
+            hit.end() : place[2] + 1
+        ].endswith("的"):
+            continue  # 位于P的X: below
+        owners = [m for m in s.mentions if m.rel_end <= hit.start() and hit.start() - m.rel_end <= 6]
+        if owners and not _CLAUSE_BREAK.search(text, owners[-1].rel_end, hit.start()):
+            subjects = s.group_before(owners[-1].rel_end)
+        else:
+            subjects = _subject(ctx, s, hit.start(), last_company)
+        for org in subjects:
+            add(org, place, org.rel_start)
+    # 位于P的X
+    for hit in located_of.finditer(text):
+        place = _place_at(s, hits, hit.end())
+        if place is None or not text.startswith("的", place[2]):
+            continue
+        after = [
+            m
+            for m in s.mentions
+            if place[2] < m.rel_start <= place[2] + 13
+            and not _CLAUSE_BREAK.search(text, place[2], m.rel_start)
+        ]
+        if after:
+            add(after[0], place, hit.start())
+    # 在P<verb>X / X在P<verb>
+    for hit in re.finditer("在", text):
+        place = _place_at(s, hits, hit.end())
+        if place is None:
+            continue
+        verb = in_place.match(text, place[2])
+        if verb is None:
+            continue
+        built = verb.group(0).rstrip("了")
+        founding = any(built.endswith(v) for v in c.locate_found_verbs)
+        objects = s.group_after(verb.end())
+        if objects and objects[0].rel_start - verb.end() <= 1:
+            for org in objects:
+                if founding or org.type in ("Platform", "Institute"):
+                    add(org, place, hit.start())
+            continue
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
+        subjects = [m for m in s.group_after(clause_start, hit.start()) if hit.start() - m.rel_end <= 8]
+        if not subjects and text[clause_start : hit.start()].strip().startswith(("其", "该")):
+            subjects = s.previous_subject
+        for org in subjects:
+            if founding or org.type in ("Platform", "Institute"):
+                add(org, place, org.rel_start)
+    # P成立X: a place as subject founds a platform or an institute
+    for hit in hits:
+        clause_start = max(text.rfind(ch, 0, hit.start) for ch in "，,。；;：:") + 1
+        if hit.start - clause_start > 3:
+            continue
+        verb = in_place.match(text, hit.end)
+        if verb is None or not any(verb.group(0).rstrip("了").endswith(v) for v in c.locate_found_verbs):
+            continue
+        for org in s.group_after(verb.end()):
+            if org.type in ("Platform", "Institute") and org.rel_start - verb.end() <= 1:
+                add(org, ("region", hit.region_id, hit.end), hit.start)
+    return out
 
 
 # ---------------------------------------------------------------- settlement
