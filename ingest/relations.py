@@ -703,6 +703,9 @@ def _locate_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
     return before, located_of, in_place
 
 
+_APPOSITION = re.compile(r"的?[^，,。；;：:的、“”\"]{0,10}(?:公司|企业)\s*(?:——|—|-|:|：)?\s*")
+
+
 def _place_at(s: _Sentence, hits: list[RegionHit], pos: int) -> tuple[str, str | Mention, int] | None:
     """The place named at pos of the sentence: ('region', id, end) for the most specific of a
     run of places (中国深圳 -> 深圳; 浙江省杭州市余杭区 -> 余杭区), ('org', mention, end) for a park or
@@ -771,10 +774,21 @@ def _located(
         ].endswith("的"):
             continue  # 位于P的X: below
         owners = [m for m in s.mentions if m.rel_end <= hit.start() and hit.start() - m.rel_end <= 6]
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
         if owners and not _CLAUSE_BREAK.search(text, owners[-1].rel_end, hit.start()):
             subjects = s.group_before(owners[-1].rel_end)
+        elif re.match(r"\s*(?:该公司|公司|总部)", text[clause_start : hit.start()]) and last_company:
+            subjects = [last_company]  # 公司总部位于P: the company spoken of
         else:
-            subjects = _subject(ctx, s, hit.start(), last_company)
+            # the subject of the clause, or of the sentence when the clause carries it over
+            group = s.group_after(clause_start, hit.start())
+            first = s.group_after(0, hit.start())
+            if group and group[0].rel_start - clause_start <= 3:
+                subjects = group
+            elif first and first[0].rel_start <= 3 and not re.match(r"\s*[其该]", text[clause_start:]):
+                subjects = first
+            else:
+                subjects = []
         for org in subjects:
             add(org, place, org.rel_start)
     # 位于P的X
@@ -790,6 +804,14 @@ def _located(
         ]
         if after:
             add(after[0], place, hit.start())
+    # P的?<class phrase>公司X / 位于P的<class phrase>公司——X: a company introduced with its place
+    for hit in hits:
+        m = _APPOSITION.match(text, hit.end)
+        if m is None or (hit.start and text[hit.start - 1] not in '，,。；;：:、的“”"（('):
+            continue
+        named = [x for x in s.mentions if x.rel_start == m.end() and x.type == "Company"]
+        if named:
+            add(named[0], _place_at(s, hits, hit.start) or ("region", hit.region_id, hit.end), hit.start)
     # 在P<verb>X / X在P<verb>
     for hit in re.finditer("在", text):
         place = _place_at(s, hits, hit.end())
