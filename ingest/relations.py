@@ -215,7 +215,7 @@ def _subject(ctx: DocumentContext, s: _Sentence, pos: int, last_company: Mention
     group = s.group_after(clause_start, pos)
     if group and group[0].rel_start - clause_start <= 3:
         return group
-    if re.match(r"\s*(?:其|该公司|该企业|企业)", head) and last_company is not None:
+    if re.match(r"\s*(?:其|该公司|该企业|企业|公司|本公司)", head) and last_company is not None:
         return [last_company]
     actor = _region_actor(ctx, s.text, pos)
     if actor is not None:
@@ -301,6 +301,25 @@ def _span(a: Mention, b: Mention) -> tuple[int, int]:
 # ---------------------------------------------------------------- partners
 
 
+_CO_INVESTING = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|独家投资|共同投资|联合投资)")
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def _clause_end(text: str, pos: int) -> int:
+    """Where the clause from pos ends: the next clause mark outside brackets (某公司(以下简称:某某)
+    签署… is one clause)."""
+    depth = 0
+    for i in range(pos, len(text)):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "，,。；;：:":
+            return i
+    return len(text)
+
+
 def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) -> list[RelationMention]:
     c = cues()
     out: list[RelationMention] = []
@@ -315,8 +334,10 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
     # X与Y…<verb>: 与 joins partners when a cooperation verb closes the clause
     for m in re.finditer(r"[与和同跟]", text):
         pos = m.start()
-        clause_end = min([i for i in (text.find(ch, pos) for ch in "，,。；;：:") if i >= 0] + [len(text)])
+        clause_end = _clause_end(text, pos)
         rest = text[m.end() : clause_end]
+        if _CO_INVESTING.search(rest):
+            continue  # A和B联合领投: co-investors of a round, not partners
         verb = next((v for v in c.partner_with if v in rest), None)
         objects = s.group_after(m.end(), clause_end)
         if not objects:
@@ -349,9 +370,10 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
     for m in _find_all(c.partner_lead, text):
         verb = m.group(0)
         objects = s.group_after(m.end())
-        if not objects:
+        if not objects or _CO_INVESTING.match(text, m.start()):
             continue
-        subjects = _subject(ctx, s, m.start(), last_company)
+        # the names right before the verb (某研究所(简称)联合某公司), else the clause's subject
+        subjects = s.group_before(m.start()) or _subject(ctx, s, m.start(), last_company)
         for a in subjects:
             for b in objects:
                 add(a, b, verb)
