@@ -35,6 +35,7 @@ class Cues:
     cooperate: tuple[str, ...]  # verbs that make all participants partners (A、B与C合作)
     operate: tuple[str, ...]  # X<verb>(的)?<platform>
     operate_passive: tuple[str, ...]  # 由X<verb>的<platform>
+    operate_institute: tuple[str, ...]  # X<verb><institute>
     settle: tuple[str, ...]
     sign: tuple[str, ...]
     incubate_list: tuple[str, ...]
@@ -397,7 +398,8 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
     out: list[RelationMention] = []
     text = s.text
     for m in s.mentions:
-        if m.type != "Platform" and not (m.type == "Hospital" and m.cand.prefix == "org"):
+        institute = m.type == "Institute"
+        if m.type != "Platform" and not institute and not (m.type == "Hospital" and m.cand.prefix == "org"):
             continue
         if m.cand.rule in ("alias", "anaphor") and m.cand.name not in text[m.rel_start : m.rel_end]:
             continue
@@ -432,10 +434,30 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                     _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb="运营")
                 )
             continue
+        # Z聚焦…，由X牵头共建: the subject of the sentence, its builder in a later clause
+        later = _rx(
+            r"[，,](?:将|已|现|目前|主要)?由([^，,。；;]{2,30}?)(?:" + _alternation(c.operate_passive) + ")"
+        )
+        by_later = later.search(after) if m.rel_start <= 3 else None
+        if by_later and not any(
+            x.type in ("Platform", "Institute") and m.rel_end <= x.rel_start < m.rel_end + by_later.start()
+            for x in s.mentions
+        ):
+            owners = [
+                x
+                for x in s.mentions
+                if m.rel_end + by_later.start(1) <= x.rel_start and x.rel_end <= m.rel_end + by_later.end(1)
+            ]
+            for owner in owners[-1:]:
+                out.append(
+                    _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb="运营")
+                )
+            if owners:
+                continue
         clause_start = max(before.rfind(ch) for ch in "。；;") + 1
         clause = before[clause_start:]
         verb = None
-        for v in c.operate:
+        for v in c.operate_institute if institute else c.operate:
             i = clause.rfind(v)
             if i >= 0 and re.fullmatch(
                 r"[^，,。；;]*", clause[i + len(v) :].replace("、", "").replace("和", "")
