@@ -36,6 +36,9 @@ class Cues:
     operate: tuple[str, ...]  # X<verb>(的)?<platform>
     operate_passive: tuple[str, ...]  # 由X<verb>的<platform>
     operate_institute: tuple[str, ...]  # X<verb><institute>
+    host: tuple[str, ...]
+    co_host: tuple[str, ...]
+    joint_units: tuple[str, ...]
     settle: tuple[str, ...]
     sign: tuple[str, ...]
     incubate_list: tuple[str, ...]
@@ -378,6 +381,27 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
         for a in subjects:
             for b in objects:
                 add(a, b, verb)
+    # 由A主办，B、C承办: the host works with each co-organiser; joint hosts with each other
+    for hit in _find_all(c.host, text):
+        hosts = s.group_before(hit.start())
+        if not hosts:
+            continue
+        if hit.group(0) != "主办":
+            for i, a in enumerate(hosts):
+                for b in hosts[i + 1 :]:
+                    add(a, b, hit.group(0))
+        for co in _find_all(c.co_host, text[hit.end() :]):
+            for b in s.group_before(hit.end() + co.start()):
+                for a in hosts:
+                    add(a, b, co.group(0))
+    # 完成单位：A，B，C: the lead unit works with each of the others
+    for hit in _find_all(c.joint_units, text):
+        rest = text[hit.end() :]
+        if not rest.startswith(("：", ":", "为", "有", "包括")):
+            continue
+        units = [m for m in s.mentions if m.rel_start >= hit.end()]
+        for b in units[1:]:
+            add(units[0], b, hit.group(0))
     # A、B…共同为X揭牌
     for m in re.finditer(r"(?:共同|一起|联合)?为", text):
         targets = s.group_after(m.end())
@@ -484,8 +508,9 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                     _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb=verb)
                 )
     # a nested owner runs the centre named after it (南大一附院脑机接口临床研究中心)
+    # (a university's or an academy's centre is one of its units, an Institute of its own)
     for m in s.mentions:
-        if m.cand.rule == "nested":
+        if m.cand.rule == "nested" and m.type != "Institute":
             outer = next((x for x in s.mentions if x is not m and x.start == m.start and x.end > m.end), None)
             if outer is not None:
                 out.append(
