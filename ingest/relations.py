@@ -287,8 +287,14 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
 def _dedupe(rels: list[RelationMention]) -> list[RelationMention]:
     seen: set[tuple] = set()
     out = []
+    # a trial at a hospital says more than working with it: no PARTNERS_WITH for that pair there
+    trials = {
+        (frozenset((r.source, r.target)), r.evidence.sentence) for r in rels if r.kind == "CLINICAL_TRIAL_AT"
+    }
     for r in rels:
         if r.source == r.target:
+            continue
+        if r.kind == "PARTNERS_WITH" and (frozenset((r.source, r.target)), r.evidence.sentence) in trials:
             continue
         key = (r.kind, r.source, r.target, r.evidence.start, r.evidence.end)
         if key in seen:
@@ -609,12 +615,35 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     hospitals = [m for m in s.mentions if m.type == "Hospital" and trial_site(m)]
     companies = [m for m in s.mentions if m.type == "Company"]
     out = []
+
+    def add(actor: Mention, h: Mention) -> None:
+        if actor.name != h.name:
+            out.append(_relation(ctx, "CLINICAL_TRIAL_AT", actor.name, h.name, s.sentence, *_span(actor, h)))
+
     for h in hospitals:
         for company in companies:
-            out.append(
-                _relation(ctx, "CLINICAL_TRIAL_AT", company.name, h.name, s.sentence, *_span(company, h))
-            )
+            add(company, h)
+    # 由某大学某学院团队牵头，联合某医院…完成(首例植入): the hospitals joined are the trial sites
+    for hit in _find_all(("联合", "携手", "会同"), text):
+        sites = [m for m in s.group_after(hit.end()) if m.type == "Hospital" and m not in hospitals]
+        if not sites:
+            continue
+        actors = [m for m in _subject(ctx, s, hit.start(), None) if m.type in ("Company", "Institute")] or [
+            m for m in s.group_before(hit.start()) if m.type in ("Company", "Institute")
+        ]
+        for actor in actors:
+            for h in sites:
+                add(actor, h)
+    # 某医院团队为患者植入了某公司的电极: the hospital operates with the company's device
+    subjects = [m for m in s.clause_subjects() if m.type == "Hospital"]
+    for h in subjects:
+        for company in companies:
+            if company.rel_start > h.rel_end and _DEVICE_OF.match(text, company.rel_end):
+                add(company, h)
     return out
+
+
+_DEVICE_OF = re.compile(r"(?:自主研发|研发|生产|研制|提供)?的")
 
 
 @cache
