@@ -112,19 +112,19 @@ def _frequent(word: str) -> bool:
     return (jieba.dt.FREQ.get(word) or 0) >= _VERB_FREQ
 
 
-
-
 def _investor_core(core: str) -> bool:
     """The brand before an investor word (资本, 创投, 投资) is short and holds no other investor word
-    or conjunction: 山蓝(资本), 坚木(投资); not 某基金(投资) nor 预算内基本建设(投资)."""
+    or conjunction: 山蓝(资本), 坚木(投资); not 某基金(投资), 某资本追加(投资) nor 预算内基本建设(投资)."""
     rules = name_rules()
+    investor_words = [
+        s for s, t in (*rules.weak_suffixes.items(), *rules.strong_suffixes.items()) if t == "Fund"
+    ]
     return (
         1 <= len(core) <= 6
         and not any(ch in core for ch in "和与及、")
-        and not any(core.endswith(s) for s, t in rules.weak_suffixes.items() if t == "Fund")
-        and not any(core.endswith(s) for s, t in rules.strong_suffixes.items() if t == "Fund")
-        and "投资" not in core
+        and not any(word in core for word in investor_words)
     )
+
 
 _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
