@@ -1,0 +1,167 @@
+"""Relations beyond the seeds' verbs, and LOCATED_IN only where the text states it.
+
+Every sentence here is written for these tests (fictional firms); none comes from an article.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from bcikg.graph.build import build_graph
+from bcikg.graph.export import write_jsonl
+from bcikg.ingest.extract import extract_document
+from bcikg.ingest.resolve import resolve
+from bcikg.ingest.split import split_document
+from bcikg.models import Document, DocumentExtraction
+
+
+def extract_text(text: str, doc_id: str = "doc:rel") -> DocumentExtraction:
+    doc = Document(id=doc_id, path=f"/{doc_id}.txt", format="txt", encoding="utf-8", text=text)
+    return extract_document(split_document(doc))
+
+
+def relations(text: str, kind: str) -> set[tuple[str, str]]:
+    return {(r.source, r.target) for r in extract_text(text).relations if r.kind == kind}
+
+
+def partners(text: str) -> set[frozenset[str]]:
+    return {frozenset(pair) for pair in relations(text, "PARTNERS_WITH")}
+
+
+# ---------------------------------------------------------------- OPERATES
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("北辰脑机接口研究院由星河市第一人民医院牵头共建。", ("星河市第一人民医院", "北辰脑机接口研究院")),
+        (
+            "北辰大学脑机接口研究院聚焦高校科研资源，由北辰大学牵头共建。",
+            ("北辰大学", "北辰大学脑机接口研究院"),
+        ),
+        (
+            "北辰大学联合多家医院成立了星河类脑智能研究院。",
+            ("北辰大学", "星河类脑智能研究院"),
+        ),
+    ],
+)
+def test_builders_operate_what_they_build(text: str, expected: tuple[str, str]) -> None:
+    assert expected in relations(text, "OPERATES")
+
+
+def test_a_university_does_not_operate_its_own_centre() -> None:
+    assert not relations("北辰大学脑科学中心发布了新成果。", "OPERATES")
+
+
+# ---------------------------------------------------------------- PARTNERS_WITH
+
+
+def test_event_hosts_work_with_the_organisers() -> None:
+    text = "本次论坛由星河市科学技术委员会主办，北辰大学、北辰医学院承办。"
+    assert partners(text) >= {
+        frozenset(("星河市科学技术委员会", "北辰大学")),
+        frozenset(("星河市科学技术委员会", "北辰医学院")),
+    }
+
+
+def test_the_lead_unit_of_a_joint_work_works_with_each_unit() -> None:
+    text = "该成果获得一等奖。主要完成单位：北辰大学，星河医院，北辰科技有限公司。"
+    assert partners(text) == {
+        frozenset(("北辰大学", "星河医院")),
+        frozenset(("北辰大学", "北辰科技有限公司")),
+    }
+
+
+def test_an_agreement_signed_with_a_bracketed_short_name_is_a_partnership() -> None:
+    text = "北辰科技有限公司于近日与星河脑机有限公司（以下简称：“星河脑机”）签署了《战略合作框架协议》。"
+    assert frozenset(("北辰科技有限公司", "星河脑机有限公司")) in partners(text)
+
+
+def test_the_name_right_before_lianhe_is_the_partner() -> None:
+    text = "“北辰一号”是北辰脑科学研究所(BCR)联合星河神经技术有限公司研发的脑机接口系统。"
+    assert frozenset(("北辰脑科学研究所", "星河神经技术有限公司")) in partners(text)
+
+
+# ---------------------------------------------------------------- CLINICAL_TRIAL_AT
+
+
+def test_hospitals_joined_in_a_first_implant_are_trial_sites() -> None:
+    text = "近日由北辰大学自动化学院教授团队牵头，联合星河市第一人民医院等完成全国首例植入手术。"
+    assert ("北辰大学自动化学院", "星河市第一人民医院") in relations(text, "CLINICAL_TRIAL_AT")
+    # the trial says more than a partnership: no PARTNERS_WITH for the same pair there
+    assert frozenset(("北辰大学自动化学院", "星河市第一人民医院")) not in partners(text)
+
+
+def test_a_hospital_implanting_a_company_device() -> None:
+    text = "去年，星河医院神经外科团队为一名患者植入了北辰科技有限公司自主研发的柔性电极。"
+    assert ("北辰科技有限公司", "星河医院") in relations(text, "CLINICAL_TRIAL_AT")
+
+
+# ---------------------------------------------------------------- LOCATED_IN
+
+
+def located(text: str) -> set[tuple[str, str]]:
+    return relations(text, "LOCATED_IN")
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "region"),
+    [
+        ("北辰神经科技有限公司总部位于深圳市南山区，主营脑电采集设备。", "北辰神经科技有限公司", "深圳市"),
+        ("位于杭州的脑机接口公司——星河智能发布了新品。", "星河智能", "杭州市"),
+        ("北辰团队在上海注册成立上海星火脑机科技有限公司。", "上海星火脑机科技有限公司", "上海市"),
+        ("星河智能科技有限公司2018年成立于中国深圳，已完成三轮融资。", "星河智能科技有限公司", "深圳市"),
+        ("深圳市成立北辰脑科学产业创新中心。", "北辰脑科学产业创新中心", "深圳市"),
+        ("杭州侵入式脑机接口公司星河智能宣布完成融资。", "星河智能", "杭州市"),
+    ],
+)
+def test_a_stated_location_is_located_in(text: str, org: str, region: str) -> None:
+    assert any(source == org and target.endswith(region) for source, target in located(text))
+
+
+def test_a_place_elsewhere_is_no_home_for_a_named_place() -> None:
+    # the name places the firm in Shanghai; a site in another province is not its home
+    text = "上海星火脑机科技有限公司落户于成都市，建设生产基地。"
+    assert not any(target.endswith("成都市") for _, target in located(text))
+    assert located(
+        "北辰智能科技有限公司落户于成都市，建设生产基地。"
+    )  # the same words place a firm without one
+
+
+def test_an_org_founded_in_a_park() -> None:
+    text = "星河智能科技有限公司在北辰生物医药产业园诞生，随后快速成长。"
+    assert ("星河智能科技有限公司", "北辰生物医药产业园") in located(text)
+
+
+def export_lines(*texts: str) -> list[dict]:
+    extractions = [extract_text(t, f"doc:{i}") for i, t in enumerate(texts)]
+    buf = io.StringIO()
+    write_jsonl(build_graph(resolve(extractions)), buf)
+    return [json.loads(line) for line in buf.getvalue().splitlines()]
+
+
+def test_only_stated_homes_are_relationship_lines_of_the_export() -> None:
+    lines = export_lines(
+        "北辰神经科技有限公司总部位于深圳市南山区，主营脑电采集设备。",
+        "上海星火脑机科技有限公司发布了新一代脑电帽。",
+    )
+    orgs = {r["name"]: r for r in lines if "aliases" in r and "source" not in r}
+    # both keep their home region in the organisation's record
+    assert orgs["北辰神经科技有限公司"]["region_id"].endswith("深圳市")
+    assert orgs["上海星火脑机科技有限公司"]["region_id"].endswith("上海市")
+    located_lines = [r for r in lines if r.get("type") == "LOCATED_IN" and "source" in r]
+    sources = {r["source"] for r in located_lines}
+    assert orgs["北辰神经科技有限公司"]["id"] in sources
+    # the home read from the name alone is not stated by any sentence: no relationship line
+    assert orgs["上海星火脑机科技有限公司"]["id"] not in sources
+    (stated,) = located_lines
+    assert stated["properties"]["stated"] and "总部位于" in stated["evidence"][0]["sentence"]
+
+
+def test_the_graph_keeps_every_home() -> None:
+    kg = resolve([extract_text("上海星火脑机科技有限公司发布了新一代脑电帽。")])
+    homes = [r for r in kg.relations if r.type == "LOCATED_IN" and r.target.startswith("region:")]
+    assert [r.properties for r in homes] == [{"home": True, "stated": False}]
