@@ -48,6 +48,7 @@ class Cues:
     round_investor_verbs: tuple[str, ...]
     round_investor_adverbs: tuple[str, ...]
     round_roles: tuple[str, ...]
+    round_shareholders: tuple[str, ...]
     round_verbs: tuple[str, ...]
     round_words: tuple[str, ...]
     round_anaphors: tuple[str, ...]
@@ -723,6 +724,19 @@ def _named_in(ctx: DocumentContext, s: _Sentence, start: int, end: int) -> Menti
     return m.another(s.sentence, start + i, start + i + length, "alias")
 
 
+def _investor_group(s: _Sentence, first: Mention) -> list[Mention]:
+    """The names listed from first on: A、B和C, also across a shareholder word (A、老股东B)."""
+    gap = _rx(r"\s*(?:、|和|及|以及|与)\s*(?:" + _alternation(cues().round_shareholders) + r")?\s*")
+    group = [first]
+    for m in s.mentions:
+        if m.rel_start < group[-1].rel_end:
+            continue
+        if not gap.fullmatch(s.text, group[-1].rel_end, m.rel_start):
+            break
+        group.append(m)
+    return group
+
+
 def _investment(
     ctx: DocumentContext, s: _Sentence, previous: Mention | None
 ) -> tuple[list[RelationMention], Mention | None]:
@@ -757,9 +771,7 @@ def _investment(
             for m in s.mentions:
                 if id(m) in seen or m is investee:
                     continue
-                group = s.group_after(m.rel_start)
-                if not group or group[0] is not m:
-                    continue
+                group = _investor_group(s, m)
                 seen.update(id(x) for x in group)
                 verb_hit = after_group.match(text, group[-1].rel_end)
                 role_hit = roles.search(text, 0, m.rel_start)

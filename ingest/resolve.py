@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from bcikg.domain.lexicon import name_rules
-from bcikg.domain.regions import gazetteer
+from bcikg.domain.regions import COUNTRY_ID, gazetteer
 from bcikg.ingest.names import _common_word
 from bcikg.ingest.textutil import normalize_name, stable_hash, strip_legal_form
 from bcikg.models import (
@@ -163,7 +163,7 @@ def resolve(extractions: Iterable[DocumentExtraction]) -> KnowledgeGraph:
     policy_ids = {p_key: p.id for p in policies for p_key in [_policy_key_of(p)]}
     relations = _relations(extractions, org_of, policy_ids)
     _inherit_owner_region(organizations, relations, home_rank, home_evidence)
-    relations = _absorb_stated_homes(organizations, relations, home_evidence, stated)
+    relations = _absorb_stated_homes(organizations, relations, home_rank, home_evidence, stated)
     # home regions as LOCATED_IN, settled regions from SIGNED_IN
     settled: dict[str, set[str]] = defaultdict(set)
     for rel in relations:
@@ -213,6 +213,7 @@ def _distinct(evidence: list[Evidence]) -> list[Evidence]:
 def _absorb_stated_homes(
     organizations: list[Organization],
     relations: list[Relation],
+    home_rank: dict[str, int],
     home_evidence: dict[str, Evidence],
     stated: dict[str, list[Evidence]],
 ) -> list[Relation]:
@@ -227,8 +228,9 @@ def _absorb_stated_homes(
             kept.append(rel)
             continue
         org = by_id[rel.source]
-        if org.region is None:
-            org.region = rel.target
+        vague = org.region == COUNTRY_ID and home_rank.get(org.id, 4) >= _HOME_CUE_RANK["cue"]
+        if org.region is None or (vague and gaz.is_within(rel.target, org.region)):
+            org.region = rel.target  # none found elsewhere, or only the country (成立于中国深圳)
             if rel.evidence:
                 home_evidence[org.id] = rel.evidence[0]
         if gaz.is_within(rel.target, org.region) or gaz.is_within(org.region, rel.target):

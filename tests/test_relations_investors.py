@@ -163,3 +163,12 @@ def test_investment_evidence_is_the_sentence_that_states_it() -> None:
     assert rel.evidence.sentence == text
     assert "青岚资本" in rel.evidence.text and "星火脑机有限公司" in rel.evidence.text
     assert text[rel.evidence.start : rel.evidence.end] == rel.evidence.text
+
+
+def test_a_shareholder_word_inside_a_list_of_investors() -> None:
+    text = "青禾医疗完成A轮融资，由北溟资本领投，白鹭资本、老股东远山资本跟投。"
+    assert investments(text) >= {
+        ("北溟资本", "青禾医疗"),
+        ("白鹭资本", "青禾医疗"),
+        ("远山资本", "青禾医疗"),
+    }

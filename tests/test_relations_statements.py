@@ -165,3 +165,14 @@ def test_the_graph_keeps_every_home() -> None:
     kg = resolve([extract_text("上海星火脑机科技有限公司发布了新一代脑电帽。")])
     homes = [r for r in kg.relations if r.type == "LOCATED_IN" and r.target.startswith("region:")]
     assert [r.properties for r in homes] == [{"home": True, "stated": False}]
+
+
+def test_a_short_name_followed_by_a_year_is_still_a_mention() -> None:
+    text = "星河医疗是一家脑机接口企业。星河医疗2017年成立于中国深圳，已完成三轮融资。"
+    assert any(source == "星河医疗" and target.endswith("深圳市") for source, target in located(text))
+
+
+def test_a_stated_city_refines_a_home_that_is_only_the_country() -> None:
+    lines = export_lines("星河医疗是一家脑机接口企业。星河医疗2017年成立于中国深圳，已完成三轮融资。")
+    (org,) = [r for r in lines if r.get("name") == "星河医疗"]
+    assert org["region_id"].endswith("深圳市")
