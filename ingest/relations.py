@@ -783,13 +783,14 @@ def _investment(
                         add(investor, investee, verb)
     # A<verb>B: the name after the verb is the investee (领投某公司的某资本: the investor follows 的)
     for hit in _find_all(c.invest, text):
-        targets = [t for t in s.group_after(hit.end()) if t.type != "Fund"]
+        targets = [t for t in s.group_after(hit.end()) if t.type == "Company"]
         if not targets:
             continue
         tail = text[targets[-1].rel_end :]
         investors = [m for m in s.mentions if m.rel_end <= hit.start() and hit.start() - m.rel_end <= 2]
-        if tail.startswith("的"):
-            investors = [m for m in s.mentions if m.rel_start == targets[-1].rel_end + 1]
+        after_of = [m for m in s.mentions if tail.startswith("的") and m.rel_start == targets[-1].rel_end + 1]
+        if after_of:
+            investors = after_of
         elif investors:
             investors = s.group_before(investors[-1].rel_end)
         for investor in investors:

@@ -172,3 +172,21 @@ def test_a_shareholder_word_inside_a_list_of_investors() -> None:
         ("白鹭资本", "青禾医疗"),
         ("远山资本", "青禾医疗"),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("北溟资本领投了星火脑机有限公司的A轮融资。", ("北溟资本", "星火脑机有限公司")),
+        ("领投星火脑机有限公司的北溟资本表示看好。", ("北溟资本", "星火脑机有限公司")),
+        ("星火脑机有限公司获得北溟资本的战略投资。", ("北溟资本", "星火脑机有限公司")),
+        ("青禾医疗完成B轮融资，白鹭资本也参与了投资。", ("白鹭资本", "青禾医疗")),
+    ],
+)
+def test_other_ways_of_stating_an_investment(text: str, expected: tuple[str, str]) -> None:
+    assert expected in investments(text)
+
+
+def test_building_a_park_is_no_investment_in_it() -> None:
+    text = "星河集团宣布投资十亿元建设北辰脑机接口产业园。"
+    assert not investments(text)
