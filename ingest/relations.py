@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bcikg.domain.lexicon import read_data_text
+from bcikg.domain.lexicon import name_rules, read_data_text
 from bcikg.ingest import classify
 from bcikg.ingest.textutil import normalize_name
 from bcikg.models import PolicyMention, RelationKind, RelationMention, Sentence
@@ -250,6 +250,7 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
     signing_list_open = False
     previous_subject: list[Mention] = []
     round_company: Mention | None = None  # the company whose funding round was reported last
+    round_investors: set[str] = set()  # investors of rounds whose company is not named
     hits_by_sentence: dict[int, list[RegionHit]] = {}
     for hit_sentence, hit in ctx.region_hits:
         hits_by_sentence.setdefault(hit_sentence.index, []).append(hit)
@@ -271,7 +272,7 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
         out += _operates(ctx, s, last_company)
         out += _incubation(ctx, s)
         out += _clinical(ctx, s)
-        invested, round_company = _investment(ctx, s, round_company)
+        invested, round_company = _investment(ctx, s, round_company, round_investors)
         out += invested
         out += _located(ctx, s, hits_by_sentence.get(sentence.index, []), last_company)
         settled, signing_list_open = _settlement(ctx, s, signing_region, signing_date, signing_list_open)
@@ -282,7 +283,24 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
     out += _inside_parks(ctx, by_sentence)
     out += _issued(ctx, by_sentence)
     out += _responsibilities(ctx, by_sentence)
+    _investors_are_funds(mentions, {r.source for r in out if r.kind == "INVESTS_IN"} | round_investors)
     return _dedupe(out)
+
+
+def _investors_are_funds(mentions: list[Mention], investors: set[str]) -> None:
+    """An investor of a round named without a company's suffix (某某领投, 老股东某某跟投) is a fund;
+    one whose name ends like a company (某某科技有限公司战略投资) stays a company."""
+    if not investors:
+        return
+    rules = name_rules()
+    company_endings = tuple(
+        suffix
+        for suffix, kind in (*rules.strong_suffixes.items(), *rules.weak_suffixes.items())
+        if kind == "Company"
+    )
+    for m in mentions:
+        if m.name in investors and m.type == "Company" and not m.name.endswith(company_endings):
+            m.type = "Fund"
 
 
 def _dedupe(rels: list[RelationMention]) -> list[RelationMention]:
@@ -738,7 +756,7 @@ def _investor_group(s: _Sentence, first: Mention) -> list[Mention]:
 
 
 def _investment(
-    ctx: DocumentContext, s: _Sentence, previous: Mention | None
+    ctx: DocumentContext, s: _Sentence, previous: Mention | None, round_investors: set[str]
 ) -> tuple[list[RelationMention], Mention | None]:
     """INVESTS_IN from funding statements, and the company of the round spoken of after it.
 
@@ -766,7 +784,7 @@ def _investment(
     reports = False
     if word.search(text):
         investee, reports = _investee(ctx, s, previous)
-        if investee is not None:
+        if investee is not None or reports:
             seen: set[int] = set()
             for m in s.mentions:
                 if id(m) in seen or m is investee:
@@ -779,7 +797,9 @@ def _investment(
                     continue
                 verb = verb_hit.group(0).strip() if verb_hit else role_hit.group(0) if role_hit else ""
                 for investor in group:
-                    if investor is not investee and investor.name != investee.name:
+                    if investee is None:
+                        round_investors.add(investor.name)  # the company that raised is not named
+                    elif investor is not investee and investor.name != investee.name:
                         add(investor, investee, verb)
     # A<verb>B: the name after the verb is the investee (领投某公司的某资本: the investor follows 的)
     for hit in _find_all(c.invest, text):

@@ -190,3 +190,10 @@ def test_other_ways_of_stating_an_investment(text: str, expected: tuple[str, str
 def test_building_a_park_is_no_investment_in_it() -> None:
     text = "星河集团宣布投资十亿元建设北辰脑机接口产业园。"
     assert not investments(text)
+
+
+def test_an_investor_without_a_suffix_is_a_fund_a_company_stays_one() -> None:
+    found = types("青禾医疗完成A轮融资，由北溟资本领投，星辰医疗科技有限公司、白石、青松跟投。")
+    assert found.get("白石") == "Fund" and found.get("青松") == "Fund"
+    assert found.get("星辰医疗科技有限公司") == "Company"
+    assert found.get("青禾医疗") == "Company"
