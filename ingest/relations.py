@@ -238,6 +238,9 @@ def _subject(ctx: DocumentContext, s: _Sentence, pos: int, last_company: Mention
     return []
 
 
+_COMPANY_ANAPHOR = re.compile(r"\s*(?:该公司|该企业|公司|企业)")
+
+
 def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[RelationMention]:
     ctx.mentions = mentions
     c = cues()
@@ -257,8 +260,12 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
         if not here:
-            # no organisation: nothing to relate, but a signing list may open or close here
+            # no organisation: nothing to relate, but a signing list may open or close here, and
+            # 该公司总部位于P speaks of the company named before
             signing_list_open = _list_state(ctx, sentence, signing_list_open)
+            if last_company is not None and _COMPANY_ANAPHOR.match(sentence.text):
+                bare = _Sentence(ctx, sentence, [], previous_subject)
+                out += _located(ctx, bare, hits_by_sentence.get(sentence.index, []), last_company)
             if not sentence.text.startswith(c.continuation):
                 previous_subject = []
             continue
@@ -272,7 +279,7 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
         out += _operates(ctx, s, last_company)
         out += _incubation(ctx, s)
         out += _clinical(ctx, s)
-        invested, round_company = _investment(ctx, s, round_company, round_investors)
+        invested, round_company = _investment(ctx, s, round_company, round_investors, last_company)
         out += invested
         out += _located(ctx, s, hits_by_sentence.get(sentence.index, []), last_company)
         settled, signing_list_open = _settlement(ctx, s, signing_region, signing_date, signing_list_open)
@@ -683,7 +690,9 @@ def _round_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
 _NOT_INVESTOR = ("Hospital",)
 
 
-def _investee(ctx: DocumentContext, s: _Sentence, previous: Mention | None) -> tuple[Mention | None, bool]:
+def _investee(
+    ctx: DocumentContext, s: _Sentence, previous: Mention | None, last_company: Mention | None = None
+) -> tuple[Mention | None, bool]:
     """The organisation that raises the round, and whether the sentence reports a round of its own.
 
     It is the last name before 完成/获得…融资 in the sentence (某公司近日完成B轮融资; 某公司（全称…），
@@ -712,6 +721,8 @@ def _investee(ctx: DocumentContext, s: _Sentence, previous: Mention | None) -> t
         head = text[clause_start : hit.start()]
         if previous is not None and head.lstrip("“”「」 ").startswith(c.round_anaphors):
             return previous, True
+        if last_company is not None and _COMPANY_ANAPHOR.match(head):
+            return last_company, True  # 公司完成B轮融资: the company spoken of
         named = _named_in(ctx, s, clause_start, hit.start())
         if named is not None:
             return named, True
@@ -756,7 +767,11 @@ def _investor_group(s: _Sentence, first: Mention) -> list[Mention]:
 
 
 def _investment(
-    ctx: DocumentContext, s: _Sentence, previous: Mention | None, round_investors: set[str]
+    ctx: DocumentContext,
+    s: _Sentence,
+    previous: Mention | None,
+    round_investors: set[str],
+    last_company: Mention | None = None,
 ) -> tuple[list[RelationMention], Mention | None]:
     """INVESTS_IN from funding statements, and the company of the round spoken of after it.
 
@@ -783,7 +798,7 @@ def _investment(
 
     reports = False
     if word.search(text):
-        investee, reports = _investee(ctx, s, previous)
+        investee, reports = _investee(ctx, s, previous, last_company)
         if investee is not None or reports:
             seen: set[int] = set()
             for m in s.mentions:
@@ -870,8 +885,10 @@ def _located(
     before_place, located_of, in_place = _locate_patterns()
     out: list[RelationMention] = []
 
-    def add(org: Mention, place: tuple[str, str | Mention, int], start: int) -> None:
+    def add(org: Mention, place: tuple[str, str | Mention, int], start: int, cue: int | None = None) -> None:
         _, target, end = place
+        if org.sentence is not s.sentence:
+            start = start if cue is None else cue  # 该公司总部位于P: the subject was named before
         if isinstance(target, str):
             home = org.home
             if home is not None and not (ctx.gaz.is_within(home, target) or ctx.gaz.is_within(target, home)):
@@ -908,7 +925,7 @@ def _located(
         clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
         if owners and not _CLAUSE_BREAK.search(text, owners[-1].rel_end, hit.start()):
             subjects = s.group_before(owners[-1].rel_end)
-        elif re.match(r"\s*(?:该公司|公司|总部)", text[clause_start : hit.start()]) and last_company:
+        elif re.match(r"\s*(?:该公司|该企业|公司|总部)", text[clause_start:]) and last_company:
             subjects = [last_company]  # 公司总部位于P: the company spoken of
         else:
             # the subject of the clause, or of the sentence when the clause carries it over
@@ -921,7 +938,7 @@ def _located(
             else:
                 subjects = []
         for org in subjects:
-            add(org, place, org.rel_start)
+            add(org, place, org.rel_start, hit.start())
     # 位于P的X
     for hit in located_of.finditer(text):
         place = _place_at(s, hits, hit.end())
@@ -965,7 +982,7 @@ def _located(
             subjects = s.previous_subject
         for org in subjects:
             if founding or org.type in ("Platform", "Institute"):
-                add(org, place, org.rel_start)
+                add(org, place, org.rel_start, hit.start())
     # P成立X: a place as subject founds a platform or an institute
     for hit in hits:
         clause_start = max(text.rfind(ch, 0, hit.start) for ch in "，,。；;：:") + 1

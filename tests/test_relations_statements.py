@@ -176,3 +176,19 @@ def test_a_stated_city_refines_a_home_that_is_only_the_country() -> None:
     lines = export_lines("星河医疗是一家脑机接口企业。星河医疗2017年成立于中国深圳，已完成三轮融资。")
     (org,) = [r for r in lines if r.get("name") == "星河医疗"]
     assert org["region_id"].endswith("深圳市")
+
+
+def test_the_company_spoken_of_before() -> None:
+    text = (
+        "北辰脑机科技有限公司发布了新一代脑电帽。\n"
+        "该公司成立于2016年，总部位于北京市海淀区。\n"
+        "2023年，公司完成B轮融资，由红杉资本领投，星河产业基金跟投。"
+    )
+    found = extract_text(text).relations
+    (home,) = [r for r in found if r.kind == "LOCATED_IN"]
+    assert home.source == "北辰脑机科技有限公司" and home.target.endswith("海淀区")
+    assert home.evidence.text == "总部位于北京市海淀区"
+    assert {(r.source, r.target) for r in found if r.kind == "INVESTS_IN"} == {
+        ("红杉资本", "北辰脑机科技有限公司"),
+        ("星河产业基金", "北辰脑机科技有限公司"),
+    }
