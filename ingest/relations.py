@@ -816,6 +816,16 @@ def _investment(
                         round_investors.add(investor.name)  # the company that raised is not named
                     elif investor is not investee and investor.name != investee.name:
                         add(investor, investee, verb)
+    # 某公司是A投资的企业: the subject is the investee
+    for m in s.mentions:
+        if m.type not in ("Fund", "Company") or not re.search(r"(?:是|为|系)$", text[: m.rel_start]):
+            continue
+        if _rx(r"(?:" + _alternation(c.invest) + r")(?:过)?的[^，,。；;]{0,8}(?:企业|公司|项目)").match(
+            text, m.rel_end
+        ):
+            for subject in s.clause_subjects():
+                if subject is not m and subject.type == "Company" and subject.rel_end <= m.rel_start:
+                    add(m, subject, "投资")
     # A<verb>B: the name after the verb is the investee (领投某公司的某资本: the investor follows 的)
     for hit in _find_all(c.invest, text):
         targets = [t for t in s.group_after(hit.end()) if t.type == "Company"]

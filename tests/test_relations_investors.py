@@ -197,3 +197,12 @@ def test_an_investor_without_a_suffix_is_a_fund_a_company_stays_one() -> None:
     assert found.get("白石") == "Fund" and found.get("青松") == "Fund"
     assert found.get("星辰医疗科技有限公司") == "Company"
     assert found.get("青禾医疗") == "Company"
+
+
+def test_a_company_that_an_investor_backs() -> None:
+    assert ("红杉资本", "北辰脑机科技有限公司") in investments("北辰脑机科技有限公司是红杉资本投资的企业。")
+
+
+@pytest.mark.parametrize("sentence", ["医疗投资是今年的热点。", "要加大科技投资力度。"])
+def test_an_industry_word_before_touzi_is_no_investor(sentence: str) -> None:
+    assert not candidates(sentence)
