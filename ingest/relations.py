@@ -40,6 +40,7 @@ class Cues:
     co_host: tuple[str, ...]
     joint_units: tuple[str, ...]
     settle: tuple[str, ...]
+    project_start: tuple[str, ...]
     sign: tuple[str, ...]
     incubate_list: tuple[str, ...]
     origin: tuple[str, ...]
@@ -1148,6 +1149,24 @@ def _settlement(
                     m.end,
                     "region",
                     _date_in(text),
+                )
+            )
+    # 某公司的某项目在P正式动工: the company runs a project there
+    for hit in _rx(
+        r"在([^，,。；;]{2,16}?)(?:正式|顺利|全面|已)?(?:" + _alternation(c.project_start) + ")"
+    ).finditer(text):
+        place = _place_at(s, [h for sent, h in ctx.region_hits if sent is s.sentence], hit.start(1))
+        if place is None or not isinstance(place[1], str):
+            continue
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;") + 1
+        owners = [m for m in companies if clause_start <= m.rel_start and m.rel_end <= hit.start()]
+        place_id = place[1]
+        for m in owners[:1]:
+            if m.home is not None and ctx.gaz.is_within(m.home, place_id):
+                continue
+            out.append(
+                _relation(
+                    ctx, "SIGNED_IN", m.name, place_id, s.sentence, m.start, m.end, "region", _date_in(text)
                 )
             )
     # 首批入驻企业A、B: settled where the host is

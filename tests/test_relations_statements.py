@@ -192,3 +192,10 @@ def test_the_company_spoken_of_before() -> None:
         ("红杉资本", "北辰脑机科技有限公司"),
         ("星河产业基金", "北辰脑机科技有限公司"),
     }
+
+
+def test_a_project_started_in_a_place_signs_the_company_in() -> None:
+    text = "上海北辰脑机科技有限公司的超级工厂项目在江西省南昌市正式动工。"
+    assert ("上海北辰脑机科技有限公司", "region:中国/江西省/南昌市") in relations(text, "SIGNED_IN")
+    # a project at home is no settlement elsewhere
+    assert not relations("上海北辰脑机科技有限公司的新厂在上海市正式动工。", "SIGNED_IN")
