@@ -754,6 +754,9 @@ def _named_in(ctx: DocumentContext, s: _Sentence, start: int, end: int) -> Menti
     return m.another(s.sentence, start + i, start + i + length, "alias")
 
 
+_BEFORE_VERB = re.compile(r"\s*(?:[（(][^（()）]{1,12}[）)])?\s*(?:已|也|还|曾|又|将|再次)?")
+
+
 def _investor_group(s: _Sentence, first: Mention) -> list[Mention]:
     """The names listed from first on: A、B和C, also across a shareholder word (A、老股东B)."""
     gap = _rx(r"\s*(?:、|和|及|以及|与)\s*(?:" + _alternation(cues().round_shareholders) + r")?\s*")
@@ -833,7 +836,12 @@ def _investment(
         if not targets:
             continue
         tail = text[targets[-1].rel_end :]
-        investors = [m for m in s.mentions if m.rel_end <= hit.start() and hit.start() - m.rel_end <= 2]
+        # right before the verb, a stock code or a short name in brackets between (某公司(300001)参股)
+        investors = [
+            m
+            for m in s.mentions
+            if m.rel_end <= hit.start() and _BEFORE_VERB.fullmatch(text, m.rel_end, hit.start())
+        ]
         after_of = [m for m in s.mentions if tail.startswith("的") and m.rel_start == targets[-1].rel_end + 1]
         if after_of:
             investors = after_of

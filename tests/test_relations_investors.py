@@ -206,3 +206,9 @@ def test_a_company_that_an_investor_backs() -> None:
 @pytest.mark.parametrize("sentence", ["医疗投资是今年的热点。", "要加大科技投资力度。"])
 def test_an_industry_word_before_touzi_is_no_investor(sentence: str) -> None:
     assert not candidates(sentence)
+
+
+def test_a_listed_company_with_its_stock_code_takes_a_stake() -> None:
+    text = "北辰科技股份有限公司(300999)参股脑机接口技术公司杭州星河医疗科技有限公司。"
+    assert ("北辰科技股份有限公司", "杭州星河医疗科技有限公司") in investments(text)
+    assert types(text).get("北辰科技股份有限公司") == "Company"
