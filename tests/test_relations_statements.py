@@ -199,3 +199,8 @@ def test_a_project_started_in_a_place_signs_the_company_in() -> None:
     assert ("上海北辰脑机科技有限公司", "region:中国/江西省/南昌市") in relations(text, "SIGNED_IN")
     # a project at home is no settlement elsewhere
     assert not relations("上海北辰脑机科技有限公司的新厂在上海市正式动工。", "SIGNED_IN")
+
+
+def test_associations_host_events() -> None:
+    text = "本次会议由北辰市科学技术协会主办，北辰康复医学会承办。"
+    assert frozenset(("北辰市科学技术协会", "北辰康复医学会")) in partners(text)
