@@ -652,12 +652,27 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
             add(company, h)
     # 由某大学某学院团队牵头，联合某医院…完成(首例植入): the hospitals joined are the trial sites
     for hit in _find_all(("联合", "携手", "会同"), text):
-        sites = [m for m in s.group_after(hit.end()) if m.type == "Hospital" and m not in hospitals]
+        # the hospitals joined, also when their doctors are named after them (某医院某教授、某医院…)
+        end = _clause_end(text, hit.end())
+        sites = [
+            m
+            for m in s.mentions
+            if hit.end() <= m.rel_start and m.rel_end <= end and m.type == "Hospital" and m not in hospitals
+        ]
         if not sites:
             continue
         actors = [m for m in _subject(ctx, s, hit.start(), None) if m.type in ("Company", "Institute")] or [
             m for m in s.group_before(hit.start()) if m.type in ("Company", "Institute")
         ]
+        if not actors:
+            # 由某学院某教授团队牵头，联合…: the leader named after 由 earlier in the sentence
+            actors = [
+                m
+                for m in s.mentions
+                if m.rel_end <= hit.start()
+                and m.type in ("Company", "Institute")
+                and text[max(0, m.rel_start - 1) : m.rel_start] == "由"
+            ][-1:]
         for actor in actors:
             for h in sites:
                 add(actor, h)

@@ -204,3 +204,14 @@ def test_a_project_started_in_a_place_signs_the_company_in() -> None:
 def test_associations_host_events() -> None:
     text = "本次会议由北辰市科学技术协会主办，北辰康复医学会承办。"
     assert frozenset(("北辰市科学技术协会", "北辰康复医学会")) in partners(text)
+
+
+def test_a_team_led_trial_with_doctors_of_several_hospitals() -> None:
+    text = (
+        "这是国内第一例介入式脑机接口辅助康复的试验，近日由北辰大学人工智能学院某教授团队牵头，"
+        "联合星河市第一人民医院张某教授、星河市第二人民医院李某教授等人完成。"
+    )
+    assert relations(text, "CLINICAL_TRIAL_AT") == {
+        ("北辰大学人工智能学院", "星河市第一人民医院"),
+        ("北辰大学人工智能学院", "星河市第二人民医院"),
+    }
