@@ -14,11 +14,11 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from bcikg.domain.lexicon import name_rules, taxonomy
+from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
 from bcikg.ingest import classify, relations
 from bcikg.ingest.claims import extract_claims
-from bcikg.domain.lexicon import name_rules, taxonomy
 from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
-from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
 from bcikg.ingest.targets import extract_targets
 from bcikg.ingest.textutil import is_cjk, strip_legal_form
 from bcikg.models import (
