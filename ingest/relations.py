@@ -41,6 +41,7 @@ class Cues:
     joint_units: tuple[str, ...]
     settle: tuple[str, ...]
     project_start: tuple[str, ...]
+    park_heads: tuple[str, ...]
     sign: tuple[str, ...]
     incubate_list: tuple[str, ...]
     origin: tuple[str, ...]
@@ -1011,7 +1012,9 @@ def _located(
                     add(org, place, hit.start())
             continue
         clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
-        subjects = [m for m in s.group_after(clause_start, hit.start()) if hit.start() - m.rel_end <= 8]
+        subjects = s.group_before(hit.start()) or [
+            m for m in s.group_after(clause_start, hit.start()) if hit.start() - m.rel_end <= 8
+        ]
         if not subjects and text[clause_start : hit.start()].strip().startswith(("其", "该")):
             subjects = s.previous_subject
         for org in subjects:
@@ -1220,7 +1223,6 @@ def _settlement(
 
 # ---------------------------------------------------------------- platforms inside parks
 
-_PARK_HEADS = ("集聚区", "产业园", "园区", "科技园", "先导区", "基地", "示范区", "创新港")
 
 
 def _inside_parks(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list[RelationMention]:
@@ -1228,7 +1230,7 @@ def _inside_parks(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -
     out = []
     for sentence in ctx.sentences:
         here = sorted(by_sentence.get(sentence.index, []), key=lambda m: m.start)
-        parks = [m for m in here if m.type == "Platform" and m.name.endswith(_PARK_HEADS)]
+        parks = [m for m in here if m.type == "Platform" and m.name.endswith(cues().park_heads)]
         for park in parks:
             text = sentence.text
             before = text[max(0, park.rel_start - 4) : park.rel_start]

@@ -18,6 +18,7 @@ from functools import cache
 
 from bcikg.domain.lexicon import name_rules
 from bcikg.domain.regions import COUNTRY_ID, gazetteer
+from bcikg.ingest import relations
 from bcikg.ingest.names import _common_word
 from bcikg.ingest.textutil import normalize_name, stable_hash, strip_legal_form
 from bcikg.models import (
@@ -201,8 +202,14 @@ def resolve(extractions: Iterable[DocumentExtraction]) -> KnowledgeGraph:
 
 
 def _states_home(mention: OrgMention, region: str | None) -> bool:
-    """Does this mention's sentence state the organisation's home (总部位于P, 位于P的X)?"""
-    return region is not None and mention.home_cue == "cue" and mention.home_region == region
+    """Does this mention's sentence state the organisation's home (总部位于P, 位于P的X), or is it a
+    park named with its place (某市某科技城: a park is a place itself)?"""
+    if region is None or mention.home_region != region:
+        return False
+    if mention.home_cue == "cue":
+        return True
+    park = mention.type == "Platform" and mention.name.endswith(relations.cues().park_heads)
+    return park and mention.home_cue in ("name", "qualified")
 
 
 def _distinct(evidence: list[Evidence]) -> list[Evidence]:

@@ -215,3 +215,13 @@ def test_a_team_led_trial_with_doctors_of_several_hospitals() -> None:
         ("北辰大学人工智能学院", "星河市第一人民医院"),
         ("北辰大学人工智能学院", "星河市第二人民医院"),
     }
+
+
+def test_a_park_named_with_its_place_states_where_it_is() -> None:
+    lines = export_lines("北辰智能科技有限公司在成都北辰国际生物城诞生。")
+    names = {r["id"]: r.get("name") for r in lines if "source" not in r}
+    located_lines = {(names.get(r["source"]), r["target"]) for r in lines if r.get("type") == "LOCATED_IN"}
+    assert ("北辰智能科技有限公司", next(i for i, n in names.items() if n == "成都北辰国际生物城")) in (
+        located_lines
+    )
+    assert any(n == "成都北辰国际生物城" and t.endswith("成都市") for n, t in located_lines)
