@@ -712,8 +712,8 @@ def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
             and source.cand.name != form
         ):
             continue
-        if after and (after.isascii() and after.isalnum()):
-            continue
+        if after and after.isascii() and after.isalnum() and not is_cjk(form[-1]):
+            continue  # inside a Latin word (N1 in N10); a Chinese name may be followed by 2017年, NeuroX
         out.append(source.another(sentence, hit_start, hit_end, "alias"))
     return out
 

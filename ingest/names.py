@@ -137,6 +137,20 @@ def _frequent(word: str) -> bool:
     return (jieba.dt.FREQ.get(word) or 0) >= _VERB_FREQ
 
 
+def _investor_core(core: str) -> bool:
+    """The brand before an investor word (资本, 创投, 投资) is short and holds no other investor word
+    or conjunction: 山蓝(资本), 坚木(投资); not 某基金(投资), 某资本追加(投资) nor 预算内基本建设(投资)."""
+    rules = name_rules()
+    investor_words = [
+        s for s, t in (*rules.weak_suffixes.items(), *rules.strong_suffixes.items()) if t == "Fund"
+    ]
+    return (
+        1 <= len(core) <= 6
+        and not any(ch in core for ch in "和与及、")
+        and not any(word in core for word in investor_words)
+    )
+
+
 _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
 _QUOTES = re.compile(r"[“”\"]")
@@ -210,8 +224,13 @@ def _add_domain_words() -> None:
         if len(word) >= 2 and not word.isascii():
             jieba.add_word(word, freq=2000, tag="n")
             jieba.posseg.dt.word_tag_tab[word] = "n"
-    # 大学教授, 医院院长: a suffix glued to a title hides where the name ends
     rules = name_rules()
+    # a word that ends a name on its left must be one word for the tokenizer (领投方, 老股东)
+    for word in sorted(rules.left_stop):
+        if len(word) >= 2 and not word.isascii() and not jieba.dt.FREQ.get(word):
+            jieba.add_word(word, freq=2000, tag="v")
+            jieba.posseg.dt.word_tag_tab[word] = "v"
+    # 大学教授, 医院院长: a suffix glued to a title hides where the name ends
     for suffix in rules.strong_suffixes:
         for title in rules.titles:
             if jieba.dt.FREQ.get(suffix + title):
@@ -463,6 +482,8 @@ class SentenceNames:
             return False
         if any(left.endswith(suffix) for suffix in self.rules.all_suffixes):
             return False
+        if any(left.endswith(s) for s, t in self.rules.weak_suffixes.items() if t == "Fund"):
+            return False  # 上海某某投资和上海某某投资: two investors
         if self._admin_prefix(left, left_start):
             return True
         if len(left) >= 4 and self.is_generic_core(left) and not left.endswith(tuple(self.rules.class_nouns)):
@@ -564,6 +585,8 @@ class SentenceNames:
             generic = self.is_generic_core(re.sub("[与和及]", "", core))
         if core.startswith(self.rules.quantifier_words):
             return None  # 江西各大医院, 多家企业: a count of organisations, not one
+        if org_type == "Fund" and suffix in self.rules.weak_suffixes and not _investor_core(core):
+            return None  # 某基金投资 (a verb after a name), 基本建设投资: not an investor's name
         if generic and suffix in ("大学", "学院") and len(core) >= 4:
             generic = False  # 电子科技大学: a university's name may be made of common words
         if org_type != "Agency" and org_type != "Hospital" and len(core) == 1 and prefix == "none":
@@ -1205,6 +1228,12 @@ class SentenceNames:
             return None
         # the item must be one name: no function word inside
         toks = [t for t in self.tokens if a <= t.start and t.end <= b]
+        if len(toks) > 1 and len(toks[0].text) > 1 and toks[0].text in self.rules.left_stop:
+            # 、老股东某某跟投: a role word before the name is not part of it
+            a, toks = toks[1].start, toks[1:]
+            item = self.text[a:b]
+            if len(item) < 2:
+                return None
         if any(t.text in self.rules.left_stop and len(t.text) > 1 for t in toks[1:]):
             return None
         if (
