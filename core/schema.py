@@ -22,7 +22,7 @@ Relationships (networkx MultiDiGraph edge key == the ``id`` property; attribute 
     (Subsector)-[:PART_OF]->(Segment)
     (Organization)-[:IN_SEGMENT {explicit}]->(Segment)     explicit: the text states the segment
     (Organization)-[:IN_SUBSECTOR]->(Subsector)
-    (Organization)-[:LOCATED_IN]->(Region)                 home region
+    (Organization)-[:LOCATED_IN {home, stated}]->(Region)  home region; stated: a sentence says it
     (Organization)-[:SIGNED_IN {date}]->(Region)           signed, settled or runs a project there
     (Organization)-[:PARTNERS_WITH|CLINICAL_TRIAL_AT|INCUBATED_BY|OPERATES|INVESTS_IN]->(Organization)
     (Organization)-[:LOCATED_IN]->(Organization)           a platform inside a park or cluster

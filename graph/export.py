@@ -3,7 +3,8 @@
     jsonl      one JSON object per line: organisations in the flat form the scorers read, other
                nodes as {"id", "type": <label>, ...properties} (a Document's ``source`` property
                is written as "publisher", so that only relationships have "source"), relationships (all but
-               MENTIONED_IN, which is folded into each node's "evidence") as
+               MENTIONED_IN, which is folded into each node's "evidence", and home LOCATED_IN edges
+               no sentence states, which each organisation's "region" carries) as
                {"id", "type", "source", "target", "properties", "evidence"}
     graphml    for Gephi and yEd (lists become JSON strings, labels one ':'-joined string)
     nodelink   networkx node-link JSON
@@ -153,8 +154,15 @@ def iter_records(graph: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
     for node_id in _node_order(graph):
         yield node_record(graph, node_id)
     for source, target, key, data in _edge_order(graph):
-        if data["type"] != "MENTIONED_IN":
+        if data["type"] != "MENTIONED_IN" and not _unstated_home(data):
             yield relationship_record(source, target, key, data)
+
+
+def _unstated_home(data: Mapping[str, Any]) -> bool:
+    """A home LOCATED_IN that no sentence states (the region read from the name or the document):
+    the organisation's ``region`` field carries it; relationship lines are what the text says."""
+    stated = data.get("stated")
+    return data["type"] == "LOCATED_IN" and bool(data.get("home")) and stated is not None and not stated
 
 
 def write_jsonl(graph: nx.MultiDiGraph, file: IO[str]) -> int:

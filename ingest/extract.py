@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from bcikg.domain.lexicon import name_rules, read_data_text, taxonomy
+from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
 from bcikg.ingest import classify, relations
 from bcikg.ingest.claims import extract_claims
-from bcikg.domain.lexicon import name_rules, read_data_text, taxonomy
 from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
-from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
 from bcikg.ingest.targets import extract_targets
-from bcikg.ingest.textutil import is_cjk, strip_legal_form
+from bcikg.ingest.textutil import is_cjk, normalize_text, strip_legal_form
 from bcikg.models import (
     DocumentExtraction,
     DocumentInfo,
@@ -143,9 +143,21 @@ def _national_issuer(
 class DocumentContext:
     def __init__(self, split: SplitDocument):
         self.split = split
+        # names are found in the normalised text (simplified characters, no look-alike code
+        # points); it has the original's length, so offsets and evidence slice the original
+        self.original = split.document.text
+        self.text = normalize_text(self.original)
         self.doc = split.document
-        self.text = split.document.text
         self.sentences = split.sentences
+        if self.text == self.original:
+            self.text = self.original  # one string: evidence slices nothing twice
+        else:
+            self.doc = split.document.model_copy(
+                update={"text": self.text, "title": normalize_text(split.document.title or "") or None}
+            )
+            self.sentences = [
+                s.model_copy(update={"text": self.text[s.start : s.end]}) for s in split.sentences
+            ]
         self.gaz: Gazetteer = gazetteer()
         self.rules = name_rules()
         self.words = name_words()
@@ -240,8 +252,14 @@ class DocumentContext:
     # ------------------------------------------------------------ evidence
 
     def evidence(self, sentence: Sentence, start: int, end: int) -> Evidence:
+        original = self.original
+        same = original is self.text  # no normalisation: the sentence text is the original's
         return Evidence(
-            doc_id=self.doc.id, sentence=sentence.text, start=start, end=end, text=self.text[start:end]
+            doc_id=self.doc.id,
+            sentence=sentence.text if same else original[sentence.start : sentence.end],
+            start=start,
+            end=end,
+            text=original[start:end],
         )
 
 
@@ -301,6 +319,9 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
     # bare generic name
     if ctx.policy or org_type in ("Agency", "Hospital", "Company"):
         return False
+    after_name = mention.sentence.text[mention.rel_end : mention.rel_end + 6]
+    if org_type in ("Institute", "Platform") and after_name.startswith(_HEAD_TITLES):
+        return True  # 某某健康管理系统实验室主任: a body with a head exists
     name = cand.name
     if not any(word in name for word in ctx.words.domain):
         return False
@@ -331,6 +352,10 @@ def _accept(ctx: DocumentContext, mention: Mention, actors: list[Mention]) -> bo
         if s is mention.sentence
     )
     return region_actor or any(a.type != "Company" for a in subject)
+
+
+# titles of the head of a body (主任, 院长 …): a generic name followed by one names a real body
+_HEAD_TITLES = ("主任", "副主任", "院长", "副院长", "所长", "副所长", "执行主任", "理事长", "秘书长")
 
 
 def _in_category_list(mention: Mention) -> bool:
@@ -606,13 +631,26 @@ def _short_forms(mention: Mention, ctx: DocumentContext) -> list[str]:
     if lead is not None and len(name) - len(lead[0]) >= 2:
         name = name[len(lead[0]) :]
         forms.append(name)
-    for suffix in ctx.rules.weak_suffixes:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            stem = name[: -len(suffix)]
-            if not _common_word(stem) and not ctx.gaz.candidates(stem) and stem not in ctx.words.generic:
-                forms.append(stem)
+    # 芯智达神经技术 -> 芯智达, 傅利叶智能科技 -> 傅利叶智能, 傅利叶: industry words come off the
+    # end one by one (the weak suffixes and the domain's generic words), leaving the brand
+    stem = name
+    for _ in range(3):
+        tail = next((w for w in _brand_tails() if stem.endswith(w) and len(stem) - len(w) >= 2), "")
+        if not tail:
             break
+        stem = stem[: -len(tail)]
+        if _common_word(stem) or ctx.gaz.candidates(stem) or stem in ctx.words.generic:
+            break
+        forms.append(stem)
     return [f for f in forms if f != mention.name and len(f) >= 2]
+
+
+
+@cache
+def _brand_tails() -> tuple[str, ...]:
+    """Industry words that come off the end of a company's name, longest first."""
+    words = {*name_rules().weak_suffixes, *name_words().brand_tails}
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 class _Spans:
@@ -674,8 +712,8 @@ def _propagate(ctx: DocumentContext, mentions: list[Mention]) -> list[Mention]:
             and source.cand.name != form
         ):
             continue
-        if after and (after.isascii() and after.isalnum()):
-            continue
+        if after and after.isascii() and after.isalnum() and not is_cjk(form[-1]):
+            continue  # inside a Latin word (N1 in N10); a Chinese name may be followed by 2017年, NeuroX
         out.append(source.another(sentence, hit_start, hit_end, "alias"))
     return out
 
@@ -761,11 +799,41 @@ _SENTENCE_CACHE: dict[tuple[str, tuple[str, ...], bool], list[Candidate]] = {}
 _SENTENCE_CACHE_LIMIT = 20_000
 
 
+# Pronunciation glosses some pages put after characters: 医(yī)院, 技术(shù)
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）]")
+
+
+def _without_glosses(text: str) -> tuple[str, list[int]] | None:
+    """The sentence without pronunciation glosses, and for each of its characters the offset in
+    the sentence; None when there are none."""
+    if "(" not in text and "（" not in text:
+        return None
+    pieces = list(_PINYIN.finditer(text))
+    if not pieces:
+        return None
+    keep = [True] * len(text)
+    for m in pieces:
+        for i in range(m.start(), m.end()):
+            keep[i] = False
+    offsets = [i for i in range(len(text)) if keep[i]]
+    return "".join(text[i] for i in offsets), offsets
+
+
 def sentence_candidates(text: str, gaz: Gazetteer, context: list[str], policy: bool) -> list[Candidate]:
     key = (text, tuple(context), policy)
     found = _SENTENCE_CACHE.get(key)
     if found is None:
-        found = SentenceNames(text, gaz, context, policy).candidates
+        compact = _without_glosses(text)
+        if compact is None:
+            found = SentenceNames(text, gaz, context, policy).candidates
+        else:
+            # names are read without the glosses; their spans are mapped back onto the sentence
+            plain, offsets = compact
+            found = []
+            for c in SentenceNames(plain, gaz, context, policy).candidates:
+                if c.end <= c.start:
+                    continue
+                found.append(replace(c, start=offsets[c.start], end=offsets[c.end - 1] + 1))
         if len(_SENTENCE_CACHE) >= _SENTENCE_CACHE_LIMIT:
             _SENTENCE_CACHE.clear()
         _SENTENCE_CACHE[key] = found
@@ -834,7 +902,9 @@ def extract_document(split: SplitDocument) -> DocumentExtraction:
     policy_key = next((p.key for p in policies if p.is_document), None)
     claims = extract_claims(split, ctx.region)
     targets = extract_targets(split, ctx.region, policy_key)
-    info = DocumentInfo(**ctx.doc.model_dump(exclude={"text"}), region_id=ctx.region, chars=len(ctx.doc.text))
+    info = DocumentInfo(
+        **split.document.model_dump(exclude={"text"}), region_id=ctx.region, chars=len(split.document.text)
+    )
     return DocumentExtraction(
         document=info,
         orgs=org_mentions,
@@ -847,8 +917,12 @@ def extract_document(split: SplitDocument) -> DocumentExtraction:
 
 
 def _to_model(ctx: DocumentContext, m: Mention) -> OrgMention:
+    surface = ctx.original[m.start : m.end]
+    aliases = list(m.cand.aliases)
+    if surface != ctx.text[m.start : m.end] and surface not in aliases:
+        aliases.append(surface)  # the name as written (traditional characters, look-alikes)
     return OrgMention(
-        surface=ctx.text[m.start : m.end],
+        surface=surface,
         name=m.name,
         type=m.type,
         evidence=ctx.evidence(m.sentence, m.start, m.end),
@@ -859,6 +933,6 @@ def _to_model(ctx: DocumentContext, m: Mention) -> OrgMention:
         segments=m.segments,
         segment_explicit=m.explicit,
         subsectors=m.subsectors,
-        aliases=list(m.cand.aliases),
+        aliases=aliases,
         home_cue=m.home_cue,
     )

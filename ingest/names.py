@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -69,6 +70,18 @@ class NameWords:
     policy_verbs: tuple[str, ...]
     product_heads: tuple[str, ...]
     policy_title_words: tuple[str, ...]
+    surnames: frozenset[str]
+    compound_surnames: tuple[str, ...]
+    facility_suffixes: tuple[str, ...]
+    role_pattern: re.Pattern[str]
+    role_words: frozenset[str]
+    role_last_chars: frozenset[str]
+    verb_suffixes: frozenset[str]
+    place_only_suffixes: frozenset[str]
+    brand_tails: tuple[str, ...]
+    round_verbs: tuple[str, ...]
+    person_nouns: tuple[str, ...]
+    ward_heads: tuple[str, ...]
 
 
 @cache
@@ -84,9 +97,21 @@ def name_words() -> NameWords:
         domain=tuple(raw["domain"]),
         existing_verbs=tuple(raw["existing_verbs"]),
         creation_verbs=tuple(raw["creation_verbs"]),
-        policy_verbs=tuple(raw["policy_verbs"]),
+        policy_verbs=tuple(sorted(raw["policy_verbs"], key=len, reverse=True)),
         product_heads=tuple(raw["product_heads"]),
         policy_title_words=tuple(raw["policy_title_words"]),
+        surnames=frozenset(raw["surnames"].strip()),
+        compound_surnames=tuple(raw["compound_surnames"]),
+        facility_suffixes=tuple(raw["facility_suffixes"]),
+        role_pattern=literal_pattern(raw["role_words"]),
+        role_words=frozenset(raw["role_words"]),
+        role_last_chars=frozenset(word[-1] for word in raw["role_words"]),
+        verb_suffixes=frozenset(raw["verb_suffixes"]),
+        place_only_suffixes=frozenset(raw["place_only_suffixes"]),
+        brand_tails=tuple(raw["brand_tails"]),
+        round_verbs=tuple(sorted(raw["round_verbs"], key=len, reverse=True)),
+        person_nouns=tuple(raw["person_nouns"]),
+        ward_heads=tuple(raw["ward_heads"]),
     )
 
 
@@ -112,9 +137,27 @@ def _frequent(word: str) -> bool:
     return (jieba.dt.FREQ.get(word) or 0) >= _VERB_FREQ
 
 
+def _investor_core(core: str) -> bool:
+    """The brand before an investor word (资本, 创投, 投资) is short and holds no other investor word
+    or conjunction: 山蓝(资本), 坚木(投资); not 某基金(投资), 某资本追加(投资) nor 预算内基本建设(投资)."""
+    rules = name_rules()
+    investor_words = [
+        s for s, t in (*rules.weak_suffixes.items(), *rules.strong_suffixes.items()) if t == "Fund"
+    ]
+    return (
+        1 <= len(core) <= 6
+        and not any(ch in core for ch in "和与及、")
+        and not any(word in core for word in investor_words)
+    )
+
+
 _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
 _QUOTES = re.compile(r"[“”\"]")
+# what closes a list before its class noun: 等…, 为首的…, 为代表的…, 在内的…
+_LIST_CLOSER = re.compile(r"等|为首的|为代表的|在内的")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .&-]*")
+_ORDINAL = re.compile(r"^第[0-9一二三四五六七八九十百零]+[届次批期]")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?（）()\s]+")
 _LATIN = re.compile(r"[A-Za-z]{2}")
 
@@ -126,7 +169,9 @@ def _trigger_pattern() -> re.Pattern[str]:
 
     rules = name_rules()
     words = {
-        *rules.all_suffixes,
+        # 投资 is mostly the verb: a clause with it holds an investor's name only with a round verb
+        *(suffix for suffix in rules.all_suffixes if suffix not in name_words().verb_suffixes),
+        *name_words().round_verbs,
         *rules.national_names,
         *rules.titles,
         *rules.class_nouns,
@@ -179,8 +224,13 @@ def _add_domain_words() -> None:
         if len(word) >= 2 and not word.isascii():
             jieba.add_word(word, freq=2000, tag="n")
             jieba.posseg.dt.word_tag_tab[word] = "n"
-    # 大学教授, 医院院长: a suffix glued to a title hides where the name ends
     rules = name_rules()
+    # a word that ends a name on its left must be one word for the tokenizer (领投方, 老股东)
+    for word in sorted(rules.left_stop):
+        if len(word) >= 2 and not word.isascii() and not jieba.dt.FREQ.get(word):
+            jieba.add_word(word, freq=2000, tag="v")
+            jieba.posseg.dt.word_tag_tab[word] = "v"
+    # 大学教授, 医院院长: a suffix glued to a title hides where the name ends
     for suffix in rules.strong_suffixes:
         for title in rules.titles:
             if jieba.dt.FREQ.get(suffix + title):
@@ -190,6 +240,8 @@ def _add_domain_words() -> None:
 _NUMBER = re.compile(r"[0-9.%～~\-]+")
 # tags of words seen before; the vocabulary of running text is small, so this stays small too
 _tag_memo: dict[str, str] = {}
+# whether a (word, tag) ends a name on its left; the same words come again and again
+_stop_memo: dict[tuple[str, str], bool] = {}
 _TAG_MEMO_LIMIT = 300_000
 
 
@@ -205,6 +257,8 @@ def _tag(word: str) -> str:
         tag = "eng"
     else:
         tag = _word_tags().get(word, "")
+        if tag == "x":
+            tag = ""  # a rare character the dictionary files as 'x' (铧): a word, not punctuation
     if len(_tag_memo) < _TAG_MEMO_LIMIT:
         _tag_memo[word] = tag
     return tag
@@ -230,9 +284,23 @@ def _merge_latin(tokens: list[Token]) -> list[Token]:
         if out and tok.tag == "eng" and out[-1].tag == "eng" and out[-1].end == tok.start:
             prev = out[-1]
             out[-1] = Token(prev.text + tok.text, prev.start, tok.end, "eng")
+        elif (
+            len(out) >= 2
+            and tok.tag == "eng"
+            and out[-1].text == " "
+            and out[-2].tag == "eng"
+            and _TITLE_WORD.fullmatch(tok.text)
+            and _TITLE_WORD.fullmatch(out[-2].text.split(" ")[-1])
+        ):
+            # Precision Neuroscience: capitalised words with one space between are one name
+            prev = out[-2]
+            out[-2:] = [Token(prev.text + " " + tok.text, prev.start, tok.end, "eng")]
         else:
             out.append(tok)
     return out
+
+
+_TITLE_WORD = re.compile(r"[A-Z][a-z]{2,}")
 
 
 # A number with a measure word (3亿元, 15家, 五个) ends a name on its left; a bare ordinal inside a
@@ -270,6 +338,7 @@ class SentenceNames:
         self.gaz = gazetteer
         self.context = context_regions
         self.policy_doc = policy_doc
+        self._vouched = False  # set while a list with organisation siblings vouches for its items
         self.tokens = self._tokenize_clauses()
         self.tok_by_end = {t.end: i for i, t in enumerate(self.tokens)}
         self.tok_by_start = {t.start: i for i, t in enumerate(self.tokens)}
@@ -308,6 +377,8 @@ class SentenceNames:
             pos = b
         for i in range(pos, len(text)):
             tokens.append(Token(text[i], i, i + 1, "x"))
+        if " " in text and any(t.tag == "eng" for t in tokens):
+            tokens = _merge_latin(tokens)  # Latin names across the spaces between clauses
         return tokens
 
     def _quoted_spans(self) -> list[tuple[int, int]]:
@@ -322,10 +393,26 @@ class SentenceNames:
     def _is_stop_token(self, tok: Token) -> bool:
         if tok.tag == "x":
             return True
+        key = (tok.text, tok.tag)
+        stop = _stop_memo.get(key)
+        if stop is None:
+            stop = self._stop_word(tok)
+            if len(_stop_memo) < _TAG_MEMO_LIMIT:
+                _stop_memo[key] = stop
+        return stop
+
+    def _stop_word(self, tok: Token) -> bool:
+        """Does this word end a name on its left? Depends on the word and its tag only."""
         if len(tok.text) == 1 and tok.text in self.rules.left_stop:
             return tok.text in self.rules.always_stop_chars or tok.tag in self.rules.left_stop_tags
-        if tok.text in self.rules.left_stop:
+        if tok.text in self.rules.left_stop or tok.text in self.words.role_words:
             return True
+        if not tok.text.isalnum() and any(unicodedata.category(ch)[0] == "S" for ch in tok.text):
+            return True  # a unit or a symbol (㎡, ℃, ×): never inside a name
+        if len(tok.text) > 1 and tok.text.endswith("着"):
+            return True  # 标志着, 随着: a verb with its aspect marker
+        if tok.tag == "t" and tok.text in self.words.generic:
+            return False  # 老年, 青年: ages, not times
         if len(tok.text) > 1 and self.gaz.candidates(tok.text):
             return False  # a place inside a name (大连大学), whatever jieba tags it
         if (
@@ -360,6 +447,8 @@ class SentenceNames:
                 continue
             if self._is_stop_token(tok):
                 break
+            if len(tok.text) == 1 and k - 2 >= floor and _NUMBER.fullmatch(self.tokens[k - 2].text):
+                break  # 3只小猪: a measure word after a number
             embedded = self._leading_stop_word(tok)
             if embedded:
                 # 建设司南…: jieba glued a verb to the name; the name starts after the verb
@@ -391,10 +480,14 @@ class SentenceNames:
         left = self.text[left_start : self.tokens[k - 1].end]
         if not left or len(left) > 12:
             return False
-        if any(left.endswith(suffix) for suffix in self.rules.strong_suffixes):
+        if any(left.endswith(suffix) for suffix in self.rules.all_suffixes):
             return False
+        if any(left.endswith(s) for s, t in self.rules.weak_suffixes.items() if t == "Fund"):
+            return False  # 上海某某投资和上海某某投资: two investors
         if self._admin_prefix(left, left_start):
             return True
+        if len(left) >= 4 and self.is_generic_core(left) and not left.endswith(tuple(self.rules.class_nouns)):
+            return True  # 生物医学工程与仪器科学学院: two fields joined in one name
         lead = self.gaz.leading_place(left, self.context)
         return lead is not None and len(lead[0]) < len(left)
 
@@ -441,11 +534,42 @@ class SentenceNames:
     def _make(self, start: int, end: int, org_type: OrgType, rule: str, suffix: str) -> Candidate | None:
         """Validate a span as a name; None when it is not one."""
         name = self.text[start:end]
-        while name and (name[0] in self.rules.bad_first_chars or name[0] in PUNCT):
+        delimited = rule in ("investor", "stock")  # the pattern found where the name starts
+        while name and ((name[0] in self.rules.bad_first_chars and not delimited) or name[0] in PUNCT):
             start += 1
             name = name[1:]
+        if name[:1] in "前原" and len(name) > 3 and self.text.startswith(self.rules.titles, end):
+            start += 1
+            name = name[1:]  # 前某某科技联合创始人: the former holder of a title
+        if name.startswith("一") and start > 0 and self.text[start - 1] in "这那此该每同":
+            start += 1
+            name = name[1:]  # 这一前沿科技: "this one …", not a name starting with 一
+        if name[-1:] in self.words.role_last_chars and any(
+            name.endswith(word) for word in self.words.role_words
+        ):
+            return None  # 某公司全资子公司, 明星公司: a role, not a name
+        cut = self._after_role_word(name, suffix)
+        if cut:
+            start += cut
+            name = name[cut:]
+        person = self._trailing_person(name)
+        if person is not None:
+            end = start + len(person[0])
+            name, suffix = person
+            org_type = self.rules.suffix_type(suffix) or org_type
+        department = None
+        if rule != "suffix":
+            department = self._trailing_department(name)
+            if department == "":
+                return None  # 神经内科: a department of no named organisation
+        ordinal = _ORDINAL.match(name)
+        if ordinal:
+            start += ordinal.end()
+            name = name[ordinal.end() :]  # 第二届某某协会(年会): the edition is not part of the name
         if len(name) < 2 or len(name) > 40:
             return None
+        if rule not in ("suffix", "stock") and len(name) == 3 and self._is_person(name):
+            return None  # 王某某: a person where a name was looked for
         if any(ch in "，,。；;：:！？!?\n" for ch in name):
             return None
         if self._inside(start, end, self.book_spans):
@@ -454,13 +578,20 @@ class SentenceNames:
         prefix, plen = self._prefix_kind(name, start)
         core = name[plen : len(name) - len(suffix)] if suffix else name[plen:]
         generic = self.is_generic_core(core) or self.is_generic_core(name[plen:])
+        if rule == "stock":
+            generic = False  # a stock code names one listed company, whatever its words
+        if not generic and any(ch in core for ch in "与和及"):
+            # 脑机接口与人工智能: generic words joined by a conjunction are still generic
+            generic = self.is_generic_core(re.sub("[与和及]", "", core))
         if core.startswith(self.rules.quantifier_words):
             return None  # 江西各大医院, 多家企业: a count of organisations, not one
+        if org_type == "Fund" and suffix in self.rules.weak_suffixes and not _investor_core(core):
+            return None  # 某基金投资 (a verb after a name), 基本建设投资: not an investor's name
         if generic and suffix in ("大学", "学院") and len(core) >= 4:
             generic = False  # 电子科技大学: a university's name may be made of common words
         if org_type != "Agency" and org_type != "Hospital" and len(core) == 1 and prefix == "none":
             generic = True  # 多中心, 子基金
-        if suffix and any(name == n + suffix for n in self.rules.national_names):
+        if suffix and name.endswith(suffix) and name[: -len(suffix)] in self.rules.national_names:
             return None  # 国务院政府(工作报告)
         if org_type == "Company" and suffix and prefix == "none" and len(core) < 2:
             return None  # 次保险
@@ -482,13 +613,208 @@ class SentenceNames:
             suffix in self.rules.weak_suffixes
             and prefix != "place"
             and (generic or len(core) < 2 or _common_word(core))
+            and not self._vouched
         ):
             return None  # 消费电子, 远程医疗, 人工智能: an industry word after a common word
+        if (
+            suffix in self.rules.weak_suffixes
+            and prefix == "none"
+            and _LATIN_RUN.sub("A", core).__len__() > 6
+            and not self._vouched
+        ):
+            return None  # brands are short: a long run of words before 资本 / 科技 is a clause
+        if suffix in self.rules.weak_suffixes and rule != "stock" and (
+            self.is_generic_core(core) or (self._verb_before(end - len(suffix)) and not self._vouched)
+        ):
+            return None  # 上海人工智能, 接上智能: a place or a verb, then the industry word
+        if suffix in self.words.place_only_suffixes:
+            lead = self.gaz.leading_place(name, self.context)
+            if lead is None or len(lead[0]) + len(suffix) != len(name):
+                return None  # 光标移动: a verb, not an operator
+        if name == suffix or name.endswith(("和", "与", "及")):
+            return None
+        if suffix == "公司" and generic:
+            return None  # 美国脑机接口公司: a kind of company
+        if (
+            suffix in self.rules.weak_suffixes
+            and suffix in self.words.product_heads
+            and prefix != "place"
+            and not self._has_brand_word(start + plen, end - len(suffix))
+        ):
+            return None  # 人形机器人, 手术机器人: a product, unless a word of its own names the maker
+        if suffix in self.words.verb_suffixes and self._verb_or_name_before(end - len(suffix)):
+            return None  # 某某资本投资, 基本建设投资: a name or a verb, then the industry word
         if self._is_media(name):
             return None
         if self.gaz.candidates(name):
             return None  # a plain place
-        return Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
+        if suffix == "公司" and self._place_company(core):
+            return None  # 香港公司, 其杭州公司: a firm's office in a place, not a name
+        if (
+            prefix == "none"
+            and not quoted
+            and "”" not in self.text[start:end]
+            and self._bare_facility(name, start, end)
+        ):
+            return None  # 交流平台, 体检中心, 生产基地: a kind of facility
+        cand = Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
+        if prefix == "place":
+            bare = self._without_place_chain(name)
+            if bare is not None:
+                cand.aliases.append(bare)  # 某省某市某区未来科技城 is also written 未来科技城
+        ward = self._hospital_ward(name) if org_type == "Platform" else None
+        if ward is not None:
+            # 某某医院康复医学中心: a hospital's department names the hospital
+            cand.aliases.append(cand.name)
+            cand.name, cand.type, cand.suffix, cand.generic = ward, "Hospital", "医院", False
+        if department:
+            cand.aliases.append(cand.name)
+            cand.name = department
+            cand.type = self._abbreviation_type(department) if not suffix else org_type
+        return cand
+
+    def _verb_before(self, pos: int) -> bool:
+        i = self.tok_by_end.get(pos)
+        if i is None:
+            return False
+        tok = self.tokens[i]
+        verb = tok.tag == "v" and tok.text not in self.words.generic
+        return len(tok.text) > 1 and verb and _frequent(tok.text)
+
+    def _has_brand_word(self, start: int, end: int) -> bool:
+        """Does [start, end) hold a word that is rare in the dictionary and not a domain word?"""
+        return any(
+            tok.text not in self.words.generic
+            and (tok.tag == "eng" or (len(tok.text) > 1 and not _frequent(tok.text)))
+            for tok in self._tokens_between(start, end)
+        )
+
+    def _tokens_between(self, start: int, end: int) -> list[Token]:
+        """The words inside [start, end) (those that start there and end by end)."""
+        i = self.tok_by_start.get(start)
+        if i is None:
+            return [t for t in self.tokens if start <= t.start and t.end <= end]
+        out = []
+        while i < len(self.tokens) and self.tokens[i].end <= end:
+            out.append(self.tokens[i])
+            i += 1
+        return out
+
+    def _verb_or_name_before(self, pos: int) -> bool:
+        i = self.tok_by_end.get(pos)
+        if i is None:
+            return False
+        tok = self.tokens[i]
+        before = self.text[max(0, pos - 6) : pos]
+        if any(before.endswith(s) for s in self.rules.all_suffixes if len(s) >= 2):
+            return True
+        verb = tok.tag in ("v", "vn") and _frequent(tok.text)
+        return len(tok.text) > 1 and (_common_word(tok.text) or verb)
+
+    def _after_role_word(self, name: str, suffix: str) -> int:
+        """Where a name starts after a role written before it (老股东X, 领投方X, 全资子公司X)."""
+        cut = 0
+        for m in self.words.role_pattern.finditer(name):
+            rest = name[m.end() :]
+            if len(rest) >= 2 and len(rest) > len(suffix) + 1:
+                cut = m.end()
+        return cut
+
+    def _is_person(self, tail: str) -> bool:
+        """A personal name: a surname and one or two characters, not a dictionary word."""
+        if tail.startswith(self.words.compound_surnames):
+            given = tail[2:]
+        elif tail[:1] in self.words.surnames:
+            given = tail[1:]
+        else:
+            return False
+        if not (1 <= len(given) <= 2) or not all(is_cjk(ch) for ch in tail):
+            return False
+        if tail.startswith(self.rules.titles) or tail in self.words.generic or self.gaz.candidates(tail):
+            return False
+        if _suffix_pattern().search(tail):
+            return False
+        tag = _word_tags().get(tail, "")
+        return not jieba.dt.FREQ.get(tail) or tag.startswith("nr")
+
+    def _trailing_person(self, name: str) -> tuple[str, str] | None:
+        """某某科技有限公司王某, 某大学张某某: the organisation and its suffix, without the person."""
+        surnames = self.words.surnames
+        if len(name) < 5 or not any(name[-k] in surnames for k in (2, 3, 4)):
+            return None  # no surname where a person's name would start
+        for m in _suffix_pattern().finditer(name):
+            suffix = m.group(0)
+            if len(suffix) < 2 or suffix not in self.rules.strong_suffixes:
+                continue
+            tail = name[m.end() :]
+            if m.start() >= 1 and 2 <= len(tail) <= 4 and self._is_person(tail):
+                return name[: m.end()], suffix
+        return None
+
+    def _trailing_department(self, name: str) -> str | None:
+        """浙大某院神经外科, 某大学团队: the department's owner is the organisation."""
+        for div in self.rules.division_suffixes:
+            if len(div) >= 2 and name.endswith(div) and len(name) - len(div) >= 2:
+                owner = name[: -len(div)]
+                return "" if self.is_generic_core(owner) else owner
+        return None
+
+    def _without_place_chain(self, name: str) -> str | None:
+        """The name without a leading chain of two or more places (province, city, district)."""
+        rest, places = name, 0
+        while places < 4:
+            lead = self.gaz.leading_place(rest, self.context)
+            if lead is None or len(lead[0]) >= len(rest):
+                break
+            rest = rest[len(lead[0]) :]
+            places += 1
+        if places < 2 or len(rest) < 3 or self.is_generic_core(rest):
+            return None
+        return rest
+
+    def _hospital_ward(self, name: str) -> str | None:
+        """The hospital at the front of a department's name (某医院康复医学中心, 某医院作业治疗部),
+        when the rest names no field of the chain (a 某医院脑机接口中心 is a platform of its own)."""
+        i = name.rfind("医院")
+        if i < 2:
+            return None
+        rest = name[i + 2 :]
+        if not (2 <= len(rest) <= 10) or any(word in rest for word in self.words.domain):
+            return None
+        if not rest.endswith(self.words.ward_heads):
+            return None
+        return name[: i + 2]
+
+    def _place_company(self, core: str) -> bool:
+        if not core:
+            return True
+        return any(self.gaz.candidates(core[i:]) for i in range(max(0, len(core) - 4), len(core) - 1))
+
+    def _bare_facility(self, name: str, start: int, end: int) -> bool:
+        """A name ending in a bare 平台 / 中心 / 基地 with nothing of its own: no domain word, no
+        word outside the dictionary (a brand), no Latin name."""
+        suffix = next((s for s in self.words.facility_suffixes if name.endswith(s)), "")
+        if not suffix:
+            return False
+        longest = _suffix_pattern().search(name, len(name) - 6 if len(name) > 6 else 0)
+        while longest is not None and longest.end() != len(name):
+            longest = _suffix_pattern().search(name, longest.start() + 1)
+        if longest is not None and longest.group(0) != suffix:
+            return False  # 服务平台, 创新中心, 研究中心: a suffix of its own
+        if any(word in name for word in self.words.domain):
+            return False
+        body_end = end - len(suffix)
+        for tok in self._tokens_between(start, body_end):
+            if tok.tag == "eng" and tok.text[:1].isupper() and not tok.text.isupper() and len(tok.text) >= 3:
+                return False
+            if (
+                len(tok.text) >= 2
+                and all(is_cjk(ch) for ch in tok.text)
+                and not jieba.dt.FREQ.get(tok.text)
+                and tok.text not in self.words.generic
+            ):
+                return False
+        return True
 
     def _is_media(self, name: str) -> bool:
         bare = name.strip("《》“”")
@@ -543,12 +869,22 @@ class SentenceNames:
             index = self.tok_by_end[end]
             if suffix in self.rules.single_char_agency and not self._agency_word(self.tokens[index]):
                 continue
+            if self.tokens[index].tag == "x":
+                continue  # a clause left unsegmented (吸引社会投资): no name in it
+            if self.tokens[index].text in self.rules.titles:
+                continue  # 区委常委: a title that ends like an agency
+            if suffix == "所" and self.tokens[index].text == "所":
+                after = self._next_token(end)
+                if after is not None and after.tag.startswith("v") and len(after.text) > 1:
+                    continue  # 为市场所关注: the particle 所 before a verb
+            if suffix == "公司" and self._verb_before(m.start()):
+                continue  # 小猪展示公司(最新的技术): a verb and its object
             while index > 0 and self.tokens[index].start > m.start():
                 index -= 1  # the word where the suffix begins (集聚/区 for 集聚区)
-            start = self._name_start(index)
+            start = self._across_place_bracket(self._name_start(index))
             if start >= m.start():
                 quoted = self._quoted_before(m.start())
-                if quoted is None:
+                if quoted is None or suffix in self.rules.weak_suffixes:
                     continue  # nothing before the suffix: a bare 孵化器 / 集团 is an anaphor, not a name
                 start = quoted  # “大医学影像”联盟: the quoted words are the name
             start = self._strip_leading_verb(start, m.start())
@@ -563,6 +899,25 @@ class SentenceNames:
             out.append(cand)
         return out
 
+    def _across_place_bracket(self, start: int) -> int:
+        """某某(天津)智能科技有限公司: a place in brackets inside a name does not end it."""
+        if start < 3 or self.text[start - 1] not in ")）":
+            return start
+        opening = max(self.text.rfind("(", 0, start - 1), self.text.rfind("（", 0, start - 1))
+        inner = self.text[opening + 1 : start - 1]
+        if opening < 2 or not (2 <= len(inner) <= 8) or not self.gaz.candidates(inner):
+            return start
+        index = self.tok_by_end.get(opening)
+        if index is None:
+            return start
+        tok = self.tokens[index]
+        if tok.tag == "x" and 2 <= len(tok.text) <= 8 and all(is_cjk(ch) or is_latin(ch) for ch in tok.text):
+            return tok.start  # a clause with no cue word, kept whole: the name's first words
+        if self._is_stop_token(tok):
+            return start
+        new_start = self._name_start(index)
+        return new_start if new_start < opening else start
+
     def _quoted_before(self, pos: int) -> int | None:
         if pos > 0 and self.text[pos - 1] in '”"':
             opening = self.text.rfind("“", 0, pos - 1)
@@ -573,7 +928,7 @@ class SentenceNames:
     def _strip_leading_verb(self, start: int, suffix_start: int, by_tag: bool = True) -> int:
         """培育脑机接口…创新中心, 用好产业基金: a policy verb glued to the front is not part of
         the name."""
-        for verb in sorted(self.words.policy_verbs, key=len, reverse=True):
+        for verb in self.words.policy_verbs:  # longest first
             if self.text.startswith(verb, start) and start + len(verb) <= suffix_start:
                 start += len(verb)
                 break
@@ -671,8 +1026,12 @@ class SentenceNames:
                 t = toks[j]
                 if t.tag == "x" or t.text in self.rules.left_stop or t.text in self.rules.bad_first_chars:
                     break
-                if len(t.text) > 1 and t.tag not in ("", "nz", "nr", "nrt", "nrfg", "ng"):
-                    break
+                if (
+                    len(t.text) > 1
+                    and t.tag not in ("", "nz", "nr", "nrt", "nrfg", "ng")
+                    and not (chars >= 2 and t.text in self.words.domain)
+                ):
+                    break  # a common word; a domain word after a brand (某某脑机) stays
                 chars += len(t.text)
                 j += 1
             if not (2 <= chars <= 4) or j >= len(toks):
@@ -684,10 +1043,15 @@ class SentenceNames:
                 or nxt.text in self.rules.after_weak
                 or rest.startswith(self.rules.titles)
                 or (len(nxt.text) > 1 and nxt.tag == "v")
+                or rest.startswith(self.rules.business_verbs)
             )
             if not boundary:
                 continue
             start, end = tok.start, toks[j - 1].end
+            attached = self.text[tok.end : end]
+            placed = any(self.gaz.candidates(attached + level) for level in ("", "区", "县", "市"))
+            if placed or attached.startswith(tuple(self.rules.after_weak)):
+                continue  # 杭州余杭: a place and a place inside it; 中国领投: a place and a verb
             cand = self._make(start, end, "Company", "attached", "")
             if cand is not None and not cand.generic:
                 out.append(cand)
@@ -749,6 +1113,12 @@ class SentenceNames:
         list_type = self._list_class(text[cstart : spans[0][0]], spans[-1][1])
         if list_type == "not_org":
             return []
+        if (
+            list_type is not None
+            and not _LIST_CLOSER.match(text[spans[-1][1] : cend].lstrip())
+            and any(b - a > 8 for a, b in spans)
+        ):
+            return []  # 公司…布局肿瘤诊疗、出生缺陷筛查: phrases after a class noun, not names
         sibling_types: list[OrgType] = []
         for a, b in spans:
             sibling = next((c for c in found if c.start <= a and c.end == b and not c.generic), None)
@@ -801,8 +1171,9 @@ class SentenceNames:
         '等省份' or '等脑机接口产业链关键环节', None when no class noun is there."""
         rest = self.text[after_start:]
         stripped = rest.lstrip()
-        if stripped.startswith("等"):
-            phrase = self._noun_phrase(after_start + len(rest) - len(stripped) + 1)
+        leader = _LIST_CLOSER.match(stripped)
+        if leader:
+            phrase = self._noun_phrase(after_start + len(rest) - len(stripped) + leader.end())
             for noun in self.rules.not_org_classes:
                 if phrase.endswith(noun):
                     return "not_org"
@@ -838,18 +1209,31 @@ class SentenceNames:
 
     def _list_item(self, a: int, b: int, item_type: OrgType, strong: bool) -> Candidate | None:
         item = self.text[a:b]
-        if not (2 <= len(item) <= 15):
+        verb = next((w for w in self.words.round_verbs if item.endswith(w) and len(item) > len(w) + 1), "")
+        if verb:
+            b -= len(verb)  # 红杉某某领投、…: the investor without its verb
+            item = item[: -len(verb)]
+        if not (2 <= len(item) <= (15 if any(is_cjk(ch) for ch in item) else 40)):
             return None
         if self.gaz.candidates(item) or item in self.words.generic:
             return None
-        if any(ch.isdigit() for ch in item) or any(ch in PUNCT and ch not in "“”" for ch in item):
+        allowed = "“”" + (" " if _TITLE_WORD.search(item) else "")  # Precision Neuroscience
+        if any(ch.isdigit() for ch in item) or any(ch in PUNCT and ch not in allowed for ch in item):
             return None
-        if self.is_generic_core(item) or item.endswith(self.words.product_heads):
+        if self.is_generic_core(item) or item.strip("“”").endswith(self.words.product_heads):
             return None
+        if item.endswith(self.words.person_nouns):
+            return None  # 中国留学生: people, not an organisation
         if not any(is_cjk(ch) or is_latin(ch) for ch in item):
             return None
         # the item must be one name: no function word inside
         toks = [t for t in self.tokens if a <= t.start and t.end <= b]
+        if len(toks) > 1 and len(toks[0].text) > 1 and toks[0].text in self.rules.left_stop:
+            # 、老股东某某跟投: a role word before the name is not part of it
+            a, toks = toks[1].start, toks[1:]
+            item = self.text[a:b]
+            if len(item) < 2:
+                return None
         if any(t.text in self.rules.left_stop and len(t.text) > 1 for t in toks[1:]):
             return None
         if (
@@ -875,7 +1259,11 @@ class SentenceNames:
         if not suffix and item_type == "Agency":
             return None  # 工信、财政等部门: abbreviated department names, not agencies of their own
         org_type = self.rules.suffix_type(suffix) if suffix else item_type
-        cand = self._make(a, b, org_type or item_type, "list", suffix)
+        self._vouched = strong
+        try:
+            cand = self._make(a, b, org_type or item_type, "list", suffix)
+        finally:
+            self._vouched = False
         if cand is None and not suffix:
             return None
         if cand is not None and item.startswith("“") and item.endswith("”"):
@@ -901,9 +1289,12 @@ class SentenceNames:
             if self.tokens[index].tag in ("nr", "nrfg", "nrt"):
                 continue  # a person's name before a title: 张海燕教授
             start = self._name_start(index)
+            end = self._trim_trailing_words(start, end)
             name = self.text[start:end]
             if len(name) < 3 or self.gaz.candidates(name) or self.is_generic_core(name):
                 continue
+            if name.endswith("学") and not _suffix_pattern().search(name, len(name) - 3):
+                continue  # 高分子材料学(博士): a field of study
             if _title_pattern().search(name):
                 continue  # 高级工程师李骁健教授: a person between two titles
             if not any(
@@ -917,13 +1308,82 @@ class SentenceNames:
                 out.append(cand)
         return out
 
-    _FOUNDED = re.compile(r"(?:创办|创立|创建|孵化出|成立了)([\u4e00-\u9fffA-Za-z]{2,8})(?=[，,。；;、]|$)")
+    def _trim_trailing_words(self, start: int, end: int) -> int:
+        """京东前(副总裁), 某公司业务发展(总监), 某集团产品(专家): a time word, a line of business or
+        a generic word between an organisation and a title is not part of the name."""
+        i = self.tok_by_end.get(end)
+        while i is not None and i > 0 and self.tokens[i].start > start:
+            tok = self.tokens[i]
+            time_word = tok.text in ("前", "原", "时任", "现任", "旗下")
+            trailing = time_word or (
+                tok.start - start >= 3
+                and (
+                    tok.text in self.words.generic
+                    or (len(tok.text) > 1 and tok.tag in ("n", "vn", "v") and _common_word(tok.text))
+                )
+            )
+            if not trailing:
+                break
+            end = tok.start
+            i -= 1
+        return end
+
+    _FOUNDED = re.compile(
+        r"(?:创办|创立|创建|孵化出|成立了)(?![人者])([\u4e00-\u9fffA-Za-z]{2,8})(?=[，,。；;、]|$)"
+    )
     _ORIGIN = re.compile(
         r"(?<![\u4e00-\u9fff])([\u4e00-\u9fffA-Za-z]{2,8})(?:研发|孵化|培育|投资)的(?=[\u4e00-\u9fffA-Za-z])"
     )
 
+    # 某某科技(300000)与…: a listed company with its stock code
+    _STOCK = re.compile(
+        r"(?:^|(?<=[，,。；;：:、\s]))([\u4e00-\u9fffA-Za-z]{2,8})[（(](?:[036]\d{5}|\d{4,5}\.HK|\d{6}\.S[HZ])[）)]"
+    )
+    # 由A领投, B、C跟投, 老股东D继续跟投: the investors of a funding round
+    _INVESTOR = re.compile(
+        r"(?:由|、|，|,|股东|以及)([^、，,。；;：:由的\s]{2,16}?)"
+        r"(?:(?:共同|联合|继续|独家)?(?:领投|跟投|参投|追投)|(?:共同|联合)投资"
+        r"|(?:担任|作为)(?:本轮)?(?:融资)?的?(?:独家)?财务顾问)"
+    )
+
+    def _investors(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        if "投" not in self.text and "财务顾问" not in self.text:
+            return out  # every round statement has one of these
+        for m in self._INVESTOR.finditer(self.text):
+            a, b = m.span(1)
+            pieces = [(a, b)]
+            # 同威资本和深圳高新投: two investors when the first ends with a suffix
+            for j in range(a + 2, b - 1):
+                if self.text[j] in "和及与" and any(
+                    self.text[a:j].endswith(suf) for suf in self.rules.all_suffixes if len(suf) >= 2
+                ):
+                    pieces = [(a, j), (j + 1, b)]
+                    break
+            for x, y in pieces:
+                if y - x < 2 or any(c.start < y and x < c.end for c in found):
+                    continue
+                m_suffix = _suffix_pattern().search(self.text, max(x, y - 6), y)
+                while m_suffix is not None and m_suffix.end() != y:
+                    m_suffix = _suffix_pattern().search(self.text, m_suffix.start() + 1, y)
+                suffix = m_suffix.group(0) if m_suffix is not None else ""
+                cand = self._make(x, y, "Fund", "investor", "")
+                if cand is not None and not cand.generic and not self.gaz.candidates(cand.name):
+                    if suffix:
+                        cand.type = self.rules.suffix_type(suffix) or cand.type
+                    out.append(cand)
+        return out
+
     def _patterns(self, found: list[Candidate]) -> list[Candidate]:
-        out = []
+        out = self._investors(found)
+        stock_codes = self._STOCK.finditer(self.text) if ("(" in self.text or "（" in self.text) else ()
+        for m in stock_codes:
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            cand = self._make(a, b, "Company", "stock", "")
+            if cand is not None:
+                out.append(cand)
         for m in self._FOUNDED.finditer(self.text):
             a, b = m.span(1)
             if any(c.start <= a < c.end for c in found):
@@ -969,6 +1429,8 @@ class SentenceNames:
             "title": 6,
             "founded": 7,
             "origin": 8,
+            "stock": 4,
+            "investor": 5,
         }
         found = sorted(found, key=lambda c: (c.start, -(c.end - c.start), priority.get(c.rule, 9)))
         kept: list[Candidate] = []

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from bcikg.domain.lexicon import name_rules, read_data_text
 from bcikg.ingest import classify
-from bcikg.domain.lexicon import read_data_text
 from bcikg.ingest.textutil import normalize_name
 from bcikg.models import PolicyMention, RelationKind, RelationMention, Sentence
 
 if TYPE_CHECKING:
+    from bcikg.domain.regions import RegionHit
     from bcikg.ingest.extract import DocumentContext, Mention
 
 
@@ -34,12 +35,28 @@ class Cues:
     cooperate: tuple[str, ...]  # verbs that make all participants partners (A、B与C合作)
     operate: tuple[str, ...]  # X<verb>(的)?<platform>
     operate_passive: tuple[str, ...]  # 由X<verb>的<platform>
+    operate_institute: tuple[str, ...]  # X<verb><institute>
+    host: tuple[str, ...]
+    co_host: tuple[str, ...]
+    joint_units: tuple[str, ...]
     settle: tuple[str, ...]
+    project_start: tuple[str, ...]
+    park_heads: tuple[str, ...]
     sign: tuple[str, ...]
     incubate_list: tuple[str, ...]
     origin: tuple[str, ...]
     clinical: tuple[str, ...]
     invest: tuple[str, ...]
+    round_investor_verbs: tuple[str, ...]
+    round_investor_adverbs: tuple[str, ...]
+    round_roles: tuple[str, ...]
+    round_shareholders: tuple[str, ...]
+    round_verbs: tuple[str, ...]
+    round_words: tuple[str, ...]
+    round_anaphors: tuple[str, ...]
+    locate_before_place: tuple[str, ...]
+    locate_found_verbs: tuple[str, ...]
+    locate_build_verbs: tuple[str, ...]
     issue: tuple[str, ...]
     responsible: tuple[str, ...]
     region_actor_heads: tuple[str, ...]
@@ -205,7 +222,7 @@ def _subject(ctx: DocumentContext, s: _Sentence, pos: int, last_company: Mention
     group = s.group_after(clause_start, pos)
     if group and group[0].rel_start - clause_start <= 3:
         return group
-    if re.match(r"\s*(?:其|该公司|该企业|企业)", head) and last_company is not None:
+    if re.match(r"\s*(?:其|该公司|该企业|企业|公司|本公司)", head) and last_company is not None:
         return [last_company]
     actor = _region_actor(ctx, s.text, pos)
     if actor is not None:
@@ -223,6 +240,9 @@ def _subject(ctx: DocumentContext, s: _Sentence, pos: int, last_company: Mention
     return []
 
 
+_COMPANY_ANAPHOR = re.compile(r"\s*(?:该公司|该企业|公司|企业)")
+
+
 def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[RelationMention]:
     ctx.mentions = mentions
     c = cues()
@@ -234,11 +254,20 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
     signing_region, signing_date = _signing_event(ctx)
     signing_list_open = False
     previous_subject: list[Mention] = []
+    round_company: Mention | None = None  # the company whose funding round was reported last
+    round_investors: set[str] = set()  # investors of rounds whose company is not named
+    hits_by_sentence: dict[int, list[RegionHit]] = {}
+    for hit_sentence, hit in ctx.region_hits:
+        hits_by_sentence.setdefault(hit_sentence.index, []).append(hit)
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
         if not here:
-            # no organisation: nothing to relate, but a signing list may open or close here
+            # no organisation: nothing to relate, but a signing list may open or close here, and
+            # 该公司总部位于P speaks of the company named before
             signing_list_open = _list_state(ctx, sentence, signing_list_open)
+            if last_company is not None and _COMPANY_ANAPHOR.match(sentence.text):
+                bare = _Sentence(ctx, sentence, [], previous_subject)
+                out += _located(ctx, bare, hits_by_sentence.get(sentence.index, []), last_company)
             if not sentence.text.startswith(c.continuation):
                 previous_subject = []
             continue
@@ -252,7 +281,9 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
         out += _operates(ctx, s, last_company)
         out += _incubation(ctx, s)
         out += _clinical(ctx, s)
-        out += _investment(ctx, s)
+        invested, round_company = _investment(ctx, s, round_company, round_investors, last_company)
+        out += invested
+        out += _located(ctx, s, hits_by_sentence.get(sentence.index, []), last_company)
         settled, signing_list_open = _settlement(ctx, s, signing_region, signing_date, signing_list_open)
         out += settled
         for m in here:
@@ -261,14 +292,37 @@ def extract_relations(ctx: DocumentContext, mentions: list[Mention]) -> list[Rel
     out += _inside_parks(ctx, by_sentence)
     out += _issued(ctx, by_sentence)
     out += _responsibilities(ctx, by_sentence)
+    _investors_are_funds(mentions, {r.source for r in out if r.kind == "INVESTS_IN"} | round_investors)
     return _dedupe(out)
+
+
+def _investors_are_funds(mentions: list[Mention], investors: set[str]) -> None:
+    """An investor of a round named without a company's suffix (某某领投, 老股东某某跟投) is a fund;
+    one whose name ends like a company (某某科技有限公司战略投资) stays a company."""
+    if not investors:
+        return
+    rules = name_rules()
+    company_endings = tuple(
+        suffix
+        for suffix, kind in (*rules.strong_suffixes.items(), *rules.weak_suffixes.items())
+        if kind == "Company"
+    )
+    for m in mentions:
+        if m.name in investors and m.type == "Company" and not m.name.endswith(company_endings):
+            m.type = "Fund"
 
 
 def _dedupe(rels: list[RelationMention]) -> list[RelationMention]:
     seen: set[tuple] = set()
     out = []
+    # a trial at a hospital says more than working with it: no PARTNERS_WITH for that pair there
+    trials = {
+        (frozenset((r.source, r.target)), r.evidence.sentence) for r in rels if r.kind == "CLINICAL_TRIAL_AT"
+    }
     for r in rels:
         if r.source == r.target:
+            continue
+        if r.kind == "PARTNERS_WITH" and (frozenset((r.source, r.target)), r.evidence.sentence) in trials:
             continue
         key = (r.kind, r.source, r.target, r.evidence.start, r.evidence.end)
         if key in seen:
@@ -285,6 +339,25 @@ def _span(a: Mention, b: Mention) -> tuple[int, int]:
 # ---------------------------------------------------------------- partners
 
 
+_CO_INVESTING = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|独家投资|共同投资|联合投资)")
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def _clause_end(text: str, pos: int) -> int:
+    """Where the clause from pos ends: the next clause mark outside brackets (某公司(以下简称:某某)
+    签署… is one clause)."""
+    depth = 0
+    for i in range(pos, len(text)):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "，,。；;：:":
+            return i
+    return len(text)
+
+
 def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) -> list[RelationMention]:
     c = cues()
     out: list[RelationMention] = []
@@ -299,8 +372,10 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
     # X与Y…<verb>: 与 joins partners when a cooperation verb closes the clause
     for m in re.finditer(r"[与和同跟]", text):
         pos = m.start()
-        clause_end = min([i for i in (text.find(ch, pos) for ch in "，,。；;：:") if i >= 0] + [len(text)])
+        clause_end = _clause_end(text, pos)
         rest = text[m.end() : clause_end]
+        if _CO_INVESTING.search(rest):
+            continue  # A和B联合领投: co-investors of a round, not partners
         verb = next((v for v in c.partner_with if v in rest), None)
         objects = s.group_after(m.end(), clause_end)
         if not objects:
@@ -333,12 +408,34 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
     for m in _find_all(c.partner_lead, text):
         verb = m.group(0)
         objects = s.group_after(m.end())
-        if not objects:
+        if not objects or _CO_INVESTING.match(text, m.start()):
             continue
-        subjects = _subject(ctx, s, m.start(), last_company)
+        # the names right before the verb (某研究所(简称)联合某公司), else the clause's subject
+        subjects = s.group_before(m.start()) or _subject(ctx, s, m.start(), last_company)
         for a in subjects:
             for b in objects:
                 add(a, b, verb)
+    # 由A主办，B、C承办: the host works with each co-organiser; joint hosts with each other
+    for hit in _find_all(c.host, text):
+        hosts = s.group_before(hit.start())
+        if not hosts:
+            continue
+        if hit.group(0) != "主办":
+            for i, a in enumerate(hosts):
+                for b in hosts[i + 1 :]:
+                    add(a, b, hit.group(0))
+        for co in _find_all(c.co_host, text[hit.end() :]):
+            for b in s.group_before(hit.end() + co.start()):
+                for a in hosts:
+                    add(a, b, co.group(0))
+    # 完成单位：A，B，C: the lead unit works with each of the others
+    for hit in _find_all(c.joint_units, text):
+        rest = text[hit.end() :]
+        if not rest.startswith(("：", ":", "为", "有", "包括")):
+            continue
+        units = [m for m in s.mentions if m.rel_start >= hit.end()]
+        for b in units[1:]:
+            add(units[0], b, hit.group(0))
     # A、B…共同为X揭牌
     for m in re.finditer(r"(?:共同|一起|联合)?为", text):
         targets = s.group_after(m.end())
@@ -359,7 +456,8 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
     out: list[RelationMention] = []
     text = s.text
     for m in s.mentions:
-        if m.type != "Platform" and not (m.type == "Hospital" and m.cand.prefix == "org"):
+        institute = m.type == "Institute"
+        if m.type != "Platform" and not institute and not (m.type == "Hospital" and m.cand.prefix == "org"):
             continue
         if m.cand.rule in ("alias", "anaphor") and m.cand.name not in text[m.rel_start : m.rel_end]:
             continue
@@ -394,10 +492,30 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                     _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb="运营")
                 )
             continue
+        # Z聚焦…，由X牵头共建: the subject of the sentence, its builder in a later clause
+        later = _rx(
+            r"[，,](?:将|已|现|目前|主要)?由([^，,。；;]{2,30}?)(?:" + _alternation(c.operate_passive) + ")"
+        )
+        by_later = later.search(after) if m.rel_start <= 3 else None
+        if by_later and not any(
+            x.type in ("Platform", "Institute") and m.rel_end <= x.rel_start < m.rel_end + by_later.start()
+            for x in s.mentions
+        ):
+            owners = [
+                x
+                for x in s.mentions
+                if m.rel_end + by_later.start(1) <= x.rel_start and x.rel_end <= m.rel_end + by_later.end(1)
+            ]
+            for owner in owners[-1:]:
+                out.append(
+                    _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb="运营")
+                )
+            if owners:
+                continue
         clause_start = max(before.rfind(ch) for ch in "。；;") + 1
         clause = before[clause_start:]
         verb = None
-        for v in c.operate:
+        for v in c.operate_institute if institute else c.operate:
             i = clause.rfind(v)
             if i >= 0 and re.fullmatch(
                 r"[^，,。；;]*", clause[i + len(v) :].replace("、", "").replace("和", "")
@@ -424,8 +542,9 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                     _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb=verb)
                 )
     # a nested owner runs the centre named after it (南大一附院脑机接口临床研究中心)
+    # (a university's or an academy's centre is one of its units, an Institute of its own)
     for m in s.mentions:
-        if m.cand.rule == "nested":
+        if m.cand.rule == "nested" and m.type != "Institute":
             outer = next((x for x in s.mentions if x is not m and x.start == m.start and x.end > m.end), None)
             if outer is not None:
                 out.append(
@@ -524,47 +643,394 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
     hospitals = [m for m in s.mentions if m.type == "Hospital" and trial_site(m)]
     companies = [m for m in s.mentions if m.type == "Company"]
     out = []
+
+    def add(actor: Mention, h: Mention) -> None:
+        if actor.name != h.name:
+            out.append(_relation(ctx, "CLINICAL_TRIAL_AT", actor.name, h.name, s.sentence, *_span(actor, h)))
+
     for h in hospitals:
         for company in companies:
-            out.append(
-                _relation(ctx, "CLINICAL_TRIAL_AT", company.name, h.name, s.sentence, *_span(company, h))
-            )
+            add(company, h)
+    # 由某大学某学院团队牵头，联合某医院…完成(首例植入): the hospitals joined are the trial sites
+    for hit in _find_all(("联合", "携手", "会同"), text):
+        # the hospitals joined, also when their doctors are named after them (某医院某教授、某医院…)
+        end = _clause_end(text, hit.end())
+        sites = [
+            m
+            for m in s.mentions
+            if hit.end() <= m.rel_start and m.rel_end <= end and m.type == "Hospital" and m not in hospitals
+        ]
+        if not sites:
+            continue
+        actors = [m for m in _subject(ctx, s, hit.start(), None) if m.type in ("Company", "Institute")] or [
+            m for m in s.group_before(hit.start()) if m.type in ("Company", "Institute")
+        ]
+        if not actors:
+            # 由某学院某教授团队牵头，联合…: the leader named after 由 earlier in the sentence
+            actors = [
+                m
+                for m in s.mentions
+                if m.rel_end <= hit.start()
+                and m.type in ("Company", "Institute")
+                and text[max(0, m.rel_start - 1) : m.rel_start] == "由"
+            ][-1:]
+        for actor in actors:
+            for h in sites:
+                add(actor, h)
+    # 某医院团队为患者植入了某公司的电极: the hospital operates with the company's device
+    subjects = [m for m in s.clause_subjects() if m.type == "Hospital"]
+    for h in subjects:
+        for company in companies:
+            if company.rel_start > h.rel_end and _DEVICE_OF.match(text, company.rel_end):
+                add(company, h)
     return out
 
 
-def _investment(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
+_DEVICE_OF = re.compile(r"(?:自主研发|研发|生产|研制|提供)?的")
+
+
+@cache
+def _round_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(investor verb after a group, role word before a group, the raising verb, a round word)."""
     c = cues()
-    out = []
-    # 某公司完成B轮融资,由X基金领投,Y基金跟投: the investors of the company that raised
-    if "融资" in s.text:
-        raised = [m for m in s.clause_subjects() if m.type == "Company"]
-        for m in s.mentions:
-            if m.type not in ("Fund", "Company") or m in raised:
-                continue
-            after = s.text[m.rel_end : m.rel_end + 4]
-            verb = next((v for v in c.invest if after.startswith(v)), None)
-            if verb is None:
-                continue
-            for company in raised:
-                out.append(
-                    _relation(
-                        ctx, "INVESTS_IN", m.name, company.name, s.sentence, *_span(m, company), verb=verb
-                    )
-                )
-    for m in s.mentions:
-        if m.type not in ("Fund", "Company"):
+    adverbs = _alternation(c.round_investor_adverbs)
+    after_group = re.compile(r"\s*(?:" + adverbs + r")*\s*(?:" + _alternation(c.round_investor_verbs) + ")")
+    roles = re.compile(r"(?:" + _alternation(c.round_roles) + r")(?:为|是|包括|有|：|:|\s)*$")
+    raising = re.compile(
+        r"(?:宣布|已经|已|顺利|正式|近日|再度|再次|又)*(?:" + _alternation(c.round_verbs) + r")"
+        r"(?:了)?[^，,。；;：:]{0,24}?(?:" + _alternation(c.round_words) + ")"
+    )
+    word = re.compile(_alternation((*c.round_words, *c.round_investor_verbs, *c.round_roles)))
+    return after_group, roles, raising, word
+
+
+_NOT_INVESTOR = ("Hospital",)
+
+
+def _investee(
+    ctx: DocumentContext, s: _Sentence, previous: Mention | None, last_company: Mention | None = None
+) -> tuple[Mention | None, bool]:
+    """The organisation that raises the round, and whether the sentence reports a round of its own.
+
+    It is the last name before 完成/获得…融资 in the sentence (某公司近日完成B轮融资; 某公司（全称…），
+    近日完成…), or a name of the document written there without being found as a mention (诺尔医疗
+    NeuroEchos已完成…); a sentence about 本轮融资 or with 公司/其 as subject speaks of the company of the
+    round reported before."""
+    c = cues()
+    _, _, raising, _ = _round_patterns()
+    text = s.text
+    reports = False
+    for hit in raising.finditer(text):
+        reports = True
+        sentence_start = max(text.rfind(ch, 0, hit.start()) for ch in "。；;") + 1
+        before = [
+            m
+            for m in s.mentions
+            if sentence_start <= m.rel_start
+            and m.rel_end <= hit.start()
+            and m.type != "Fund"
+            and hit.start() - m.rel_end <= 40
+            and "由" not in text[m.rel_end : hit.start()]
+        ]
+        if before:
+            return before[-1], True
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
+        head = text[clause_start : hit.start()]
+        if previous is not None and head.lstrip("“”「」 ").startswith(c.round_anaphors):
+            return previous, True
+        if last_company is not None and _COMPANY_ANAPHOR.match(head):
+            return last_company, True  # 公司完成B轮融资: the company spoken of
+        named = _named_in(ctx, s, clause_start, hit.start())
+        if named is not None:
+            return named, True
+    if reports:
+        return None, True
+    if previous is not None and (
+        text.lstrip("“”「」 ").startswith(c.round_anaphors)
+        or (not s.clause_subjects() and previous.sentence.paragraph == s.sentence.paragraph)
+    ):
+        return previous, False
+    return None, False
+
+
+def _named_in(ctx: DocumentContext, s: _Sentence, start: int, end: int) -> Mention | None:
+    """A company of the document whose name is written in text[start:end] of the sentence (the
+    longest, then the last), as a further mention there."""
+    best: tuple[int, int, Mention] | None = None
+    span = s.text[start:end]
+    for m in ctx.mentions:
+        if m.type == "Fund" or len(m.name) < 2:
             continue
-        after = s.text[m.rel_end : m.rel_end + 6]
-        verb = next((v for v in c.invest if after.startswith(v)), None)
+        i = span.rfind(m.name)
+        if i >= 0 and (best is None or (len(m.name), i) > best[:2]):
+            best = (len(m.name), i, m)
+    if best is None:
+        return None
+    length, i, m = best
+    return m.another(s.sentence, start + i, start + i + length, "alias")
+
+
+_BEFORE_VERB = re.compile(r"\s*(?:[（(][^（()）]{1,12}[）)])?\s*(?:已|也|还|曾|又|将|再次)?")
+
+
+def _investor_group(s: _Sentence, first: Mention) -> list[Mention]:
+    """The names listed from first on: A、B和C, also across a shareholder word (A、老股东B)."""
+    gap = _rx(r"\s*(?:、|和|及|以及|与)\s*(?:" + _alternation(cues().round_shareholders) + r")?\s*")
+    group = [first]
+    for m in s.mentions:
+        if m.rel_start < group[-1].rel_end:
+            continue
+        if not gap.fullmatch(s.text, group[-1].rel_end, m.rel_start):
+            break
+        group.append(m)
+    return group
+
+
+def _investment(
+    ctx: DocumentContext,
+    s: _Sentence,
+    previous: Mention | None,
+    round_investors: set[str],
+    last_company: Mention | None = None,
+) -> tuple[list[RelationMention], Mention | None]:
+    """INVESTS_IN from funding statements, and the company of the round spoken of after it.
+
+    某公司完成B轮融资，由A领投，B、C跟投，老股东D追加: the investors are the groups of names
+    followed by an investing verb, or named after 投资方为/领投方; the investee is the company that
+    raises (or, in a following sentence about 本轮融资, the one reported before). A<verb>B (某基金
+    投资了某公司, 领投某公司的某资本) relates the two names directly."""
+    c = cues()
+    text = s.text
+    after_group, roles, _, word = _round_patterns()
+    out: list[RelationMention] = []
+    investee: Mention | None = None
+
+    def add(investor: Mention, target: Mention, verb: str) -> None:
+        if investor.name == target.name or investor.type in _NOT_INVESTOR:
+            return
+        # the investee of a round reported in an earlier sentence is not part of this one's span
+        start, end = (
+            _span(investor, target) if target.sentence is s.sentence else (investor.start, investor.end)
+        )
+        out.append(
+            _relation(ctx, "INVESTS_IN", investor.name, target.name, s.sentence, start, end, verb=verb)
+        )
+
+    reports = False
+    if word.search(text):
+        investee, reports = _investee(ctx, s, previous, last_company)
+        if investee is not None or reports:
+            seen: set[int] = set()
+            for m in s.mentions:
+                if id(m) in seen or m is investee:
+                    continue
+                group = _investor_group(s, m)
+                seen.update(id(x) for x in group)
+                verb_hit = after_group.match(text, group[-1].rel_end)
+                role_hit = roles.search(text, 0, m.rel_start)
+                if verb_hit is None and role_hit is None:
+                    continue
+                verb = verb_hit.group(0).strip() if verb_hit else role_hit.group(0) if role_hit else ""
+                for investor in group:
+                    if investee is None:
+                        round_investors.add(investor.name)  # the company that raised is not named
+                    elif investor is not investee and investor.name != investee.name:
+                        add(investor, investee, verb)
+    # 某公司是A投资的企业: the subject is the investee
+    for m in s.mentions:
+        if m.type not in ("Fund", "Company") or not re.search(r"(?:是|为|系)$", text[: m.rel_start]):
+            continue
+        if _rx(r"(?:" + _alternation(c.invest) + r")(?:过)?的[^，,。；;]{0,8}(?:企业|公司|项目)").match(
+            text, m.rel_end
+        ):
+            for subject in s.clause_subjects():
+                if subject is not m and subject.type == "Company" and subject.rel_end <= m.rel_start:
+                    add(m, subject, "投资")
+    # A<verb>B: the name after the verb is the investee (领投某公司的某资本: the investor follows 的)
+    for hit in _find_all(c.invest, text):
+        targets = [t for t in s.group_after(hit.end()) if t.type == "Company"]
+        if not targets:
+            continue
+        tail = text[targets[-1].rel_end :]
+        # right before the verb, a stock code or a short name in brackets between (某公司(300001)参股)
+        investors = [
+            m
+            for m in s.mentions
+            if m.rel_end <= hit.start() and _BEFORE_VERB.fullmatch(text, m.rel_end, hit.start())
+        ]
+        after_of = [m for m in s.mentions if tail.startswith("的") and m.rel_start == targets[-1].rel_end + 1]
+        if after_of:
+            investors = after_of
+        elif investors:
+            investors = s.group_before(investors[-1].rel_end)
+        for investor in investors:
+            if investor.type in ("Fund", "Company"):
+                for target in targets:
+                    add(investor, target, hit.group(0))
+    return out, investee if reports else previous
+
+
+# ---------------------------------------------------------------- where an organisation is
+
+
+@cache
+def _locate_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(X<cue>P, 位于P的X, 在P<verb>): the cue words of relation_cues.toml, compiled once."""
+    c = cues()
+    before = re.compile(_alternation(c.locate_before_place))
+    located_of = re.compile(r"(?:位于|坐落于|坐落在|地处)")
+    verbs = _alternation((*c.locate_found_verbs, *c.locate_build_verbs))
+    in_place = re.compile(r"(?:正式|已|已经|先后|率先|顺利)?(?:" + verbs + r")(?:了)?")
+    return before, located_of, in_place
+
+
+_APPOSITION = re.compile(r"的?[^，,。；;：:的、“”\"]{0,10}(?:公司|企业)\s*(?:——|—|-|:|：)?\s*")
+
+
+def _place_at(s: _Sentence, hits: list[RegionHit], pos: int) -> tuple[str, str | Mention, int] | None:
+    """The place named at pos of the sentence: ('region', id, end) for the most specific of a
+    run of places (中国深圳 -> 深圳; 浙江省杭州市余杭区 -> 余杭区), ('org', mention, end) for a park or
+    an institute (在某科技城诞生, 在某研究所成立)."""
+    for m in s.mentions:
+        if m.rel_start == pos and m.type in ("Platform", "Institute"):
+            return "org", m, m.rel_end
+    run = [h for h in hits if h.start == pos]
+    if not run:
+        return None
+    current = max(run, key=lambda h: h.end)
+    while True:
+        following = [h for h in hits if h.start == current.end]
+        if not following:
+            break
+        current = max(following, key=lambda h: h.end)
+    for m in s.mentions:
+        if pos <= m.rel_start <= current.end < m.rel_end and m.type in ("Platform", "Institute"):
+            return "org", m, m.rel_end  # 在杭州未来科技城: the park, named with its place
+    return "region", current.region_id, current.end
+
+
+def _located(
+    ctx: DocumentContext, s: _Sentence, hits: list[RegionHit], last_company: Mention | None
+) -> list[RelationMention]:
+    """LOCATED_IN where the sentence states where an organisation is: 某公司总部位于P, 位于P的某公司,
+    在P注册成立某公司, 某平台在P启动建设, 某公司在某科技城诞生, P成立某中心. P is a region or a park
+    or an institute named there."""
+    c = cues()
+    text = s.text
+    before_place, located_of, in_place = _locate_patterns()
+    out: list[RelationMention] = []
+
+    def add(org: Mention, place: tuple[str, str | Mention, int], start: int, cue: int | None = None) -> None:
+        _, target, end = place
+        if org.sentence is not s.sentence:
+            start = start if cue is None else cue  # 该公司总部位于P: the subject was named before
+        if isinstance(target, str):
+            home = org.home
+            if home is not None and not (ctx.gaz.is_within(home, target) or ctx.gaz.is_within(target, home)):
+                return  # the text places elsewhere what the name already places: another site
+            out.append(
+                _relation(
+                    ctx,
+                    "LOCATED_IN",
+                    org.name,
+                    target,
+                    s.sentence,
+                    s.sentence.start + start,
+                    s.sentence.start + end,
+                    "region",
+                )
+            )
+        elif target.name != org.name:
+            out.append(
+                _relation(
+                    ctx, "LOCATED_IN", org.name, target.name, s.sentence, s.sentence.start + start, target.end
+                )
+            )
+
+    # X(总部)位于P / X成立于P
+    for hit in before_place.finditer(text):
+        place = _place_at(s, hits, hit.end())
+        if place is None:
+            continue
+        if text[max(0, hit.start() - 2) : hit.start()] in ("位于",) or text[
+            hit.end() : place[2] + 1
+        ].endswith("的"):
+            continue  # 位于P的X: below
+        owners = [m for m in s.mentions if m.rel_end <= hit.start() and hit.start() - m.rel_end <= 6]
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
+        if owners and not _CLAUSE_BREAK.search(text, owners[-1].rel_end, hit.start()):
+            subjects = s.group_before(owners[-1].rel_end)
+        elif re.match(r"\s*(?:该公司|该企业|公司|总部)", text[clause_start:]) and last_company:
+            subjects = [last_company]  # 公司总部位于P: the company spoken of
+        else:
+            # the subject of the clause, or of the sentence when the clause carries it over
+            group = s.group_after(clause_start, hit.start())
+            first = s.group_after(0, hit.start())
+            if group and group[0].rel_start - clause_start <= 3:
+                subjects = group
+            elif first and first[0].rel_start <= 3 and not re.match(r"\s*[其该]", text[clause_start:]):
+                subjects = first
+            else:
+                subjects = []
+        for org in subjects:
+            add(org, place, org.rel_start, hit.start())
+    # 位于P的X
+    for hit in located_of.finditer(text):
+        place = _place_at(s, hits, hit.end())
+        if place is None or not text.startswith("的", place[2]):
+            continue
+        after = [
+            m
+            for m in s.mentions
+            if place[2] < m.rel_start <= place[2] + 13
+            and not _CLAUSE_BREAK.search(text, place[2], m.rel_start)
+        ]
+        if after:
+            add(after[0], place, hit.start())
+    # P的?<class phrase>公司X / 位于P的<class phrase>公司——X: a company introduced with its place
+    for hit in hits:
+        m = _APPOSITION.match(text, hit.end)
+        if m is None or (hit.start and text[hit.start - 1] not in '，,。；;：:、的“”"（('):
+            continue
+        named = [x for x in s.mentions if x.rel_start == m.end() and x.type == "Company"]
+        if named:
+            add(named[0], _place_at(s, hits, hit.start) or ("region", hit.region_id, hit.end), hit.start)
+    # 在P<verb>X / X在P<verb>
+    for hit in re.finditer("在", text):
+        place = _place_at(s, hits, hit.end())
+        if place is None:
+            continue
+        verb = in_place.match(text, place[2])
         if verb is None:
             continue
-        for target in s.group_after(m.rel_end + len(verb)):
-            if target.type == "Company":
-                out.append(
-                    _relation(
-                        ctx, "INVESTS_IN", m.name, target.name, s.sentence, *_span(m, target), verb=verb
-                    )
-                )
+        built = verb.group(0).rstrip("了")
+        founding = any(built.endswith(v) for v in c.locate_found_verbs)
+        objects = s.group_after(verb.end())
+        if objects and objects[0].rel_start - verb.end() <= 1:
+            for org in objects:
+                if founding or org.type in ("Platform", "Institute"):
+                    add(org, place, hit.start())
+            continue
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
+        subjects = s.group_before(hit.start()) or [
+            m for m in s.group_after(clause_start, hit.start()) if hit.start() - m.rel_end <= 8
+        ]
+        if not subjects and text[clause_start : hit.start()].strip().startswith(("其", "该")):
+            subjects = s.previous_subject
+        for org in subjects:
+            if founding or org.type in ("Platform", "Institute"):
+                add(org, place, org.rel_start, hit.start())
+    # P成立X: a place as subject founds a platform or an institute
+    for hit in hits:
+        clause_start = max(text.rfind(ch, 0, hit.start) for ch in "，,。；;：:") + 1
+        if hit.start - clause_start > 3:
+            continue
+        verb = in_place.match(text, hit.end)
+        if verb is None or not any(verb.group(0).rstrip("了").endswith(v) for v in c.locate_found_verbs):
+            continue
+        for org in s.group_after(verb.end()):
+            if org.type in ("Platform", "Institute") and org.rel_start - verb.end() <= 1:
+                add(org, ("region", hit.region_id, hit.end), hit.start)
     return out
 
 
@@ -711,6 +1177,24 @@ def _settlement(
                     _date_in(text),
                 )
             )
+    # 某公司的某项目在P正式动工: the company runs a project there
+    for hit in _rx(
+        r"在([^，,。；;]{2,16}?)(?:正式|顺利|全面|已)?(?:" + _alternation(c.project_start) + ")"
+    ).finditer(text):
+        place = _place_at(s, [h for sent, h in ctx.region_hits if sent is s.sentence], hit.start(1))
+        if place is None or not isinstance(place[1], str):
+            continue
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;") + 1
+        owners = [m for m in companies if clause_start <= m.rel_start and m.rel_end <= hit.start()]
+        place_id = place[1]
+        for m in owners[:1]:
+            if m.home is not None and ctx.gaz.is_within(m.home, place_id):
+                continue
+            out.append(
+                _relation(
+                    ctx, "SIGNED_IN", m.name, place_id, s.sentence, m.start, m.end, "region", _date_in(text)
+                )
+            )
     # 首批入驻企业A、B: settled where the host is
     for hit in _find_all(c.incubate_list, text):
         members = [m for m in s.group_after(hit.end()) if m.type == "Company"]
@@ -739,7 +1223,6 @@ def _settlement(
 
 # ---------------------------------------------------------------- platforms inside parks
 
-_PARK_HEADS = ("集聚区", "产业园", "园区", "科技园", "先导区", "基地", "示范区", "创新港")
 
 
 def _inside_parks(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list[RelationMention]:
@@ -747,7 +1230,7 @@ def _inside_parks(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -
     out = []
     for sentence in ctx.sentences:
         here = sorted(by_sentence.get(sentence.index, []), key=lambda m: m.start)
-        parks = [m for m in here if m.type == "Platform" and m.name.endswith(_PARK_HEADS)]
+        parks = [m for m in here if m.type == "Platform" and m.name.endswith(cues().park_heads)]
         for park in parks:
             text = sentence.text
             before = text[max(0, park.rel_start - 4) : park.rel_start]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 
 from bcikg.domain.lexicon import name_rules
+from bcikg.domain.regions import COUNTRY_ID, gazetteer
+from bcikg.ingest import relations
 from bcikg.ingest.names import _common_word
-from bcikg.domain.regions import gazetteer
 from bcikg.ingest.textutil import normalize_name, stable_hash, strip_legal_form
 from bcikg.models import (
     DocumentExtraction,
@@ -94,6 +96,11 @@ def resolution_key(mention: OrgMention) -> str:
         core = company_core(mention.name)
         if len(core) >= 2 and not _common_word(core) and not gazetteer().candidates(core):
             return "co:" + core
+    if mention.type == "Fund" and not name.endswith(_fund_strong_suffixes()):
+        # 某某资本 / 某某 (an investor named without its 资本): one firm (relations helper)
+        core = company_core(mention.name)
+        if len(core) >= 2 and not _common_word(core) and not gazetteer().candidates(core):
+            return "fund:" + core
     return "name:" + name
 
 
@@ -109,6 +116,11 @@ def document_keys(
         else:
             keys.extend(resolution_key(m) for m in e.orgs)
     return keys
+
+
+@cache
+def _fund_strong_suffixes() -> tuple[str, ...]:
+    return tuple(s for s, t in name_rules().strong_suffixes.items() if t == "Fund")
 
 
 def _is_abbreviation(short: str, full: str) -> bool:
@@ -153,10 +165,14 @@ def resolve(
     org_of: dict[tuple[str, str], str] = {}
     home_evidence: dict[str, Evidence] = {}
     home_rank: dict[str, int] = {}
+    stated: dict[str, list[Evidence]] = {}  # homes the text states (总部位于P), with the sentences
     for members in clusters.values():
         org, evidence, rank = _organization([mentions[i] for i in members], [keys[i] for i in members])
         organizations.append(org)
         home_rank[org.id] = rank
+        said = [mentions[i].evidence for i in members if _states_home(mentions[i], org.region)]
+        if said:
+            stated[org.id] = said
         if evidence is not None:
             home_evidence[org.id] = evidence
         for i in members:
@@ -166,6 +182,7 @@ def resolve(
     policy_ids = {p_key: p.id for p in policies for p_key in [_policy_key_of(p)]}
     relations = _relations(extractions, org_of, policy_ids)
     _inherit_owner_region(organizations, relations, home_rank, home_evidence)
+    relations = _absorb_stated_homes(organizations, relations, home_rank, home_evidence, stated)
     # home regions as LOCATED_IN, settled regions from SIGNED_IN
     settled: dict[str, set[str]] = defaultdict(set)
     for rel in relations:
@@ -181,8 +198,9 @@ def resolve(
                     type="LOCATED_IN",
                     source=org.id,
                     target=org.region,
-                    properties={"home": True},
-                    evidence=[ev] if ev is not None else [],
+                    # stated: the text says where it is (位于P); else the name or the document gives it
+                    properties={"home": True, "stated": org.id in stated},
+                    evidence=_distinct(stated.get(org.id, [])) or ([ev] if ev is not None else []),
                 )
             )
     claims = _claims(extractions)
@@ -199,6 +217,50 @@ def resolve(
         claims=claims,
         targets=targets,
     )
+
+
+def _states_home(mention: OrgMention, region: str | None) -> bool:
+    """Does this mention's sentence state the organisation's home (总部位于P, 位于P的X), or is it a
+    park named with its place (某市某科技城: a park is a place itself)?"""
+    if region is None or mention.home_region != region:
+        return False
+    if mention.home_cue == "cue":
+        return True
+    park = mention.type == "Platform" and mention.name.endswith(relations.cues().park_heads)
+    return park and mention.home_cue in ("name", "qualified")
+
+
+def _distinct(evidence: list[Evidence]) -> list[Evidence]:
+    unique = {(ev.doc_id, ev.start, ev.end): ev for ev in evidence}
+    return [unique[key] for key in sorted(unique)]
+
+
+def _absorb_stated_homes(
+    organizations: list[Organization],
+    relations: list[Relation],
+    home_rank: dict[str, int],
+    home_evidence: dict[str, Evidence],
+    stated: dict[str, list[Evidence]],
+) -> list[Relation]:
+    """LOCATED_IN statements to a region (某公司总部位于P) confirm the home region: they become the
+    evidence of the one home LOCATED_IN (a home found nowhere else is taken from them). One that
+    names a region outside the home speaks of another site and is dropped."""
+    gaz = gazetteer()
+    by_id = {org.id: org for org in organizations}
+    kept = []
+    for rel in relations:
+        if rel.type != "LOCATED_IN" or not rel.target.startswith("region:") or rel.source not in by_id:
+            kept.append(rel)
+            continue
+        org = by_id[rel.source]
+        vague = org.region == COUNTRY_ID and home_rank.get(org.id, 4) >= _HOME_CUE_RANK["cue"]
+        if org.region is None or (vague and gaz.is_within(rel.target, org.region)):
+            org.region = rel.target  # none found elsewhere, or only the country (成立于中国深圳)
+            if rel.evidence:
+                home_evidence[org.id] = rel.evidence[0]
+        if gaz.is_within(rel.target, org.region) or gaz.is_within(org.region, rel.target):
+            stated.setdefault(org.id, []).extend(rel.evidence)
+    return kept
 
 
 # ---------------------------------------------------------------- merging variants

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bcikg.domain.lexicon import read_data_text
+from bcikg.ingest.textutil import literal_pattern, normalize_text
 from bcikg.models import Document, Sentence, SplitDocument
 
 # A sentence ends after 。！？；!? (and any closing quotes/brackets that follow) or at a line end.
@@ -38,6 +39,9 @@ class _Boilerplate:
     bullets: tuple[str, ...]
     short_line: int
     short_run: int
+    breadcrumb_separators: tuple[str, ...]
+    breadcrumb: re.Pattern[str]
+    markers: re.Pattern[str]
 
 
 @cache
@@ -49,6 +53,9 @@ def _boilerplate() -> _Boilerplate:
         bullets=tuple(raw["bullets"]),
         short_line=int(raw["short_line"]),
         short_run=int(raw["short_run"]),
+        breadcrumb_separators=tuple(raw["breadcrumb_separators"]),
+        breadcrumb=literal_pattern(raw["breadcrumb_words"]),
+        markers=literal_pattern(raw["line_markers"]),
     )
 
 
@@ -84,7 +91,11 @@ def noise_ranges(text: str) -> list[tuple[int, int]]:
             close_run()
             noise.append((start, len(text)))
             break
-        if any(marker in line for marker in rules.line_markers) or line.startswith(rules.bullets):
+        breadcrumb = rules.breadcrumb.search(line) is not None and any(
+            sep in line for sep in rules.breadcrumb_separators
+        )
+        marked = rules.markers.search(line) is not None
+        if breadcrumb or marked or line.startswith(rules.bullets):
             noise.append((start, end))
             continue
         if len(line) <= rules.short_line and not _PUNCTUATED.search(line):
@@ -102,7 +113,9 @@ def _in_ranges(pos: int, starts: list[int], ranges: list[tuple[int, int]]) -> bo
 
 def split_document(document: Document) -> SplitDocument:
     text = document.text
-    noise = noise_ranges(text)
+    # furniture is recognised on the normalised form (traditional pages, look-alike code points);
+    # the offsets are the same, and sentences keep the original text
+    noise = noise_ranges(normalize_text(text))
     noise_starts = [start for start, _ in noise]
     sentences: list[Sentence] = []
     paragraph = 0
