@@ -75,6 +75,17 @@ class Gazetteer:
                 surfaces.setdefault(form, []).append(entry.id)
         self.surfaces = surfaces
         self._pattern = literal_pattern(surfaces)
+        # county-level short forms (丹阳 of 丹阳市, 昌平 of 昌平区): too ambiguous to find in free
+        # text, but the place at the front of an organisation's name (丹阳某某医疗, 昌平实验室)
+        district_short: dict[str, list[str]] = {}
+        for entry in entries:
+            if entry.level != "district" or not entry.name.endswith(("区", "县", "市")):
+                continue
+            stem = entry.name[:-1]
+            if len(stem) < 2 or "自治" in stem or stem in surfaces or stem in blocked_short:
+                continue
+            district_short.setdefault(stem, []).append(entry.id)
+        self.district_short = district_short
         # every region's ancestor chain, computed once: asked for on every place in every text
         self._ancestors: dict[str, tuple[str, ...]] = {}
         for rid in self.by_id:
@@ -196,6 +207,26 @@ class Gazetteer:
         rid = self.resolve(m.group(0), context)
         return (m.group(0), rid) if rid else None
 
+    def name_place(self, name: str, context: Iterable[str] = ()) -> tuple[str, str] | None:
+        """The place an organisation's name starts with, county-level short forms included
+        ('丹阳某某医疗' -> ('丹阳', the id of 丹阳市)); one reading only, or the one in the context."""
+        lead = self.leading_place(name, context)
+        if lead is not None:
+            return lead
+        context = tuple(context)
+        for size in (3, 2):
+            stem = name[:size]
+            ids = self.district_short.get(stem)
+            if not ids or len(name) <= size:
+                continue
+            if len(ids) == 1:
+                return stem, ids[0]
+            for ctx in context:
+                inside = [rid for rid in ids if self.is_within(rid, ctx)]
+                if len(inside) == 1:
+                    return stem, inside[0]
+        return None
+
     def main_region(self, weighted_hits: list[tuple[str, float]]) -> str | None:
         """The region a document is mainly about: descend from the strongest top-level region to
         a child while that child holds at least half of its parent's weight."""
@@ -213,7 +244,8 @@ class Gazetteer:
         tops = [rid for rid in subtree if self.by_id[rid].parent in (None, COUNTRY_ID) and rid != COUNTRY_ID]
         if not tops:
             return COUNTRY_ID if COUNTRY_ID in subtree else None
-        current = max(tops, key=lambda rid: (subtree[rid], rid))
+        # a foreign country named in passing (a World Cup abroad) does not outweigh a Chinese place
+        current = max(tops, key=lambda rid: (subtree[rid], self.by_id[rid].domestic, rid))
         while True:
             kids = children.get(current, [])
             if not kids:

@@ -1,0 +1,26 @@
+"""Traditional → simplified Chinese for comparing names and reading cue words.
+
+Only for comparison forms (resolution keys, cue matching): the document text and every evidence
+offset stay as written. OpenCC's phrase tables do the conversion (腦機接口 -> 脑机接口,
+傅利葉 -> 傅利叶)."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache, lru_cache
+
+import opencc
+
+
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=200_000)
+def to_simplified(text: str) -> str:
+    """NFKC and simplified characters of a short text (a name or a clause)."""
+    folded = unicodedata.normalize("NFKC", text)
+    if folded.isascii():
+        return folded
+    return str(_converter().convert(folded))
