@@ -9,6 +9,7 @@ e.g. 'region:中国/江西省/赣江新区'.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -207,24 +208,28 @@ class Gazetteer:
         rid = self.resolve(m.group(0), context)
         return (m.group(0), rid) if rid else None
 
-    def name_place(self, name: str, context: Iterable[str] = ()) -> tuple[str, str] | None:
+    def name_place(
+        self, name: str, context: Iterable[str] = (), min_rest: int = 0
+    ) -> tuple[str, str] | None:
         """The place an organisation's name starts with, county-level short forms included
-        ('丹阳某某医疗' -> ('丹阳', the id of 丹阳市)); one reading only, or the one in the context."""
+        ('丹阳某某医疗' -> ('丹阳', the id of 丹阳市)). A short form counts inside the context
+        regions (昌平实验室 in a Beijing text), or, when it has one reading only, before at least
+        min_rest more characters (min_rest 0: never outside the context)."""
         lead = self.leading_place(name, context)
         if lead is not None:
             return lead
-        context = tuple(context)
+        context = tuple(c for c in context if c != "region:中国")
         for size in (3, 2):
             stem = name[:size]
             ids = self.district_short.get(stem)
             if not ids or len(name) <= size:
                 continue
-            if len(ids) == 1:
-                return stem, ids[0]
             for ctx in context:
                 inside = [rid for rid in ids if self.is_within(rid, ctx)]
                 if len(inside) == 1:
                     return stem, inside[0]
+            if len(ids) == 1 and min_rest and len(name) - size >= min_rest:
+                return stem, ids[0]
         return None
 
     def main_region(self, weighted_hits: list[tuple[str, float]]) -> str | None:
@@ -279,3 +284,42 @@ def _load_entries() -> tuple[list[RegionEntry], frozenset[str]]:
 def gazetteer() -> Gazetteer:
     entries, blocked = _load_entries()
     return Gazetteer(entries, blocked)
+
+
+@dataclass(frozen=True)
+class RegionCues:
+    """Words around an organisation's name that say where it is (domain/data/region_cues.toml)."""
+
+    founded_verbs: tuple[str, ...]
+    appositive_heads: tuple[str, ...]
+    appositive_max: int
+    place_then_verb: tuple[str, ...]
+    is_a: tuple[str, ...]
+    is_a_heads: tuple[str, ...]
+    national_starts: tuple[str, ...]
+    national_ends: tuple[str, ...]
+    national_agency_starts: tuple[str, ...]
+    inner_place_after: tuple[str, ...]
+    datelines: tuple[re.Pattern[str], ...]
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@cache
+def region_cues() -> RegionCues:
+    raw = tomllib.loads(read_data_text("region_cues.toml"))
+    return RegionCues(
+        founded_verbs=_longest_first(raw["founded_verbs"]),
+        appositive_heads=_longest_first(raw["appositive_heads"]),
+        appositive_max=int(raw["appositive_max"]),
+        place_then_verb=_longest_first(raw["place_then_verb"]),
+        is_a=_longest_first(raw["is_a"]),
+        is_a_heads=_longest_first(raw["is_a_heads"]),
+        national_starts=_longest_first(raw["national_starts"]),
+        national_ends=_longest_first(raw["national_ends"]),
+        national_agency_starts=_longest_first(raw["national_agency_starts"]),
+        inner_place_after=_longest_first(raw["inner_place_after"]),
+        datelines=tuple(re.compile(p) for p in raw["dateline_patterns"]),
+    )

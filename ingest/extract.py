@@ -14,11 +14,11 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from bcikg.domain.lexicon import name_rules, taxonomy
+from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer, region_cues
 from bcikg.ingest import classify, relations
 from bcikg.ingest.claims import extract_claims
-from bcikg.domain.lexicon import name_rules, taxonomy
 from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
-from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
 from bcikg.ingest.targets import extract_targets
 from bcikg.ingest.textutil import is_cjk, strip_legal_form
 from bcikg.models import (
@@ -142,9 +142,10 @@ class DocumentContext:
         title = self.doc.title or ""
         for hit in self.gaz.find(title):
             weighted.append((hit.region_id, 3.0))
+        datelines = {sentence.index: _dateline_end(sentence.text) for sentence in self.sentences}
         for sentence, hit in self.region_hits:
-            if hit.region_id == COUNTRY_ID:
-                continue
+            if hit.region_id == COUNTRY_ID or hit.end <= datelines[sentence.index]:
+                continue  # 某某网北京8月11日消息: where the report was filed, not what it is about
             weighted.append((hit.region_id, 2.0 if sentence.paragraph == 0 else 1.0))
         self.region = self.gaz.main_region(weighted)
         head = title or (self.sentences[0].text if self.sentences else "")
@@ -164,6 +165,15 @@ class DocumentContext:
         return Evidence(
             doc_id=self.doc.id, sentence=sentence.text, start=start, end=end, text=self.text[start:end]
         )
+
+
+def _dateline_end(text: str) -> int:
+    """Where a dateline or byline at the start of a sentence ends (0 if there is none)."""
+    for pattern in region_cues().datelines:
+        m = pattern.search(text)
+        if m:
+            return m.end()
+    return 0
 
 
 def _deictic_position(text: str, pos: int) -> bool:
@@ -313,25 +323,71 @@ def _qualify(ctx: DocumentContext, mention: Mention) -> None:
         else:
             mention.generic = True  # a generic name whose region the document does not give
         return
-    if cand.rule == "national" or name in ctx.rules.national_names:
+    if cand.rule == "national" or name in ctx.rules.national_names or _national_body(name, mention.type):
         mention.home, mention.home_cue = "region:中国", "national"
         return
-    place = _place_in_name(ctx, name)
+    place = _place_in_name(ctx, name) or _bracketed_place(ctx, mention)
     if place is not None:
         mention.home, mention.home_cue = place, "name"
     if cand.generic and cand.prefix == "none":
         mention.generic = True
 
 
+def _national_body(name: str, org_type: OrgType) -> bool:
+    """国家某某委员会, 中国某某协会: a national body (region 中国)."""
+    cues = region_cues()
+    if org_type == "Agency" and name.startswith(cues.national_agency_starts):
+        return not _place_after_prefix(name, cues.national_agency_starts)
+    return (
+        org_type in ("Agency", "Platform", "Institute")
+        and name.startswith(cues.national_starts)
+        and name.endswith(cues.national_ends)
+        and not _place_after_prefix(name, cues.national_starts)
+    )
+
+
+def _place_after_prefix(name: str, prefixes: tuple[str, ...]) -> bool:
+    """中国某某协会上海分会, 国家某某中心(北京): a place after the national prefix makes it local."""
+    gaz = gazetteer()
+    return any(
+        hit.region_id != COUNTRY_ID and hit.start > 0 for hit in gaz.find(name) if name.startswith(prefixes)
+    )
+
+
+_BRACKET_PLACE = re.compile(r"[（(]([\u4e00-\u9fff]{2,8})[）)]")
+
+
+def _bracketed_place(ctx: DocumentContext, mention: Mention) -> str | None:
+    """某某科技(常州)股份有限公司: the place in brackets, inside the name or right after it."""
+    surface = ctx.text[mention.start : mention.end]
+    inside = re.search(r"[（(]([\u4e00-\u9fff]{2,8})[）)]", surface)
+    place = inside.group(1) if inside else None
+    if place is None and mention.type == "Company":
+        after = _BRACKET_PLACE.match(ctx.text, mention.end, min(len(ctx.text), mention.end + 12))
+        place = after.group(1) if after else None
+    if place is None:
+        return None
+    return ctx.gaz.resolve(place, ctx.context_regions())
+
+
 def _place_in_name(ctx: DocumentContext, name: str) -> str | None:
-    lead = ctx.gaz.leading_place(name, ctx.context_regions())
+    # a county-level short form outside the document's region only before a brand of its own
+    # (丹阳某某医疗设备, not 某某创投 whose first characters happen to name a county)
+    lead = ctx.gaz.name_place(name, ctx.context_regions(), min_rest=4)
     if lead is not None and lead[1] != COUNTRY_ID:
         return lead[1]
-    # 中共大连市委…, 人民银行江苏省分行, 中国科学院深圳先进技术研究院: a place inside the name
+    # 中共大连市委…, 人民银行江苏省分行, 中国科学院深圳先进技术研究院, 某某大学附属北京某某医院:
+    # a place inside the name, written in full or right after its owner
     inner = []
+    owners = region_cues().inner_place_after
     for hit in ctx.gaz.find(name, ctx.context_regions()):
         entry = ctx.gaz.get(hit.region_id)
-        if hit.region_id != COUNTRY_ID and (hit.surface == entry.name or hit.start == 0 or lead is not None):
+        if hit.region_id != COUNTRY_ID and (
+            hit.surface == entry.name
+            or hit.start == 0
+            or lead is not None
+            or name[: hit.start].endswith(owners)
+        ):
             inner.append(hit.region_id)
     if inner:
         return inner[0]
@@ -369,6 +425,8 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
             if hits and hits[0].start == 0:
                 mention.home, mention.home_cue = hits[0].region_id, "cue"
                 return
+    if _home_from_phrases(ctx, mention):
+        return
     before = text[max(0, mention.rel_start - 16) : mention.rel_start]
     located = re.search(r"(?:位于|坐落于|地处)([^，,。；;的]{2,12})的$", before)
     if located:
@@ -390,6 +448,61 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
         # a hospital, fund, agency or platform in a sentence about the document's region is
         # taken to be there; universities and institutes are too often partners from elsewhere
         mention.home, mention.home_cue = ctx.region, "document"
+
+
+def _home_from_phrases(ctx: DocumentContext, mention: Mention) -> bool:
+    """X在P诞生 / X于P注册成立; P某某公司X, P六小龙之一X; P成立X; X是一家P公司."""
+    cues = region_cues()
+    text = mention.sentence.text
+    context = ctx.context_regions()
+    after = _CLAUSE_END.split(text[mention.rel_end : mention.rel_end + 30], maxsplit=1)[0]
+    # X在P(某园区)诞生
+    m = re.match(r"(?:(?:已|于|在)?\d{4}年(?:\d{1,2}月)?)?(?:在|于)", after)
+    if m:
+        rest = after[m.end() :]
+        hits = ctx.gaz.find(rest, context)
+        if hits and hits[0].start == 0:
+            tail = rest[hits[0].end :]
+            verb_at = min((i for i in (tail.find(v) for v in cues.founded_verbs) if i >= 0), default=-1)
+            if 0 <= verb_at <= 12 and not re.search(r"[，,。；;]", tail[:verb_at]):
+                return _set_home(mention, hits[0].region_id)
+    # X是一家P公司
+    for word in cues.is_a:
+        if after.startswith(word):
+            rest = after[len(word) :]
+            hits = ctx.gaz.find(rest, context)
+            heads = [rest.find(head, hits[0].end) for head in cues.is_a_heads] if hits else []
+            at = min((i for i in heads if i >= 0), default=-1)
+            # X是一家P某某公司 (not X是P某公司的股东: the head ends the phrase, no 的 before it)
+            if hits and hits[0].start == 0 and 0 <= at <= hits[0].end + 12 and "的" not in rest[: max(at, 0)]:
+                return _set_home(mention, hits[0].region_id)
+            break
+    clause = re.split(r"[，,。；;：:、“”\"「」]", text[: mention.rel_start])[-1]
+    if not clause:
+        return False
+    hits = ctx.gaz.find(clause, context)
+    # P某某公司X: a phrase from a place at the clause start to a head right before the name
+    if (
+        hits
+        and hits[0].start == 0
+        and clause.endswith(cues.appositive_heads)
+        and len(clause) - hits[0].end <= cues.appositive_max
+        and hits[0].region_id != COUNTRY_ID
+    ):
+        return _set_home(mention, hits[0].region_id)
+    # P成立X
+    for verb in cues.place_then_verb:
+        if clause.endswith(verb):
+            head = clause[: -len(verb)]
+            if hits and hits[-1].end == len(head) and hits[-1].region_id != COUNTRY_ID:
+                return _set_home(mention, hits[-1].region_id)
+            break
+    return False
+
+
+def _set_home(mention: Mention, region: str) -> bool:
+    mention.home, mention.home_cue = region, "cue"
+    return True
 
 
 def _local_sentence(ctx: DocumentContext, mention: Mention) -> bool:

@@ -84,11 +84,11 @@ def company_core(name: str) -> str:
     latin = _LATIN_LEAD.match(core)
     if latin is not None and len(core) - latin.end() >= 2 and all(is_cjk(ch) for ch in core[latin.end() :]):
         core = core[latin.end() :]
-    lead = gaz.name_place(core)
-    rest = core[len(lead[0]) :] if lead is not None else core
-    if lead is not None and len(rest) >= 2 and rest not in ("集团", "公司", "控股", "实业"):
-        core = rest  # 临港集团 keeps its place: without it nothing is left
     endings = sorted({*rules.weak_suffixes, *resolution_rules().industry_words}, key=len, reverse=True)
+    lead = gaz.name_place(core, min_rest=4)
+    rest = core[len(lead[0]) :] if lead is not None else core
+    if lead is not None and len(rest) >= 2 and not _only_heads(rest, endings):
+        core = rest  # 临港集团, 某地创投 keep their place: without it nothing is left
     changed = True
     while changed:
         changed = False
@@ -106,6 +106,18 @@ def company_core(name: str) -> str:
                 changed = True
                 break
     return core
+
+
+def _only_heads(rest: str, endings: list[str]) -> bool:
+    """Is the rest of a name made of legal heads and industry words only (集团, 创投, 科技公司)?"""
+    while rest:
+        for head in ("集团", "公司", "控股", "实业", *endings):
+            if rest.endswith(head):
+                rest = rest[: -len(head)]
+                break
+        else:
+            return False
+    return True
 
 
 def resolution_key(mention: OrgMention) -> str:
