@@ -17,9 +17,19 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=200_000)
 def to_simplified(text: str) -> str:
-    """NFKC and simplified characters of a short text (a name or a clause)."""
+    """NFKC and simplified characters of a text (names and short texts are cached)."""
+    if len(text) <= 64:
+        return _short(text)
+    return _convert(text)
+
+
+@lru_cache(maxsize=100_000)
+def _short(text: str) -> str:
+    return _convert(text)
+
+
+def _convert(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
     if folded.isascii():
         return folded

@@ -109,6 +109,7 @@ class DocumentContext:
         self.last_list_paragraph: int | None = None  # where a list of signers continues
         self.region: str | None = None
         self.policy = False
+        self.bci_document = True  # set by _classify: does the text speak of the field?
 
     # ------------------------------------------------------------ regions
 
@@ -542,6 +543,7 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
     for m in mentions:
         by_sentence.setdefault(m.sentence.index, []).append(m)
     ctx.sentence_mentions = by_sentence
+    ctx.bci_document = classify.bci_document([s.text for s in ctx.sentences], ctx.doc.title or "")
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
         if not here:
@@ -551,11 +553,16 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
         for gi, group in enumerate(groups):
             last = group[-1]
             next_start = groups[gi + 1][0].rel_start if gi + 1 < len(groups) else len(sentence.text)
-            own_text = _own_text(sentence.text, last.rel_end, next_start, single=len(groups) == 1)
+            single = len(groups) == 1 or len({m.name for m in here}) == 1
+            own_text = _own_text(sentence.text, last.rel_end, next_start, single=single)
+            if single and len({m.name for m in group}) == 1 and not classify.funding_sentence(sentence.text):
+                # the sentence's only organisation: what it says before the name is about it too
+                # (由某人创办的某某公司研发生产, 信号采集模块来自某某公司)
+                own_text = sentence.text[: group[0].rel_start] + " " + own_text
             for m in group:
                 explicit = [seg for start, end, seg in scopes if start <= m.rel_start < end]
                 name_subs = classify.subsectors_in(m.name)
-                if m.type in ("Agency", "Fund"):
+                if m.type in ("Agency", "Fund") or classify.is_investor_name(m.name):
                     continue
                 if explicit and m.type == "Company":
                     m.segments, m.explicit = explicit[:1], True
@@ -567,6 +574,8 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     continue
                 if m.type == "Company":
                     subs = classify.subsectors_in(own_text) or name_subs
+                    if subs and not ctx.bci_document and not classify.about_bci(sentence.text + m.name):
+                        subs = []  # a chip or a CRO in a round-up of medical news is not on the BCI chain
                 elif m.type == "Institute":
                     # an institute is placed on the chain by what the text says it made
                     # (研发的…康复训练系统) or calls it (…等研发机构), not by being a research body
@@ -574,10 +583,46 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     m.segments = classify.role_segment(sentence.text[last.rel_end :])
                 else:
                     subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
+                if not subs and not m.segments:
+                    # a hospital that implants or rehabilitates, a brain-science laboratory
+                    subs = classify.role_subsectors(m.type, m.name, sentence.text)
                 m.subsectors = subs
                 segs = set(m.segments) | set(classify.segments_of(subs))
                 m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
             _home_for_group(ctx, group, next_start)
+    _classify_by_anaphor(ctx, by_sentence)
+
+
+# "公司专注于…", "本轮资金将用于公司现有…产品": the company spoken of, early in its sentence
+_COMPANY_ANAPHOR = re.compile(r"^\s*(?:该公司|公司|其)|^[^，,。；;]{0,14}?(?:该公司|公司)")
+
+
+def _classify_by_anaphor(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> None:
+    """「某某医疗」获得融资。公司专注于…: a sentence about "the company" that names no organisation
+    says what the one company of the sentence before it does."""
+    for sentence in ctx.sentences:
+        if sentence.index in by_sentence or not _COMPANY_ANAPHOR.match(sentence.text):
+            continue
+        # the nearest sentence before (at most three back) that names a company, investors aside
+        companies: set[str] = set()
+        previous: list[Mention] = []
+        for i in range(sentence.index - 1, max(-1, sentence.index - 4), -1):
+            previous = by_sentence.get(i, [])
+            companies = {
+                m.name for m in previous if m.type == "Company" and not classify.is_investor_name(m.name)
+            }
+            if companies:
+                break
+        if len(companies) != 1:
+            continue
+        subs = classify.subsectors_in(sentence.text)
+        if not subs or (not ctx.bci_document and not classify.about_bci(sentence.text)):
+            continue
+        for m in previous:
+            if m.name in companies and not m.explicit:
+                m.subsectors = sorted(set(m.subsectors) | set(subs))
+                segs = set(m.segments) | set(classify.segments_of(subs))
+                m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
 
 
 _CLAUSE_END = re.compile(r"[，,；;。：:]")
