@@ -34,3 +34,14 @@ def _convert(text: str) -> str:
     if folded.isascii():
         return folded
     return str(_converter().convert(folded))
+
+
+@cache
+def _to_traditional() -> tuple[opencc.OpenCC, ...]:
+    return tuple(opencc.OpenCC(config) for config in ("s2t", "s2hk", "s2tw"))
+
+
+def written_forms(word: str) -> set[str]:
+    """A simplified word and its traditional spellings (脑机接口, 腦機接口), for finding cue words
+    in text as written without converting the text."""
+    return {word} | {str(c.convert(word)) for c in _to_traditional()}

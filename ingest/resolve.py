@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bcikg.domain.lexicon import name_rules, resolution_rules
 from bcikg.domain.regions import COUNTRY_ID, gazetteer
@@ -65,6 +66,7 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+@lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """The comparison form of a name for resolution: normalize_name, then simplified characters
     (上海腦虎科技 and 上海脑虎科技 are one name)."""
@@ -74,6 +76,7 @@ def name_key(name: str) -> str:
 _LATIN_LEAD = re.compile(r"[a-z][a-z0-9&+\-]*")
 
 
+@lru_cache(maxsize=200_000)
 def company_core(name: str) -> str:
     """The brand of a company name: without place, legal form and industry words
     (上海某某医疗科技有限公司, 某某医疗, 某某科技 -> 某某); an English brand written before the Chinese
