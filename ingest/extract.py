@@ -289,6 +289,9 @@ def _qualify(ctx: DocumentContext, mention: Mention) -> None:
     """省科技厅 -> 江西省科技厅 in a Jiangxi document; 新区管委会 -> 赣江新区管委会."""
     cand = mention.cand
     name = mention.name
+    if _national_body(name, mention.type):
+        mention.home, mention.home_cue = "region:中国", "national"
+        return
     if cand.prefix == "admin":
         prefix = _admin(name)
         level = {

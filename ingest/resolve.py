@@ -487,7 +487,11 @@ def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organizat
     # canonical name: the longest full name written (not a short form or an anaphor), in
     # simplified characters where both forms are written
     written = [m for m in members if m.type == org_type] or members
-    name = max((m.name for m in written), key=lambda n: (len(n), to_simplified(n) == n, n))
+    docs_of: dict[str, set[str]] = defaultdict(set)
+    for m in written:
+        docs_of[m.name].add(m.evidence.doc_id)
+    # among the longest, the one most documents write (a firm over its subsidiary elsewhere)
+    name = max(docs_of, key=lambda n: (len(n), len(docs_of[n]), to_simplified(n) == n, n))
     key = _cluster_key(members, keys, name)
     generic_forms = {m.surface for m in members if m.surface != m.name and _unqualified(m)}
     aliases = sorted(
