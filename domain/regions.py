@@ -291,6 +291,7 @@ class RegionCues:
     """Words around an organisation's name that say where it is (domain/data/region_cues.toml)."""
 
     founded_verbs: tuple[str, ...]
+    branch_words: tuple[str, ...]
     appositive_heads: tuple[str, ...]
     appositive_max: int
     place_then_verb: tuple[str, ...]
@@ -312,6 +313,7 @@ def region_cues() -> RegionCues:
     raw = tomllib.loads(read_data_text("region_cues.toml"))
     return RegionCues(
         founded_verbs=_longest_first(raw["founded_verbs"]),
+        branch_words=_longest_first(raw["branch_words"]),
         appositive_heads=_longest_first(raw["appositive_heads"]),
         appositive_max=int(raw["appositive_max"]),
         place_then_verb=_longest_first(raw["place_then_verb"]),

@@ -468,17 +468,23 @@ def _home_from_phrases(ctx: DocumentContext, mention: Mention) -> bool:
         if hits and hits[0].start == 0:
             tail = rest[hits[0].end :]
             verb_at = min((i for i in (tail.find(v) for v in cues.founded_verbs) if i >= 0), default=-1)
-            if 0 <= verb_at <= 12 and not re.search(r"[，,。；;]", tail[:verb_at]):
+            # X在P成立了子公司: a branch there, not X's home
+            branch = any(0 <= tail.find(w, verb_at) <= verb_at + 8 for w in cues.branch_words)
+            if 0 <= verb_at <= 12 and not branch:
                 return _set_home(mention, hits[0].region_id)
     # X是一家P公司
     for word in cues.is_a:
         if after.startswith(word):
             rest = after[len(word) :]
             hits = ctx.gaz.find(rest, context)
-            heads = [rest.find(head, hits[0].end) for head in cues.is_a_heads] if hits else []
-            at = min((i for i in heads if i >= 0), default=-1)
-            # X是一家P某某公司 (not X是P某公司的股东: the head ends the phrase, no 的 before it)
-            if hits and hits[0].start == 0 and 0 <= at <= hits[0].end + 12 and "的" not in rest[: max(at, 0)]:
+            # X是一家P某某公司 (not X是P某公司的股东): the head ends the clause, no 的 before it
+            if (
+                hits
+                and hits[0].start == 0
+                and rest.endswith(cues.is_a_heads)
+                and len(rest) - hits[0].end <= 14
+                and "的" not in rest
+            ):
                 return _set_home(mention, hits[0].region_id)
             break
     clause = re.split(r"[，,。；;：:、“”\"「」]", text[: mention.rel_start])[-1]
