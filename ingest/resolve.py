@@ -140,11 +140,12 @@ def secondary_keys(mention: OrgMention) -> list[str]:
     if mention.generic:
         return []
     keys = []
+    not_names = {w.lower() for w in name_rules().latin_not_org}
     for form in (mention.name, *mention.aliases):
         folded = name_key(form)
         latin = _LATIN_LEAD.match(folded)
-        if latin is None or latin.end() < 3:
-            continue
+        if latin is None or latin.end() < 3 or latin.group(0) in not_names:
+            continue  # BCI, EEG …: terms, not names
         rest = folded[latin.end() :]
         if not rest or (
             all(is_cjk(ch) for ch in rest) and (latin.end() == len(folded) or mention.type == "Company")
