@@ -420,19 +420,20 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
     companies_here = {
         m.name for m in ctx.sentence_mentions.get(mention.sentence.index, []) if m.type == "Company"
     }
-    if mention.type == "Company" and len(companies_here) == 1:
+    whole = mention.type == "Company" and len(companies_here) == 1
+    if whole:
         window_after = text[mention.rel_end :]  # 某公司董事长表示,公司总部位于杭州
     for cue in ctx.rules.home_before_place:
         i = window_after.find(cue)
-        if 0 <= i <= (4 if len(window_after) <= 16 else len(window_after)):
-            hits = ctx.gaz.find(window_after[i + len(cue) :], ctx.context_regions())
-            if hits and hits[0].start == 0:
-                mention.home, mention.home_cue = hits[0].region_id, "cue"
+        if 0 <= i <= (len(window_after) if whole else 4):
+            place = _place_at_start(ctx, window_after[i + len(cue) :])
+            if place is not None:
+                mention.home, mention.home_cue = place, "cue"
                 return
     if _home_from_phrases(ctx, mention):
         return
     before = text[max(0, mention.rel_start - 16) : mention.rel_start]
-    located = re.search(r"(?:位于|坐落于|地处)([^，,。；;的]{2,12})的$", before)
+    located = re.search(r"(?:位于|坐落于|地处|来自|扎根)([^，,。；;的]{2,12})的$", before)
     if located:
         hits = ctx.gaz.find(located.group(1), ctx.context_regions())
         if hits:
@@ -508,6 +509,23 @@ def _home_from_phrases(ctx: DocumentContext, mention: Mention) -> bool:
                 return _set_home(mention, hits[-1].region_id)
             break
     return False
+
+
+def _place_at_start(ctx: DocumentContext, text: str) -> str | None:
+    """The place a text starts with, the most specific of the places written together there
+    (中国深圳 -> 深圳, 武汉光谷 -> 光谷)."""
+    hits = ctx.gaz.find(text, ctx.context_regions())
+    if not hits or hits[0].start != 0:
+        return None
+    best = hits[0].region_id
+    end = hits[0].end
+    for hit in hits[1:]:
+        if hit.start != end:
+            break
+        if ctx.gaz.is_within(hit.region_id, best):
+            best = hit.region_id
+        end = hit.end
+    return best
 
 
 def _set_home(mention: Mention, region: str) -> bool:
