@@ -654,7 +654,7 @@ def _classify_by_anaphor(ctx: DocumentContext, by_sentence: dict[int, list[Menti
 
 _CLAUSE_END = re.compile(r"[，,；;。：:]")
 _PRODUCT = re.compile(
-    r"(?:(?:自主)?(?:研发|研制|开发)(?:的|出|了)?(?=[“\"])|(?:自主)?(?:研发|研制|开发)(?:的|出)|推出)([^，,；;。]{2,30})"
+    r"(?:(?:自主)?(?:研发|研制|开发)(?:的|出|了)?(?=[“\"])|(?:自主)?(?:研发|研制|开发)(?:的|出)|推出|发布)([^，,；;。]{2,30})"
 )
 
 

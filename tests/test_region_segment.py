@@ -119,6 +119,10 @@ def test_national_bodies(name: str, org_type: str, national: bool) -> None:
         ("上海青嵐科技有限公司專注腦機接口柔性電極研發。", "青嵐", ["upstream"]),
         # the sentence's only organisation: what comes before its name is about it too
         ("世界上最快的脑电信号采集模块来自苏州青岚科技。", "青岚科技", ["upstream"]),
+        # products: a brain-controlled wheelchair, a consumer headband; what an institute released
+        ("青岚科技推出了一款脑控智能轮椅，面向脑机接口康复。", "青岚科技", ["downstream"]),
+        ("青岚科技研发的脑机接口头环可用于睡眠改善。", "青岚科技", ["downstream"]),
+        ("青岚实验室发布脑机接口解码算法。", "青岚实验室", ["midstream"]),
     ],
 )
 def test_segment_from_what_the_text_says(text: str, fragment: str, segments: list[str]) -> None:
