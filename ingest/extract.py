@@ -610,7 +610,9 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     m.segments = classify.role_segment(sentence.text[last.rel_end :])
                 else:
                     subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
-                if not subs and not m.segments:
+                if not subs and not m.segments and (
+                    ctx.bci_document or classify.about_bci(sentence.text + m.name)
+                ):
                     # a hospital that implants or rehabilitates, a brain-science laboratory
                     subs = classify.role_subsectors(m.type, m.name, sentence.text)
                 m.subsectors = subs

@@ -140,6 +140,11 @@ def test_segment_from_what_the_text_says(text: str, fragment: str, segments: lis
             "多家医院扩建病房。药企研发投入增加。",
             "青岚生物",
         ),
+        # a hospital in medical news of another field
+        (
+            "青岚医院扩建了病房,患者可预约手术。今年医疗行业融资活跃。多家药企扩大产能。药企研发投入增加。",
+            "青岚医院",
+        ),
         # agencies are on no segment
         ("国家青岚发展委员会支持脑机接口芯片研发。", "青岚发展委员会"),
     ],
