@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bcikg.domain.lexicon import read_data_text
+from bcikg.ingest.chinese import written_forms
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import Region, RegionLevel
 
@@ -73,7 +74,11 @@ class Gazetteer:
             for form in forms:
                 if not form or (form in blocked_short and form != entry.name and entry.level != "province"):
                     continue
-                surfaces.setdefault(form, []).append(entry.id)
+                # 广州 and 廣州: texts in traditional characters name the same places
+                for written in sorted(written_forms(form)):
+                    ids = surfaces.setdefault(written, [])
+                    if entry.id not in ids:
+                        ids.append(entry.id)
         self.surfaces = surfaces
         self._pattern = literal_pattern(surfaces)
         # county-level short forms (丹阳 of 丹阳市, 昌平 of 昌平区): too ambiguous to find in free

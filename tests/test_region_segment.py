@@ -44,6 +44,8 @@ def mention(ex: DocumentExtraction, fragment: str) -> OrgMention:
         ("京华医科大学附属北京青岚医院开展手术。", "青岚", "region:中国/北京市"),
         # national bodies
         ("国家青岚发展委员会发布通知。", "青岚", "region:中国"),
+        # places written in traditional characters
+        ("廣州青嵐科技有限公司發布新品。", "青嵐", "region:中国/广东省/广州市"),
         # 来自P的X; a cue later in the company's own sentence; the most specific of places written together
         ("来自苏州的青岚医疗发布了新品。", "青岚", "region:中国/江苏省/苏州市"),
         ("青岚科技成立于2019年，总部位于深圳。", "青岚", "region:中国/广东省/深圳市"),
