@@ -490,9 +490,21 @@ def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organizat
     written = [m for m in members if m.type == org_type] or members
     docs_of: dict[str, set[str]] = defaultdict(set)
     for m in written:
-        docs_of[m.name].add(m.evidence.doc_id)
-    # among the longest, the one most documents write (a firm over its subsidiary elsewhere)
-    name = max(docs_of, key=lambda n: (len(n), len(docs_of[n]), to_simplified(n) == n, n))
+        docs_of[to_simplified(m.name)].add(m.evidence.doc_id)
+    suffixes = tuple(name_rules().strong_suffixes)
+    # a full name (ending in a type suffix) over a short form; among full names the one most
+    # documents write (a firm over its subsidiary elsewhere, over a span with words glued to
+    # it), then the longest, in simplified characters where both forms are written
+    name = max(
+        (m.name for m in written),
+        key=lambda n: (
+            n.endswith(suffixes),
+            len(docs_of[to_simplified(n)]) if n.endswith(suffixes) else 0,
+            len(n),
+            to_simplified(n) == n,
+            n,
+        ),
+    )
     key = _cluster_key(members, keys, name)
     generic_forms = {m.surface for m in members if m.surface != m.name and _unqualified(m)}
     aliases = sorted(
