@@ -327,7 +327,7 @@ def _qualify(ctx: DocumentContext, mention: Mention) -> None:
         else:
             mention.generic = True  # a generic name whose region the document does not give
         return
-    if cand.rule == "national" or name in ctx.rules.national_names or _national_body(name, mention.type):
+    if cand.rule == "national" or name in ctx.rules.national_names:
         mention.home, mention.home_cue = "region:中国", "national"
         return
     place = _place_in_name(ctx, name) or _bracketed_place(ctx, mention)
@@ -352,9 +352,8 @@ def _national_body(name: str, org_type: OrgType) -> bool:
 
 def _place_after_prefix(name: str, prefixes: tuple[str, ...]) -> bool:
     """中国某某协会上海分会, 国家某某中心(北京): a place after the national prefix makes it local."""
-    gaz = gazetteer()
-    return any(
-        hit.region_id != COUNTRY_ID and hit.start > 0 for hit in gaz.find(name) if name.startswith(prefixes)
+    return name.startswith(prefixes) and any(
+        hit.region_id != COUNTRY_ID and hit.start > 0 for hit in gazetteer().find(name)
     )
 
 
@@ -364,7 +363,7 @@ _BRACKET_PLACE = re.compile(r"[（(]([\u4e00-\u9fff]{2,8})[）)]")
 def _bracketed_place(ctx: DocumentContext, mention: Mention) -> str | None:
     """某某科技(常州)股份有限公司: the place in brackets, inside the name or right after it."""
     surface = ctx.text[mention.start : mention.end]
-    inside = re.search(r"[（(]([\u4e00-\u9fff]{2,8})[）)]", surface)
+    inside = _BRACKET_PLACE.search(surface)
     place = inside.group(1) if inside else None
     if place is None and mention.type == "Company":
         after = _BRACKET_PLACE.match(ctx.text, mention.end, min(len(ctx.text), mention.end + 12))

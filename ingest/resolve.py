@@ -147,9 +147,8 @@ def secondary_keys(mention: OrgMention) -> list[str]:
         if latin is None or latin.end() < 3 or latin.group(0) in not_names:
             continue  # BCI, EEG …: terms, not names
         rest = folded[latin.end() :]
-        if not rest or (
-            all(is_cjk(ch) for ch in rest) and (latin.end() == len(folded) or mention.type == "Company")
-        ):
+        # the Latin name alone, or a company's Latin name before its Chinese one
+        if not rest or (mention.type == "Company" and all(is_cjk(ch) for ch in rest)):
             keys.append("latin:" + latin.group(0))
     return sorted(set(keys))
 
