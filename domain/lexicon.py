@@ -213,6 +213,7 @@ class ResolutionRules:
     dropped_heads: tuple[str, ...]
     owner_endings: tuple[str, ...]
     generic_stems: frozenset[str]
+    owner_prefix_endings: tuple[str, ...]
 
 
 @cache
@@ -223,4 +224,5 @@ def resolution_rules() -> ResolutionRules:
         dropped_heads=tuple(raw["dropped_heads"]),
         owner_endings=tuple(raw["owner_endings"]),
         generic_stems=frozenset(raw["generic_stems"]),
+        owner_prefix_endings=tuple(raw["owner_prefix_endings"]),
     )

@@ -283,6 +283,10 @@ def _merge_variants(
         if lead is not None and len(name) > len(lead[0]):
             # abbreviations of the name without its place
             by_ends[(family, name[len(lead[0])], name[-1])].append(key)
+        rest = _without_owner(name)
+        if rest is not None:
+            # … and without its academy or university (深圳某某院 of 中国科学院深圳某某研究院)
+            by_ends[(family, rest[0], name[-1])].append(key)
     for short_key, short_m in reps.items():
         short = names[short_key]
         if not short:
@@ -400,6 +404,10 @@ def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) 
                 return gaz.is_within(short_m.doc_region, lead[1]) or gaz.is_within(
                     lead[1], short_m.doc_region
                 )
+    # 深圳某某院, 北京某某医院 of 中国某某科学院深圳某某研究院, 中国某某科学院北京某某医院
+    rest = _without_owner(full)
+    if rest is not None and (short == rest or _is_abbreviation(short, rest)):
+        return True
     national = "national" in (short_m.home_cue, full_m.home_cue) or (
         (full_lead := gaz.leading_place(full)) is not None and full_lead[1] == COUNTRY_ID
     )
@@ -413,6 +421,20 @@ def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) 
         if (rest == short or _is_abbreviation(short, rest)) and _related_regions(short_m.doc_region, lead[1]):
             return True
     return False
+
+
+def _without_owner(full: str) -> str | None:
+    """The name after an academy or university at its front, when that rest is a name of its own
+    (中国科学院深圳某某研究院 -> 深圳某某研究院; not 某某大学附属医院)."""
+    for ending in resolution_rules().owner_prefix_endings:
+        i = full.find(ending)
+        if i < 0:
+            continue
+        cut = i + len(ending)
+        rest = full[cut:]
+        if cut >= 4 and len(rest) >= 4 and not _generic_tail(rest):
+            return rest
+    return None
 
 
 def _placed_elsewhere(m: OrgMention, region: str) -> bool:

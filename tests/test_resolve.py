@@ -255,6 +255,16 @@ def _resolve_mentions(*groups: list[OrgMention]) -> list[list[str]]:
             [[_mention("中国科学院青岚研究所", "Institute")], [_mention("中科院青岚研究所", "Platform")]],
             [["中国科学院青岚研究所", "中科院青岚研究所"]],
         ),
+        # an institute without its academy, abbreviated (深圳先进院 of 中国科学院深圳先进技术研究院)
+        (
+            [[_mention("中国科学院青岚先进技术研究院", "Institute")], [_mention("青岚先进院", "Institute")]],
+            [["中国科学院青岚先进技术研究院", "青岚先进院"]],
+        ),
+        # a hospital without its academy
+        (
+            [[_mention("中国医学科学院北京青岚医院", "Hospital")], [_mention("北京青岚医院", "Hospital")]],
+            [["中国医学科学院北京青岚医院", "北京青岚医院"]],
+        ),
         # a foreign country is often left out
         (
             [[_mention("美国青岚大学", "Institute")], [_mention("青岚大学", "Institute")]],
@@ -278,6 +288,8 @@ def test_written_forms_of_one_organisation_merge(
     [
         # a university and its hospital
         [[_mention("青岚大学", "Institute")], [_mention("青岚大学附属医院", "Hospital")]],
+        # a university's generic hospital is no short form of it
+        [[_mention("青岚大学附属医院", "Hospital")], [_mention("附属医院", "Hospital")]],
         # a hospital whose own name places it elsewhere than the short form's city
         [
             [
