@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from bcikg.domain.lexicon import name_rules, resolution_rules
 from bcikg.domain.regions import COUNTRY_ID, gazetteer
@@ -140,7 +140,7 @@ def secondary_keys(mention: OrgMention) -> list[str]:
     if mention.generic:
         return []
     keys = []
-    not_names = {w.lower() for w in name_rules().latin_not_org}
+    not_names = _latin_terms()
     for form in (mention.name, *mention.aliases):
         folded = name_key(form)
         latin = _LATIN_LEAD.match(folded)
@@ -151,6 +151,11 @@ def secondary_keys(mention: OrgMention) -> list[str]:
         if not rest or (mention.type == "Company" and all(is_cjk(ch) for ch in rest)):
             keys.append("latin:" + latin.group(0))
     return sorted(set(keys))
+
+
+@cache
+def _latin_terms() -> frozenset[str]:
+    return frozenset(w.lower() for w in name_rules().latin_not_org)
 
 
 def _is_abbreviation(short: str, full: str) -> bool:
