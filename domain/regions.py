@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bcikg.domain.lexicon import read_data_text
-from bcikg.ingest.chinese import written_forms
+from bcikg.ingest.chinese import simplified_text
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import Region, RegionLevel
 
@@ -74,11 +74,7 @@ class Gazetteer:
             for form in forms:
                 if not form or (form in blocked_short and form != entry.name and entry.level != "province"):
                     continue
-                # 广州 and 廣州: texts in traditional characters name the same places
-                for written in sorted(written_forms(form)):
-                    ids = surfaces.setdefault(written, [])
-                    if entry.id not in ids:
-                        ids.append(entry.id)
+                surfaces.setdefault(form, []).append(entry.id)
         self.surfaces = surfaces
         self._pattern = literal_pattern(surfaces)
         # county-level short forms (丹阳 of 丹阳市, 昌平 of 昌平区): too ambiguous to find in free
@@ -191,9 +187,10 @@ class Gazetteer:
         key = (text, tuple(context))
         cached = self._found.get(key)
         if cached is None:
+            # 廣州 is 广州: places are looked up in simplified characters, at the same offsets
             cached = tuple(
-                RegionHit(m.start(), m.end(), m.group(0), rid)
-                for m in self._pattern.finditer(text)
+                RegionHit(m.start(), m.end(), text[m.start() : m.end()], rid)
+                for m in self._pattern.finditer(simplified_text(text))
                 if (rid := self.resolve(m.group(0), key[1])) is not None
             )
             if len(text) <= 400:
@@ -207,11 +204,11 @@ class Gazetteer:
 
     def leading_place(self, name: str, context: Iterable[str] = ()) -> tuple[str, str] | None:
         """The place a name starts with ('广州析芒' -> ('广州', region id)), if any."""
-        m = self._pattern.match(name)
+        m = self._pattern.match(simplified_text(name))
         if not m:
             return None
         rid = self.resolve(m.group(0), context)
-        return (m.group(0), rid) if rid else None
+        return (name[: m.end()], rid) if rid else None
 
     def name_place(
         self, name: str, context: Iterable[str] = (), min_rest: int = 0
@@ -224,17 +221,18 @@ class Gazetteer:
         if lead is not None:
             return lead
         context = tuple(c for c in context if c != "region:中国")
+        simplified = simplified_text(name)
         for size in (3, 2):
-            stem = name[:size]
+            stem = simplified[:size]
             ids = self.district_short.get(stem)
             if not ids or len(name) <= size:
                 continue
             for ctx in context:
                 inside = [rid for rid in ids if self.is_within(rid, ctx)]
                 if len(inside) == 1:
-                    return stem, inside[0]
+                    return name[:size], inside[0]
             if len(ids) == 1 and min_rest and len(name) - size >= min_rest:
-                return stem, ids[0]
+                return name[:size], ids[0]
         return None
 
     def main_region(self, weighted_hits: list[tuple[str, float]]) -> str | None:

@@ -36,12 +36,20 @@ def _convert(text: str) -> str:
     return str(_converter().convert(folded))
 
 
+def simplified_text(text: str) -> str:
+    """Running text in simplified characters where that keeps every character in its place
+    (offsets into the text stay valid); otherwise the text as it is."""
+    if text.isascii() or _traditional_chars().isdisjoint(text):
+        return text  # most texts: nothing to convert, and no conversion paid for
+    out = str(_converter().convert(text))
+    return out if len(out) == len(text) else text
+
+
 @cache
-def _to_traditional() -> tuple[opencc.OpenCC, ...]:
-    return tuple(opencc.OpenCC(config) for config in ("s2t", "s2hk", "s2tw"))
-
-
-def written_forms(word: str) -> set[str]:
-    """A simplified word and its traditional spellings (脑机接口, 腦機接口), for finding cue words
-    in text as written without converting the text."""
-    return {word} | {str(c.convert(word)) for c in _to_traditional()}
+def _traditional_chars() -> frozenset[str]:
+    """The CJK characters the conversion changes (one pass over the unified ideographs)."""
+    chars = [chr(c) for c in range(0x3400, 0x4DC0)] + [chr(c) for c in range(0x4E00, 0xA000)]
+    converted = str(_converter().convert("\n".join(chars))).split("\n")
+    if len(converted) != len(chars):  # a phrase across the separators: compare one by one
+        converted = [str(_converter().convert(ch)) for ch in chars]
+    return frozenset(ch for ch, out in zip(chars, converted, strict=True) if out != ch)

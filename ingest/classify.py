@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bcikg.domain.lexicon import read_data_text, taxonomy
-from bcikg.ingest.chinese import to_simplified, written_forms
+from bcikg.ingest.chinese import simplified_text, to_simplified
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import SegmentKey
 
@@ -38,8 +38,7 @@ def _cues() -> _Cues:
     subsector_of: dict[str, list[str]] = {}
     for sub in tax.subsectors:
         for cue in sub.cues:
-            for form in written_forms(cue):  # 柔性电极 and 柔性電極
-                subsector_of.setdefault(form, []).append(sub.key)
+            subsector_of.setdefault(cue, []).append(sub.key)
     markers = {marker: seg.key for seg in tax.segments for marker in seg.markers}
     return _Cues(
         pattern=literal_pattern(subsector_of),
@@ -55,7 +54,7 @@ def subsectors_in(text: str) -> list[str]:
     in taxonomy order."""
     cues = _cues()
     found: set[str] = set()
-    for m in cues.pattern.finditer(text):
+    for m in cues.pattern.finditer(simplified_text(text)):  # 柔性電極 is 柔性电极
         found.update(cues.subsector_of[m.group(0)])
     order = [sub.key for sub in taxonomy().subsectors]
     return [key for key in order if key in found]
@@ -121,15 +120,14 @@ def role_subsectors(org_type: str, name: str, sentence: str) -> list[str]:
     name = to_simplified(name)
     if any(cue in name for cue in role.name_cues):
         return [role.subsector]
-    if role.text_cues and _role_text_pattern(org_type).search(sentence):
+    if role.text_cues and _role_text_pattern(org_type).search(simplified_text(sentence)):
         return [role.subsector]
     return []
 
 
 @cache
 def _role_text_pattern(org_type: str) -> re.Pattern[str]:
-    cues = _roles()[org_type].text_cues
-    return literal_pattern({form for cue in cues for form in written_forms(cue)})
+    return literal_pattern(_roles()[org_type].text_cues)
 
 
 @cache
@@ -145,12 +143,12 @@ def _own_text_rules() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
 
 def about_bci(text: str) -> bool:
     """Does the text use a word of the field (脑机, 脑电, 神经 …)?"""
-    return _bci_pattern().search(text) is not None
+    return _bci_pattern().search(simplified_text(text)) is not None
 
 
 @cache
 def _bci_pattern() -> re.Pattern[str]:
-    return literal_pattern({form for word in _own_text_rules()[2] for form in written_forms(word)})
+    return literal_pattern(_own_text_rules()[2])
 
 
 def bci_document(sentences: list[str], title: str = "") -> bool:
