@@ -205,3 +205,24 @@ def taxonomy() -> Taxonomy:
         covered_min=int(raw["status"]["covered_min"]),
         thin_min=int(raw["status"]["thin_min"]),
     )
+
+
+@dataclass(frozen=True)
+class ResolutionRules:
+    industry_words: tuple[str, ...]
+    dropped_heads: tuple[str, ...]
+    owner_endings: tuple[str, ...]
+    generic_stems: frozenset[str]
+    owner_prefix_endings: tuple[str, ...]
+
+
+@cache
+def resolution_rules() -> ResolutionRules:
+    raw = _toml("resolution.toml")
+    return ResolutionRules(
+        industry_words=_by_length(raw["industry_words"]),
+        dropped_heads=tuple(raw["dropped_heads"]),
+        owner_endings=tuple(raw["owner_endings"]),
+        generic_stems=frozenset(raw["generic_stems"]),
+        owner_prefix_endings=tuple(raw["owner_prefix_endings"]),
+    )

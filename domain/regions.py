@@ -9,12 +9,14 @@ e.g. 'region:中国/江西省/赣江新区'.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from bcikg.domain.lexicon import read_data_text
+from bcikg.ingest.chinese import simplified_text
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import Region, RegionLevel
 
@@ -75,6 +77,17 @@ class Gazetteer:
                 surfaces.setdefault(form, []).append(entry.id)
         self.surfaces = surfaces
         self._pattern = literal_pattern(surfaces)
+        # county-level short forms (丹阳 of 丹阳市, 昌平 of 昌平区): too ambiguous to find in free
+        # text, but the place at the front of an organisation's name (丹阳某某医疗, 昌平实验室)
+        district_short: dict[str, list[str]] = {}
+        for entry in entries:
+            if entry.level != "district" or not entry.name.endswith(("区", "县", "市")):
+                continue
+            stem = entry.name[:-1]
+            if len(stem) < 2 or "自治" in stem or stem in surfaces or stem in blocked_short:
+                continue
+            district_short.setdefault(stem, []).append(entry.id)
+        self.district_short = district_short
         # every region's ancestor chain, computed once: asked for on every place in every text
         self._ancestors: dict[str, tuple[str, ...]] = {}
         for rid in self.by_id:
@@ -174,9 +187,10 @@ class Gazetteer:
         key = (text, tuple(context))
         cached = self._found.get(key)
         if cached is None:
+            # 廣州 is 广州: places are looked up in simplified characters, at the same offsets
             cached = tuple(
-                RegionHit(m.start(), m.end(), m.group(0), rid)
-                for m in self._pattern.finditer(text)
+                RegionHit(m.start(), m.end(), text[m.start() : m.end()], rid)
+                for m in self._pattern.finditer(simplified_text(text))
                 if (rid := self.resolve(m.group(0), key[1])) is not None
             )
             if len(text) <= 400:
@@ -190,11 +204,36 @@ class Gazetteer:
 
     def leading_place(self, name: str, context: Iterable[str] = ()) -> tuple[str, str] | None:
         """The place a name starts with ('广州析芒' -> ('广州', region id)), if any."""
-        m = self._pattern.match(name)
+        m = self._pattern.match(simplified_text(name))
         if not m:
             return None
         rid = self.resolve(m.group(0), context)
-        return (m.group(0), rid) if rid else None
+        return (name[: m.end()], rid) if rid else None
+
+    def name_place(
+        self, name: str, context: Iterable[str] = (), min_rest: int = 0
+    ) -> tuple[str, str] | None:
+        """The place an organisation's name starts with, county-level short forms included
+        ('丹阳某某医疗' -> ('丹阳', the id of 丹阳市)). A short form counts inside the context
+        regions (昌平实验室 in a Beijing text), or, when it has one reading only, before at least
+        min_rest more characters (min_rest 0: never outside the context)."""
+        lead = self.leading_place(name, context)
+        if lead is not None:
+            return lead
+        context = tuple(c for c in context if c != "region:中国")
+        simplified = simplified_text(name)
+        for size in (3, 2):
+            stem = simplified[:size]
+            ids = self.district_short.get(stem)
+            if not ids or len(name) <= size:
+                continue
+            for ctx in context:
+                inside = [rid for rid in ids if self.is_within(rid, ctx)]
+                if len(inside) == 1:
+                    return name[:size], inside[0]
+            if len(ids) == 1 and min_rest and len(name) - size >= min_rest:
+                return name[:size], ids[0]
+        return None
 
     def main_region(self, weighted_hits: list[tuple[str, float]]) -> str | None:
         """The region a document is mainly about: descend from the strongest top-level region to
@@ -213,7 +252,8 @@ class Gazetteer:
         tops = [rid for rid in subtree if self.by_id[rid].parent in (None, COUNTRY_ID) and rid != COUNTRY_ID]
         if not tops:
             return COUNTRY_ID if COUNTRY_ID in subtree else None
-        current = max(tops, key=lambda rid: (subtree[rid], rid))
+        # a foreign country named in passing (a World Cup abroad) does not outweigh a Chinese place
+        current = max(tops, key=lambda rid: (subtree[rid], self.by_id[rid].domestic, rid))
         while True:
             kids = children.get(current, [])
             if not kids:
@@ -247,3 +287,42 @@ def _load_entries() -> tuple[list[RegionEntry], frozenset[str]]:
 def gazetteer() -> Gazetteer:
     entries, blocked = _load_entries()
     return Gazetteer(entries, blocked)
+
+
+@dataclass(frozen=True)
+class RegionCues:
+    """Words around an organisation's name that say where it is (domain/data/region_cues.toml)."""
+
+    founded_verbs: tuple[str, ...]
+    branch_words: tuple[str, ...]
+    appositive_heads: tuple[str, ...]
+    appositive_max: int
+    place_then_verb: tuple[str, ...]
+    is_a: tuple[str, ...]
+    is_a_heads: tuple[str, ...]
+    national_starts: tuple[str, ...]
+    national_ends: tuple[str, ...]
+    national_agency_starts: tuple[str, ...]
+    inner_place_after: tuple[str, ...]
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@cache
+def region_cues() -> RegionCues:
+    raw = tomllib.loads(read_data_text("region_cues.toml"))
+    return RegionCues(
+        founded_verbs=_longest_first(raw["founded_verbs"]),
+        branch_words=_longest_first(raw["branch_words"]),
+        appositive_heads=_longest_first(raw["appositive_heads"]),
+        appositive_max=int(raw["appositive_max"]),
+        place_then_verb=_longest_first(raw["place_then_verb"]),
+        is_a=_longest_first(raw["is_a"]),
+        is_a_heads=_longest_first(raw["is_a_heads"]),
+        national_starts=_longest_first(raw["national_starts"]),
+        national_ends=_longest_first(raw["national_ends"]),
+        national_agency_starts=_longest_first(raw["national_agency_starts"]),
+        inner_place_after=_longest_first(raw["inner_place_after"]),
+    )

@@ -9,10 +9,12 @@ after it up to the next organisation.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-from bcikg.domain.lexicon import taxonomy
+from bcikg.domain.lexicon import read_data_text, taxonomy
+from bcikg.ingest.chinese import simplified_text, to_simplified
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import SegmentKey
 
@@ -48,10 +50,11 @@ def _cues() -> _Cues:
 
 
 def subsectors_in(text: str) -> list[str]:
-    """Subsector keys whose cue words occur in the text, in taxonomy order."""
+    """Subsector keys whose cue words occur in the text (in simplified or traditional characters),
+    in taxonomy order."""
     cues = _cues()
     found: set[str] = set()
-    for m in cues.pattern.finditer(text):
+    for m in cues.pattern.finditer(simplified_text(text)):  # 柔性電極 is 柔性电极
         found.update(cues.subsector_of[m.group(0)])
     order = [sub.key for sub in taxonomy().subsectors]
     return [key for key in order if key in found]
@@ -90,3 +93,78 @@ def role_segment(text_after: str) -> list[SegmentKey]:
 @cache
 def _role_nouns() -> tuple[str, ...]:
     return tuple(re.escape(n) for seg in taxonomy().segments for n in seg.role_nouns)
+
+
+@dataclass(frozen=True)
+class _Role:
+    subsector: str
+    text_cues: tuple[str, ...]
+    name_cues: tuple[str, ...]
+
+
+@cache
+def _roles() -> dict[str, _Role]:
+    raw = tomllib.loads(read_data_text("taxonomy.toml"))
+    return {
+        r["type"]: _Role(r["subsector"], tuple(r.get("text_cues", ())), tuple(r.get("name_cues", ())))
+        for r in raw.get("role", [])
+    }
+
+
+def role_subsectors(org_type: str, name: str, sentence: str) -> list[str]:
+    """The subsector the kind of body places it in, when its name or its sentence says it works
+    with BCI (a hospital that implants or rehabilitates, a brain-science laboratory)."""
+    role = _roles().get(org_type)
+    if role is None:
+        return []
+    name = to_simplified(name)
+    if any(cue in name for cue in role.name_cues):
+        return [role.subsector]
+    if role.text_cues and _role_text_pattern(org_type).search(simplified_text(sentence)):
+        return [role.subsector]
+    return []
+
+
+@cache
+def _role_text_pattern(org_type: str) -> re.Pattern[str]:
+    return literal_pattern(_roles()[org_type].text_cues)
+
+
+@cache
+def _own_text_rules() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], float]:
+    raw = tomllib.loads(read_data_text("taxonomy.toml")).get("own_text", {})
+    return (
+        tuple(raw.get("funding_words", ())),
+        tuple(raw.get("investor_endings", ())),
+        tuple(raw.get("bci_words", ())),
+        float(raw.get("bci_share", 0.0)),
+    )
+
+
+def about_bci(text: str) -> bool:
+    """Does the text use a word of the field (脑机, 脑电, 神经 …)?"""
+    return _bci_pattern().search(simplified_text(text)) is not None
+
+
+@cache
+def _bci_pattern() -> re.Pattern[str]:
+    return literal_pattern(_own_text_rules()[2])
+
+
+def bci_document(sentences: list[str], title: str = "") -> bool:
+    """Is the text about the field: its title, or enough of its sentences, use the field's words?"""
+    if title and about_bci(title):
+        return True
+    if not sentences:
+        return False
+    share = sum(1 for s in sentences if about_bci(s)) / len(sentences)
+    return share >= _own_text_rules()[3]
+
+
+def is_investor_name(name: str) -> bool:
+    """某某资本, 某某创投, 某某基金: an investor, placed on no segment."""
+    return name.endswith(_own_text_rules()[1])
+
+
+def funding_sentence(text: str) -> bool:
+    return any(word in text for word in _own_text_rules()[0])

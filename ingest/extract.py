@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from bcikg.domain.lexicon import name_rules, read_data_text, taxonomy
-from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer
+from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer, region_cues
 from bcikg.ingest import classify, relations
 from bcikg.ingest.claims import extract_claims
 from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
@@ -169,6 +169,7 @@ class DocumentContext:
         self.last_list_paragraph: int | None = None  # where a list of signers continues
         self.region: str | None = None
         self.policy = False
+        self.bci_document = True  # set by _classify: does the text speak of the field?
 
     # ------------------------------------------------------------ regions
 
@@ -382,6 +383,9 @@ def _qualify(ctx: DocumentContext, mention: Mention) -> None:
     """省科技厅 -> 江西省科技厅 in a Jiangxi document; 新区管委会 -> 赣江新区管委会."""
     cand = mention.cand
     name = mention.name
+    if _national_body(name, mention.type):
+        mention.home, mention.home_cue = "region:中国", "national"
+        return
     if cand.prefix == "admin":
         prefix = _admin(name)
         level = {
@@ -420,22 +424,67 @@ def _qualify(ctx: DocumentContext, mention: Mention) -> None:
     if cand.rule == "national" or name in ctx.rules.national_names:
         mention.home, mention.home_cue = "region:中国", "national"
         return
-    place = _place_in_name(ctx, name)
+    place = _place_in_name(ctx, name) or _bracketed_place(ctx, mention)
     if place is not None:
         mention.home, mention.home_cue = place, "name"
     if cand.generic and cand.prefix == "none":
         mention.generic = True
 
 
+def _national_body(name: str, org_type: OrgType) -> bool:
+    """国家某某委员会, 中国某某协会: a national body (region 中国)."""
+    cues = region_cues()
+    if org_type == "Agency" and name.startswith(cues.national_agency_starts):
+        return not _place_after_prefix(name, cues.national_agency_starts)
+    return (
+        org_type in ("Agency", "Platform", "Institute")
+        and name.startswith(cues.national_starts)
+        and name.endswith(cues.national_ends)
+        and not _place_after_prefix(name, cues.national_starts)
+    )
+
+
+def _place_after_prefix(name: str, prefixes: tuple[str, ...]) -> bool:
+    """中国某某协会上海分会, 国家某某中心(北京): a place after the national prefix makes it local."""
+    return name.startswith(prefixes) and any(
+        hit.region_id != COUNTRY_ID and hit.start > 0 for hit in gazetteer().find(name)
+    )
+
+
+_BRACKET_PLACE = re.compile(r"[（(]([\u4e00-\u9fff]{2,8})[）)]")
+
+
+def _bracketed_place(ctx: DocumentContext, mention: Mention) -> str | None:
+    """某某科技(常州)股份有限公司: the place in brackets, inside the name or right after it."""
+    surface = ctx.text[mention.start : mention.end]
+    inside = _BRACKET_PLACE.search(surface)
+    place = inside.group(1) if inside else None
+    if place is None and mention.type == "Company":
+        after = _BRACKET_PLACE.match(ctx.text, mention.end, min(len(ctx.text), mention.end + 12))
+        place = after.group(1) if after else None
+    if place is None:
+        return None
+    return ctx.gaz.resolve(place, ctx.context_regions())
+
+
 def _place_in_name(ctx: DocumentContext, name: str) -> str | None:
-    lead = ctx.gaz.leading_place(name, ctx.context_regions())
+    # a county-level short form outside the document's region only before a brand of its own
+    # (丹阳某某医疗设备, not 某某创投 whose first characters happen to name a county)
+    lead = ctx.gaz.name_place(name, ctx.context_regions(), min_rest=4)
     if lead is not None and lead[1] != COUNTRY_ID:
         return lead[1]
-    # 中共大连市委…, 人民银行江苏省分行, 中国科学院深圳先进技术研究院: a place inside the name
+    # 中共大连市委…, 人民银行江苏省分行, 中国科学院深圳先进技术研究院, 某某大学附属北京某某医院:
+    # a place inside the name, written in full or right after its owner
     inner = []
+    owners = region_cues().inner_place_after
     for hit in ctx.gaz.find(name, ctx.context_regions()):
         entry = ctx.gaz.get(hit.region_id)
-        if hit.region_id != COUNTRY_ID and (hit.surface == entry.name or hit.start == 0 or lead is not None):
+        if hit.region_id != COUNTRY_ID and (
+            hit.surface == entry.name
+            or hit.start == 0
+            or lead is not None
+            or name[: hit.start].endswith(owners)
+        ):
             inner.append(hit.region_id)
     if inner:
         return inner[0]
@@ -464,17 +513,20 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
     companies_here = {
         m.name for m in ctx.sentence_mentions.get(mention.sentence.index, []) if m.type == "Company"
     }
-    if mention.type == "Company" and len(companies_here) == 1:
+    whole = mention.type == "Company" and len(companies_here) == 1
+    if whole:
         window_after = text[mention.rel_end :]  # 某公司董事长表示,公司总部位于杭州
     for cue in ctx.rules.home_before_place:
         i = window_after.find(cue)
-        if 0 <= i <= (4 if len(window_after) <= 16 else len(window_after)):
-            hits = ctx.gaz.find(window_after[i + len(cue) :], ctx.context_regions())
-            if hits and hits[0].start == 0:
-                mention.home, mention.home_cue = hits[0].region_id, "cue"
+        if 0 <= i <= (len(window_after) if whole else 4):
+            place = _place_at_start(ctx, window_after[i + len(cue) :])
+            if place is not None:
+                mention.home, mention.home_cue = place, "cue"
                 return
+    if _home_from_phrases(ctx, mention):
+        return
     before = text[max(0, mention.rel_start - 16) : mention.rel_start]
-    located = re.search(r"(?:位于|坐落于|地处)([^，,。；;的]{2,12})的$", before)
+    located = re.search(r"(?:位于|坐落于|地处|来自|扎根)([^，,。；;的]{2,12})的$", before)
     if located:
         hits = ctx.gaz.find(located.group(1), ctx.context_regions())
         if hits:
@@ -494,6 +546,84 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
         # a hospital, fund, agency or platform in a sentence about the document's region is
         # taken to be there; universities and institutes are too often partners from elsewhere
         mention.home, mention.home_cue = ctx.region, "document"
+
+
+def _home_from_phrases(ctx: DocumentContext, mention: Mention) -> bool:
+    """X在P诞生 / X于P注册成立; P某某公司X, P六小龙之一X; P成立X; X是一家P公司."""
+    cues = region_cues()
+    text = mention.sentence.text
+    context = ctx.context_regions()
+    after = _CLAUSE_END.split(text[mention.rel_end : mention.rel_end + 30], maxsplit=1)[0]
+    # X在P(某园区)诞生
+    m = re.match(r"(?:(?:已|于|在)?\d{4}年(?:\d{1,2}月)?)?(?:在|于)", after)
+    if m:
+        rest = after[m.end() :]
+        hits = ctx.gaz.find(rest, context)
+        if hits and hits[0].start == 0:
+            tail = rest[hits[0].end :]
+            verb_at = min((i for i in (tail.find(v) for v in cues.founded_verbs) if i >= 0), default=-1)
+            # X在P成立了子公司: a branch there, not X's home
+            branch = any(0 <= tail.find(w, verb_at) <= verb_at + 8 for w in cues.branch_words)
+            if 0 <= verb_at <= 12 and not branch:
+                return _set_home(mention, hits[0].region_id)
+    # X是一家P公司
+    for word in cues.is_a:
+        if after.startswith(word):
+            rest = after[len(word) :]
+            hits = ctx.gaz.find(rest, context)
+            # X是一家P某某公司 (not X是P某公司的股东): the head ends the clause, no 的 before it
+            if (
+                hits
+                and hits[0].start == 0
+                and rest.endswith(cues.is_a_heads)
+                and len(rest) - hits[0].end <= 14
+                and "的" not in rest
+            ):
+                return _set_home(mention, hits[0].region_id)
+            break
+    clause = re.split(r"[，,。；;：:、“”\"「」]", text[: mention.rel_start])[-1]
+    if not clause:
+        return False
+    hits = ctx.gaz.find(clause, context)
+    # P某某公司X: a phrase from a place at the clause start to a head right before the name
+    if (
+        hits
+        and hits[0].start == 0
+        and clause.endswith(cues.appositive_heads)
+        and len(clause) - hits[0].end <= cues.appositive_max
+        and hits[0].region_id != COUNTRY_ID
+    ):
+        return _set_home(mention, hits[0].region_id)
+    # P成立X
+    for verb in cues.place_then_verb:
+        if clause.endswith(verb):
+            head = clause[: -len(verb)]
+            if hits and hits[-1].end == len(head) and hits[-1].region_id != COUNTRY_ID:
+                return _set_home(mention, hits[-1].region_id)
+            break
+    return False
+
+
+def _place_at_start(ctx: DocumentContext, text: str) -> str | None:
+    """The place a text starts with, the most specific of the places written together there
+    (中国深圳 -> 深圳, 武汉光谷 -> 光谷)."""
+    hits = ctx.gaz.find(text, ctx.context_regions())
+    if not hits or hits[0].start != 0:
+        return None
+    best = hits[0].region_id
+    end = hits[0].end
+    for hit in hits[1:]:
+        if hit.start != end:
+            break
+        if ctx.gaz.is_within(hit.region_id, best):
+            best = hit.region_id
+        end = hit.end
+    return best
+
+
+def _set_home(mention: Mention, region: str) -> bool:
+    mention.home, mention.home_cue = region, "cue"
+    return True
 
 
 def _local_sentence(ctx: DocumentContext, mention: Mention) -> bool:
@@ -533,6 +663,7 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
     for m in mentions:
         by_sentence.setdefault(m.sentence.index, []).append(m)
     ctx.sentence_mentions = by_sentence
+    ctx.bci_document = classify.bci_document([s.text for s in ctx.sentences], ctx.doc.title or "")
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
         if not here:
@@ -542,11 +673,16 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
         for gi, group in enumerate(groups):
             last = group[-1]
             next_start = groups[gi + 1][0].rel_start if gi + 1 < len(groups) else len(sentence.text)
-            own_text = _own_text(sentence.text, last.rel_end, next_start, single=len(groups) == 1)
+            single = len(groups) == 1 or len({m.name for m in here}) == 1
+            own_text = _own_text(sentence.text, last.rel_end, next_start, single=single)
+            if single and len({m.name for m in group}) == 1 and not classify.funding_sentence(sentence.text):
+                # the sentence's only organisation: what it says before the name is about it too
+                # (由某人创办的某某公司研发生产, 信号采集模块来自某某公司)
+                own_text = sentence.text[: group[0].rel_start] + " " + own_text
             for m in group:
                 explicit = [seg for start, end, seg in scopes if start <= m.rel_start < end]
                 name_subs = classify.subsectors_in(m.name)
-                if m.type in ("Agency", "Fund"):
+                if m.type in ("Agency", "Fund") or classify.is_investor_name(m.name):
                     continue
                 if explicit and m.type == "Company":
                     m.segments, m.explicit = explicit[:1], True
@@ -558,6 +694,8 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     continue
                 if m.type == "Company":
                     subs = classify.subsectors_in(own_text) or name_subs
+                    if subs and not ctx.bci_document and not classify.about_bci(sentence.text + m.name):
+                        subs = []  # a chip or a CRO in a round-up of medical news is not on the BCI chain
                 elif m.type == "Institute":
                     # an institute is placed on the chain by what the text says it made
                     # (研发的…康复训练系统) or calls it (…等研发机构), not by being a research body
@@ -565,15 +703,53 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     m.segments = classify.role_segment(sentence.text[last.rel_end :])
                 else:
                     subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
+                if not subs and not m.segments and (
+                    ctx.bci_document or classify.about_bci(sentence.text + m.name)
+                ):
+                    # a hospital that implants or rehabilitates, a brain-science laboratory
+                    subs = classify.role_subsectors(m.type, m.name, sentence.text)
                 m.subsectors = subs
                 segs = set(m.segments) | set(classify.segments_of(subs))
                 m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
             _home_for_group(ctx, group, next_start)
+    _classify_by_anaphor(ctx, by_sentence)
+
+
+# "公司专注于…", "本轮资金将用于公司现有…产品": the company spoken of, early in its sentence
+_COMPANY_ANAPHOR = re.compile(r"^\s*(?:该公司|公司|其)|^[^，,。；;]{0,14}?(?:该公司|公司)")
+
+
+def _classify_by_anaphor(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> None:
+    """「某某医疗」获得融资。公司专注于…: a sentence about "the company" that names no organisation
+    says what the one company of the sentence before it does."""
+    for sentence in ctx.sentences:
+        if sentence.index in by_sentence or not _COMPANY_ANAPHOR.match(sentence.text):
+            continue
+        # the nearest sentence before (at most three back) that names a company, investors aside
+        companies: set[str] = set()
+        previous: list[Mention] = []
+        for i in range(sentence.index - 1, max(-1, sentence.index - 4), -1):
+            previous = by_sentence.get(i, [])
+            companies = {
+                m.name for m in previous if m.type == "Company" and not classify.is_investor_name(m.name)
+            }
+            if companies:
+                break
+        if len(companies) != 1:
+            continue
+        subs = classify.subsectors_in(sentence.text)
+        if not subs or (not ctx.bci_document and not classify.about_bci(sentence.text)):
+            continue
+        for m in previous:
+            if m.name in companies and not m.explicit:
+                m.subsectors = sorted(set(m.subsectors) | set(subs))
+                segs = set(m.segments) | set(classify.segments_of(subs))
+                m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
 
 
 _CLAUSE_END = re.compile(r"[，,；;。：:]")
 _PRODUCT = re.compile(
-    r"(?:(?:自主)?(?:研发|研制|开发)(?:的|出|了)?(?=[“\"])|(?:自主)?(?:研发|研制|开发)(?:的|出)|推出)([^，,；;。]{2,30})"
+    r"(?:(?:自主)?(?:研发|研制|开发)(?:的|出|了)?(?=[“\"])|(?:自主)?(?:研发|研制|开发)(?:的|出)|推出|发布)([^，,；;。]{2,30})"
 )
 
 

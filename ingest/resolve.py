@@ -12,15 +12,17 @@ Ids are hashes of keys, so a re-run over the same documents produces the same gr
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
-from bcikg.domain.lexicon import name_rules
+from bcikg.domain.lexicon import name_rules, resolution_rules
 from bcikg.domain.regions import COUNTRY_ID, gazetteer
 from bcikg.ingest import relations
-from bcikg.ingest.names import _common_word
-from bcikg.ingest.textutil import normalize_name, stable_hash, strip_legal_form
+from bcikg.ingest.chinese import to_simplified
+from bcikg.ingest.names import _common_word, name_words
+from bcikg.ingest.textutil import is_cjk, normalize_name, stable_hash, strip_legal_form
 from bcikg.models import (
     DocumentExtraction,
     Evidence,
@@ -65,31 +67,65 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+@lru_cache(maxsize=200_000)
+def name_key(name: str) -> str:
+    """The comparison form of a name for resolution: normalize_name, then simplified characters
+    (上海腦虎科技 and 上海脑虎科技 are one name)."""
+    return to_simplified(normalize_name(name))
+
+
+_LATIN_LEAD = re.compile(r"[a-z][a-z0-9&+\-]*")
+
+
+@lru_cache(maxsize=200_000)
 def company_core(name: str) -> str:
-    """The brand of a company name: without place, legal form and industry word."""
+    """The brand of a company name: without place, legal form and industry words
+    (上海某某医疗科技有限公司, 某某医疗, 某某科技 -> 某某); an English brand written before the Chinese
+    one (AbcCo某某科技) is dropped too."""
     gaz = gazetteer()
     rules = name_rules()
-    core = strip_legal_form(normalize_name(name))
-    lead = gaz.leading_place(core)
+    core = strip_legal_form(name_key(name))
+    latin = _LATIN_LEAD.match(core)
+    if latin is not None and len(core) - latin.end() >= 2 and all(is_cjk(ch) for ch in core[latin.end() :]):
+        core = core[latin.end() :]
+    endings = sorted({*rules.weak_suffixes, *resolution_rules().industry_words}, key=len, reverse=True)
+    lead = gaz.name_place(core, min_rest=4)
     rest = core[len(lead[0]) :] if lead is not None else core
-    if lead is not None and len(rest) >= 2 and rest not in ("集团", "公司", "控股", "实业"):
-        core = rest  # 临港集团 keeps its place: without it nothing is left
-    for suffix in sorted(rules.weak_suffixes, key=len, reverse=True):
-        if core.endswith(suffix) and len(core) - len(suffix) >= 2:
-            core = core[: -len(suffix)]
-            break
-    for suffix in ("集团", "公司"):
-        if (
-            core.endswith(suffix)
-            and len(core) - len(suffix) >= 2
-            and not gaz.candidates(core[: -len(suffix)])
-        ):
-            core = core[: -len(suffix)]
+    if lead is not None and len(rest) >= 2 and not _only_heads(rest, endings):
+        core = rest  # 临港集团, 某地创投 keep their place: without it nothing is left
+    changed = True
+    while changed:
+        changed = False
+        for suffix in ("集团", "公司"):
+            if (
+                core.endswith(suffix)
+                and len(core) - len(suffix) >= 2
+                and not gaz.candidates(core[: -len(suffix)])
+            ):
+                core = core[: -len(suffix)]
+                changed = True
+        for suffix in endings:
+            if core.endswith(suffix) and len(core) - len(suffix) >= 2:
+                core = core[: -len(suffix)]
+                changed = True
+                break
     return core
 
 
+def _only_heads(rest: str, endings: list[str]) -> bool:
+    """Is the rest of a name made of legal heads and industry words only (集团, 创投, 科技公司)?"""
+    while rest:
+        for head in ("集团", "公司", "控股", "实业", *endings):
+            if rest.endswith(head):
+                rest = rest[: -len(head)]
+                break
+        else:
+            return False
+    return True
+
+
 def resolution_key(mention: OrgMention) -> str:
-    name = normalize_name(mention.name)
+    name = name_key(mention.name)
     if mention.generic:
         return f"generic:{name}@{mention.doc_region or ''}"
     if mention.type == "Company":
@@ -121,6 +157,30 @@ def document_keys(
 @cache
 def _fund_strong_suffixes() -> tuple[str, ...]:
     return tuple(s for s, t in name_rules().strong_suffixes.items() if t == "Fund")
+
+
+def secondary_keys(mention: OrgMention) -> list[str]:
+    """Further keys a mention shares with other forms of its organisation: its Latin name
+    (某某公司(Abc), Abc公司, AbcCo某某科技 are one firm)."""
+    if mention.generic:
+        return []
+    keys = []
+    not_names = _latin_terms()
+    for form in (mention.name, *mention.aliases):
+        folded = name_key(form)
+        latin = _LATIN_LEAD.match(folded)
+        if latin is None or latin.end() < 3 or latin.group(0) in not_names:
+            continue  # BCI, EEG …: terms, not names
+        rest = folded[latin.end() :]
+        # the Latin name alone, or a company's Latin name before its Chinese one
+        if not rest or (mention.type == "Company" and all(is_cjk(ch) for ch in rest)):
+            keys.append("latin:" + latin.group(0))
+    return sorted(set(keys))
+
+
+@cache
+def _latin_terms() -> frozenset[str]:
+    return frozenset(w.lower() for w in name_rules().latin_not_org)
 
 
 def _is_abbreviation(short: str, full: str) -> bool:
@@ -155,6 +215,13 @@ def resolve(
             uf.union(first_by_key[key], i)
         else:
             first_by_key[key] = i
+    first_by_secondary: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        for key in secondary_keys(m):
+            if key in first_by_secondary:
+                uf.union(first_by_secondary[key], i)
+            else:
+                first_by_secondary[key] = i
     _merge_variants(mentions, keys, first_by_key, uf)
 
     clusters: dict[int, list[int]] = defaultdict(list)
@@ -266,40 +333,61 @@ def _absorb_stated_homes(
 # ---------------------------------------------------------------- merging variants
 
 
+def _family(org_type: str) -> str:
+    """Types a short form may disagree on with its full name: an institute's abbreviation is
+    often taken for a platform (中科大, 某某中心)."""
+    return "Institute" if org_type in ("Institute", "Platform") else org_type
+
+
 def _merge_variants(
     mentions: list[OrgMention], keys: list[str], first_by_key: dict[str, int], uf: _UnionFind
 ) -> None:
     """Merge a short or generic form into the one full name it stands for (see _variant_of).
 
-    Candidates are looked up in indexes (by name ending, and by first character for
-    abbreviations) so that the work grows with the number of names, not its square."""
+    Candidates are looked up in indexes (by name ending, by exact name, and by first and last
+    character for abbreviations) so that the work grows with the number of names, not its square."""
     reps = {key: mentions[i] for key, i in first_by_key.items()}
-    names = {key: normalize_name(m.name) for key, m in reps.items()}
+    names = {key: name_key(m.name) for key, m in reps.items()}
+    _merge_brand_abbreviations(mentions, keys, first_by_key, uf)
     gaz = gazetteer()
     by_ending: dict[tuple[str, str], list[str]] = defaultdict(list)
     by_ends: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # type, first and last character
+    by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
     heads = name_rules().abbreviation_heads
     for key, m in reps.items():
         name = names[key]
         if not name:
             continue
+        family = _family(m.type)
+        by_name[(family, name)].append(key)
         for i in range(1, len(name) - 1):
-            by_ending[(m.type, name[i:])].append(key)
-        by_ends[(m.type, name[0], name[-1])].append(key)
+            by_ending[(family, name[i:])].append(key)
+        by_ends[(family, name[0], name[-1])].append(key)
         lead = gaz.leading_place(name)
         if lead is not None and len(name) > len(lead[0]):
             # abbreviations of the name without its place
-            by_ends[(m.type, name[len(lead[0])], name[-1])].append(key)
+            by_ends[(family, name[len(lead[0])], name[-1])].append(key)
+        rest = _without_owner(name)
+        if rest is not None:
+            # … and without its academy or university (深圳某某院 of 中国科学院深圳某某研究院)
+            by_ends[(family, rest[0], name[-1])].append(key)
     for short_key, short_m in reps.items():
         short = names[short_key]
         if not short:
             continue
-        pool = set(by_ending.get((short_m.type, short), ()))
-        if len(short) <= 8:
-            # an abbreviation keeps the first character and ends like the full name's head
-            lasts = {short[-1]} | {x[-1] for head, xs in heads.items() if short.endswith(head) for x in xs}
-            for last in lasts:
-                pool.update(by_ends.get((short_m.type, short[0], last), ()))
+        family = _family(short_m.type)
+        pool = set(by_ending.get((family, short), ()))
+        # 上海某某医院 / 北京某某医院 of 某某大学附属某某医院: the tail after the place
+        lead = gaz.leading_place(short)
+        if lead is not None and len(short) - len(lead[0]) >= 4:
+            pool.update(by_ending.get((family, short[len(lead[0]) :]), ()))
+        # 清华 of 清华大学
+        for head in resolution_rules().dropped_heads:
+            pool.update(by_name.get((family, short + head), ()))
+        # an abbreviation keeps the first character and ends like the full name's head
+        lasts = {short[-1]} | {x[-1] for head, xs in heads.items() if short.endswith(head) for x in xs}
+        for last in lasts:
+            pool.update(by_ends.get((family, short[0], last), ()))
         pool.discard(short_key)
         candidates = sorted(k for k in pool if _variant_of(short, short_m, names[k], reps[k]))
         # several candidates that are themselves forms of one organisation count as one
@@ -308,6 +396,7 @@ def _merge_variants(
             and all(
                 _variant_of(names[a], reps[a], names[b], reps[b])
                 or _variant_of(names[b], reps[b], names[a], reps[a])
+                or uf.find(first_by_key[a]) == uf.find(first_by_key[b])
                 for i, a in enumerate(candidates)
                 for b in candidates[i + 1 :]
             )
@@ -316,41 +405,151 @@ def _merge_variants(
                 uf.union(first_by_key[short_key], first_by_key[full_key])
 
 
+def _merge_brand_abbreviations(
+    mentions: list[OrgMention], keys: list[str], first_by_key: dict[str, int], uf: _UnionFind
+) -> None:
+    """瑞捷生物 after 鸿瑞泰捷生物 in one document: a brand shortened to some of its characters, in
+    order, ending with the same one and followed by the same industry word."""
+    by_doc: dict[str, dict[str, OrgMention]] = defaultdict(dict)
+    for m, key in zip(mentions, keys, strict=True):
+        if key.startswith("co:"):
+            by_doc[m.evidence.doc_id].setdefault(key, m)
+    for forms in by_doc.values():
+        if len(forms) < 2:
+            continue
+        ending = {key: _industry_ending(name_key(m.name), key[3:]) for key, m in forms.items()}
+        for short_key in forms:
+            short = short_key[3:]
+            found = [
+                key
+                for key in forms
+                if len(key) - 3 > len(short)
+                and key[-1] == short[-1]
+                and ending[key] == ending[short_key]
+                and _is_subsequence(short, key[3:])
+            ]
+            if len(found) == 1:
+                uf.union(first_by_key[short_key], first_by_key[found[0]])
+
+
+def _industry_ending(name: str, core: str) -> str:
+    i = name.find(core)
+    return name[i + len(core) :] if i >= 0 else ""
+
+
+def _is_subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
 def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) -> bool:
     if len(short) >= len(full):
         return False
+    gaz = gazetteer()
     same_region_or_unknown = (
         short_m.doc_region is None
         or full_m.doc_region is None
         or _related_regions(short_m.doc_region, full_m.doc_region)
     )
-    # 华山医院 of 复旦大学附属华山医院
-    if full.endswith(short) and len(short) >= 4:
-        head = full[: -len(short)]
-        if head.endswith("附属") or any(head.endswith(s) for s in ("大学", "学院", "集团", "公司")):
-            return True
+    owner_endings = resolution_rules().owner_endings
+    # 华山医院 of 复旦大学附属华山医院; 上海华山医院 too, when the place is where the full name's
+    # documents are
+    short_lead = gaz.leading_place(short)
+    tails = [short]
+    if (
+        short_lead is not None
+        and len(short) - len(short_lead[0]) >= 4
+        and not _placed_elsewhere(full_m, short_lead[1])
+    ):
+        tails.append(short[len(short_lead[0]) :])
+    for tail in tails:
+        if full.endswith(tail) and len(tail) >= 4 and not _generic_tail(tail):
+            head = full[: -len(tail)]
+            if any(head.endswith(x) for x in owner_endings):
+                return True
+    # 清华 of 清华大学: a distinctive two-character stem without its head
+    if (
+        short_m.type in ("Institute", "Platform")
+        and len(short) == 2
+        and any(full == short + head for head in resolution_rules().dropped_heads)
+        and not _generic_stem(short)
+    ):
+        return True
     # 脑机接口未来产业集聚区 (in a Shanghai document) of 上海脑机接口未来产业集聚区
-    short_lead = gazetteer().leading_place(short)
     if full.endswith(short):
-        lead = gazetteer().leading_place(full)
+        lead = gaz.leading_place(full)
         if lead is not None and short_lead is not None and len(lead[0]) + len(short) == len(full):
             # 武汉光谷脑机接口产业联盟 and 光谷脑机接口产业联盟: a wider place in front of a narrower one
-            return gazetteer().is_within(short_lead[1], lead[1])
-        if lead is not None and len(lead[0]) + len(short) == len(full) and short_m.doc_region is not None:
-            return gazetteer().is_within(short_m.doc_region, lead[1]) or gazetteer().is_within(
-                lead[1], short_m.doc_region
-            )
-    national = "national" in (short_m.home_cue, full_m.home_cue)
+            return gaz.is_within(short_lead[1], lead[1])
+        if lead is not None and len(lead[0]) + len(short) == len(full):
+            if not gaz.get(lead[1]).domestic and not short_m.generic:
+                return True  # 美国某某大学 and 某某大学: a foreign country is often left out
+            if short_m.doc_region is not None:
+                return gaz.is_within(short_m.doc_region, lead[1]) or gaz.is_within(
+                    lead[1], short_m.doc_region
+                )
+    # 深圳某某院, 北京某某医院 of 中国某某科学院深圳某某研究院, 中国某某科学院北京某某医院
+    rest = _without_owner(full)
+    if rest is not None and (short == rest or _is_abbreviation(short, rest)):
+        return True
+    national = "national" in (short_m.home_cue, full_m.home_cue) or (
+        (full_lead := gaz.leading_place(full)) is not None and full_lead[1] == COUNTRY_ID
+    )
     if _is_abbreviation(short, full) and (same_region_or_unknown or national):
         return True
     # 脑机接口集聚区 (in a Shanghai document) of 上海脑机接口未来产业集聚区: an abbreviation of the
     # name without its place, written where that place is meant
-    lead = gazetteer().leading_place(full)
+    lead = gaz.leading_place(full)
     if short_m.generic and lead is not None and short_m.doc_region is not None:
         rest = full[len(lead[0]) :]
         if (rest == short or _is_abbreviation(short, rest)) and _related_regions(short_m.doc_region, lead[1]):
             return True
     return False
+
+
+def _without_owner(full: str) -> str | None:
+    """The name after an academy or university at its front, when that rest is a name of its own
+    (中国科学院深圳某某研究院 -> 深圳某某研究院; not 某某大学附属医院)."""
+    for ending in resolution_rules().owner_prefix_endings:
+        i = full.find(ending)
+        if i < 0:
+            continue
+        cut = i + len(ending)
+        rest = full[cut:]
+        if cut >= 4 and len(rest) >= 4 and not _generic_tail(rest):
+            return rest
+    return None
+
+
+def _placed_elsewhere(m: OrgMention, region: str) -> bool:
+    """Does the mention's own name or a cue in its sentence put it outside the region? (Where its
+    document is about says less: a Sichuan article may speak of a Shanghai hospital.)"""
+    return (
+        m.home_region is not None
+        and _HOME_CUE_RANK.get(m.home_cue, 4) <= _HOME_CUE_RANK["cue"]
+        and not _related_regions(m.home_region, region)
+    )
+
+
+def _generic_tail(tail: str) -> bool:
+    """人民医院, 第一医院, 附属医院: a tail every city has one of names no particular body."""
+    rules = name_rules()
+    if tail.startswith("第") or tail in rules.strong_suffixes or tail in rules.unique_bodies:
+        return True
+    for suffix in sorted(rules.strong_suffixes, key=len, reverse=True):
+        if tail.endswith(suffix):
+            return _generic_stem(tail[: -len(suffix)])
+    return False
+
+
+def _generic_stem(stem: str) -> bool:
+    """A stem without identity: too short, a place, or made of generic words (脑机接口, 人民)."""
+    return (
+        len(stem) < 2
+        or stem in resolution_rules().generic_stems
+        or bool(gazetteer().candidates(stem))
+        or name_words().generic_pattern.fullmatch(stem) is not None
+    )
 
 
 def _related_regions(a: str, b: str) -> bool:
@@ -388,10 +587,29 @@ def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organizat
     weights: dict[OrgType, float] = defaultdict(float)
     for m in members:
         weights[m.type] += _TYPE_WEIGHT[m.type]
-    org_type = max(weights, key=lambda t: (weights[t], t))
-    # canonical name: the longest full name written (not a short form or an anaphor)
+    # a tie goes to the type of the fullest name (中国某某大学 over its abbreviation)
+    longest_type = max(members, key=lambda m: (len(m.name), m.name)).type
+    org_type = max(weights, key=lambda t: (weights[t], t == longest_type, t))
+    # canonical name: the longest full name written (not a short form or an anaphor), in
+    # simplified characters where both forms are written
     written = [m for m in members if m.type == org_type] or members
-    name = max((m.name for m in written), key=lambda n: (len(n), n))
+    docs_of: dict[str, set[str]] = defaultdict(set)
+    for m in written:
+        docs_of[to_simplified(m.name)].add(m.evidence.doc_id)
+    suffixes = tuple(name_rules().strong_suffixes)
+    # a full name (ending in a type suffix) over a short form; among full names the one most
+    # documents write (a firm over its subsidiary elsewhere, over a span with words glued to
+    # it), then the longest, in simplified characters where both forms are written
+    name = max(
+        (m.name for m in written),
+        key=lambda n: (
+            n.endswith(suffixes),
+            len(docs_of[to_simplified(n)]) if n.endswith(suffixes) else 0,
+            len(n),
+            to_simplified(n) == n,
+            n,
+        ),
+    )
     key = _cluster_key(members, keys, name)
     generic_forms = {m.surface for m in members if m.surface != m.name and _unqualified(m)}
     aliases = sorted(
@@ -402,16 +620,34 @@ def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organizat
     )
     aliases = [a for a in aliases if len(a) >= 2 and not _is_anaphor_word(a)]
     # home region: the best-ranked cue; for the canonical name's own place first
+    # home region: the best-ranked cue; among equal cues the region most documents give (a firm
+    # and its subsidiary elsewhere are one node), then the canonical name's own place
+    support: Counter[tuple[int, str]] = Counter(
+        {
+            (rank_, region_): n
+            for (rank_, region_), n in Counter(
+                (_HOME_CUE_RANK.get(m.home_cue, 4), m.home_region)
+                for m in {(m.evidence.doc_id, m.home_region, m.home_cue): m for m in members}.values()
+                if m.home_region
+            ).items()
+        }
+    )
     homes = sorted(
         (
-            (_HOME_CUE_RANK.get(m.home_cue, 4), 0 if m.name == name else 1, m.home_region, m.evidence)
+            (
+                _HOME_CUE_RANK.get(m.home_cue, 4),
+                -support[(_HOME_CUE_RANK.get(m.home_cue, 4), m.home_region)],
+                0 if m.name == name else 1,
+                m.home_region,
+                m.evidence,
+            )
             for m in members
             if m.home_region
         ),
-        key=lambda x: (x[0], x[1], x[2] or ""),
+        key=lambda x: (x[0], x[1], x[2], x[3] or ""),
     )
-    region = homes[0][2] if homes else None
-    home_ev = homes[0][3] if homes else None
+    region = homes[0][3] if homes else None
+    home_ev = homes[0][4] if homes else None
     rank = homes[0][0] if homes else _HOME_CUE_RANK[""]
     explicit = [m for m in members if m.segment_explicit]
     source = explicit or members

@@ -93,8 +93,15 @@ def test_dalian_upstream_is_a_gap(dalian: GapReport) -> None:
     assert _segment(dalian, "upstream").status == "gap"
 
 
-def test_dalian_midstream_is_a_gap(dalian: GapReport) -> None:
-    assert _segment(dalian, "midstream").status == "gap"
+def test_dalian_midstream_rests_on_its_research_bodies_only(dalian: GapReport) -> None:
+    # the text calls 中游 a weakness; what Dalian has there are its two brain-science research
+    # bodies (a BCI key laboratory, a 类脑 institute), no firm
+    mid = _segment(dalian, "midstream")
+    assert {o.name for o in mid.organizations} == {
+        "大连市脑机接口与人机交互神经工程重点实验室",
+        "大连大学类脑智能产业研究院",
+    }
+    assert all(o.type == "Institute" for o in mid.organizations)
 
 
 def test_dalian_medical_rehabilitation_is_covered(dalian: GapReport) -> None:

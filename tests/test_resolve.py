@@ -6,11 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bcikg.ingest.chinese import to_simplified
 from bcikg.ingest.extract import extract_document
-from bcikg.ingest.resolve import _is_abbreviation, company_core, resolve
+from bcikg.ingest.resolve import _is_abbreviation, company_core, name_key, resolve
 from bcikg.ingest.split import split_document
 from bcikg.ingest.textutil import normalize_name
-from bcikg.models import Document, DocumentExtraction
+from bcikg.models import Document, DocumentExtraction, Evidence, OrgMention
 
 
 def extract(text: str, doc_id: str, title: str | None = None) -> DocumentExtraction:
@@ -136,3 +137,178 @@ def test_every_home_region_has_one_located_in_relation() -> None:
     for org in kg.organizations:
         if org.region:
             assert org.region in region_ids
+
+
+# ---------------------------------------------------------------- one organisation, one node
+# (fictional names; each case is a general rule of how Chinese texts write one organisation)
+
+
+def _orgs_named(kg, fragment: str):  # type: ignore[no-untyped-def]
+    return [o for o in kg.organizations if fragment in o.name or any(fragment in a for a in o.aliases)]
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=40))
+def test_name_key_is_idempotent(name: str) -> None:
+    once = name_key(name)
+    assert name_key(once) == once
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="腦機接口腦虎科技醫療研究院臺灣脑机虎医疗研究台湾（）() ", min_size=1, max_size=16))
+def test_name_key_folds_traditional_characters(name: str) -> None:
+    assert name_key(name) == name_key(to_simplified(name))
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("苏州澄心医疗技术有限公司", "澄心"),  # industry words after the brand, repeatedly
+        ("澄心医疗", "澄心"),
+        ("山东澄心公司", "澄心"),
+        ("NeuroAbc澄心科技", "澄心"),  # an English brand written before the Chinese one
+        ("杭州創脈科技有限公司", "创脉"),  # traditional characters
+        ("丹阳青岚医疗设备有限公司", "青岚"),  # a county-level place before a brand of its own
+    ],
+)
+def test_company_core_general_rules(name: str, core: str) -> None:
+    assert company_core(name) == core
+
+
+@pytest.mark.parametrize(
+    "docs",
+    [
+        # full name, short name and the industry-word form in three documents
+        [("doc:a", "苏州澄衡医疗技术有限公司发布新品。"), ("doc:b", "澄衡医疗完成融资。")],
+        # traditional and simplified forms
+        [("doc:a", "上海腦衡科技有限公司發布新品。"), ("doc:b", "上海脑衡科技有限公司完成融资。")],
+        # a place in brackets
+        [("doc:a", "博衡科技(苏州)股份有限公司发布新品。"), ("doc:b", "博衡科技完成融资。")],
+        # an English brand written with the Chinese one, and the Chinese one alone
+        [("doc:a", "NeuroHeng澄衡科技发布新品。"), ("doc:b", "澄衡科技完成融资。")],
+    ],
+)
+def test_forms_of_one_company_are_one_node(docs: list[tuple[str, str]]) -> None:
+    kg = resolve([extract(text, doc_id) for doc_id, text in docs])
+    companies = [o for o in kg.organizations if o.type == "Company" and "衡" in o.name]
+    assert len(companies) == 1, [(o.name, o.aliases) for o in companies]
+    assert {e.doc_id for e in companies[0].evidence} == {d for d, _ in docs}
+
+
+def test_bracketed_place_is_the_home_of_the_merged_node() -> None:
+    docs = [extract("博衡科技(苏州)股份有限公司发布新品。", "doc:a"), extract("博衡科技完成融资。", "doc:b")]
+    kg = resolve(docs)
+    (org,) = _orgs_named(kg, "博衡")
+    assert org.region == "region:中国/江苏省/苏州市"
+
+
+def test_a_subsidiary_elsewhere_is_an_alias_and_the_home_is_where_most_texts_put_it() -> None:
+    kg = resolve(
+        [
+            extract("上海澄衡科技有限公司发布新品。", "doc:a"),
+            extract("上海澄衡科技有限公司完成融资。", "doc:b"),
+            extract("江西澄衡科技有限公司在南昌揭牌。", "doc:c"),
+        ]
+    )
+    (org,) = _orgs_named(kg, "澄衡")
+    assert org.region == "region:中国/上海市"
+    assert org.name == "上海澄衡科技有限公司"
+    assert "江西澄衡科技有限公司" in org.aliases
+
+
+def _mention(name: str, org_type: str, doc_region: str | None = None, **kw: object) -> OrgMention:
+    ev = Evidence(doc_id="doc:m", sentence=name, start=0, end=len(name), text=name)
+    return OrgMention(surface=name, name=name, type=org_type, evidence=ev, doc_region=doc_region, **kw)  # type: ignore[arg-type]
+
+
+def _resolve_mentions(*groups: list[OrgMention]) -> list[list[str]]:
+    """Resolve mentions given per document; the names of each resulting node, sorted."""
+    base = extract("无。", "doc:0")
+    extractions = []
+    for i, mentions in enumerate(groups):
+        doc_id = f"doc:m{i}"
+        moved = [
+            m.model_copy(update={"evidence": m.evidence.model_copy(update={"doc_id": doc_id})})
+            for m in mentions
+        ]
+        document = base.document.model_copy(update={"id": doc_id})
+        extractions.append(base.model_copy(update={"document": document, "orgs": moved}))
+    kg = resolve(extractions)
+    return sorted(sorted({o.name, *o.aliases}) for o in kg.organizations)
+
+
+@pytest.mark.parametrize(
+    ("groups", "nodes"),
+    [
+        # a hospital with and without its university, with its city in front
+        (
+            [
+                [_mention("京华医科大学青岚医院", "Hospital")],
+                [_mention("北京青岚医院", "Hospital", "region:中国/北京市")],
+            ],
+            [["京华医科大学青岚医院", "北京青岚医院"]],
+        ),
+        # a university's two-character short form
+        ([[_mention("青岚大学", "Institute")], [_mention("青岚", "Institute")]], [["青岚", "青岚大学"]]),
+        # an abbreviation of an academy's institute (中科院 / 中国科学院)
+        (
+            [[_mention("中国科学院青岚研究所", "Institute")], [_mention("中科院青岚研究所", "Platform")]],
+            [["中国科学院青岚研究所", "中科院青岚研究所"]],
+        ),
+        # an institute without its academy, abbreviated (深圳先进院 of 中国科学院深圳先进技术研究院)
+        (
+            [[_mention("中国科学院青岚先进技术研究院", "Institute")], [_mention("青岚先进院", "Institute")]],
+            [["中国科学院青岚先进技术研究院", "青岚先进院"]],
+        ),
+        # a hospital without its academy
+        (
+            [[_mention("中国医学科学院北京青岚医院", "Hospital")], [_mention("北京青岚医院", "Hospital")]],
+            [["中国医学科学院北京青岚医院", "北京青岚医院"]],
+        ),
+        # a foreign country is often left out
+        (
+            [[_mention("美国青岚大学", "Institute")], [_mention("青岚大学", "Institute")]],
+            [["美国青岚大学", "青岚大学"]],
+        ),
+        # a brand shortened to some of its characters in one document
+        (
+            [[_mention("鸿岚泰澄生物", "Company"), _mention("岚澄生物", "Company")]],
+            [["岚澄生物", "鸿岚泰澄生物"]],
+        ),
+    ],
+)
+def test_written_forms_of_one_organisation_merge(
+    groups: list[list[OrgMention]], nodes: list[list[str]]
+) -> None:
+    assert _resolve_mentions(*groups) == nodes
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        # a university and its hospital
+        [[_mention("青岚大学", "Institute")], [_mention("青岚大学附属医院", "Hospital")]],
+        # a university's generic hospital is no short form of it
+        [[_mention("青岚大学附属医院", "Hospital")], [_mention("附属医院", "Hospital")]],
+        # a hospital whose own name places it elsewhere than the short form's city
+        [
+            [
+                _mention(
+                    "江东大学附属青岚医院",
+                    "Hospital",
+                    home_region="region:中国/江苏省/南京市",
+                    home_cue="cue",
+                )
+            ],
+            [_mention("北京青岚医院", "Hospital", "region:中国/北京市")],
+        ],
+        # a city's generic hospital is not a university's hospital
+        [[_mention("江东大学附属人民医院", "Hospital")], [_mention("青州人民医院", "Hospital")]],
+        # a brand's characters in another document only
+        [[_mention("鸿岚泰澄生物", "Company")], [_mention("岚澄生物", "Company")]],
+        # a generic tail after a place
+        [[_mention("江东大学脑机接口研究院", "Institute")], [_mention("江苏脑机接口研究院", "Institute")]],
+    ],
+)
+def test_distinct_organisations_stay_apart(groups: list[list[OrgMention]]) -> None:
+    assert len(_resolve_mentions(*groups)) == 2

@@ -1,0 +1,155 @@
+"""Home regions and chain segments of organisations, from what the text says (fictional firms)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bcikg.ingest.extract import _national_body, extract_document
+from bcikg.ingest.split import split_document
+from bcikg.models import Document, DocumentExtraction, OrgMention
+
+
+def extract(text: str, doc_id: str = "doc:t", title: str | None = None) -> DocumentExtraction:
+    doc = Document(id=doc_id, path=f"/{doc_id}.txt", format="txt", encoding="utf-8", title=title, text=text)
+    return extract_document(split_document(doc))
+
+
+def mention(ex: DocumentExtraction, fragment: str) -> OrgMention:
+    found = [m for m in ex.orgs if fragment in m.name]
+    assert found, [m.name for m in ex.orgs]
+    return found[0]
+
+
+# ---------------------------------------------------------------- regions
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "region"),
+    [
+        # the place in brackets of a full name
+        ("博衡科技(苏州)股份有限公司发布了新一代产品。", "博衡", "region:中国/江苏省/苏州市"),
+        # a county-level city before a brand of its own
+        ("丹阳青岚医疗设备有限公司完成融资。", "青岚", "region:中国/江苏省/镇江市/丹阳市"),
+        # X在P注册成立 / 诞生
+        ("青岚科技在成都高新区注册成立,专注脑机接口。", "青岚", "region:中国/四川省/成都市"),
+        ("去年,青岚智能在杭州诞生。", "青岚", "region:中国/浙江省/杭州市"),
+        # a descriptive phrase that starts with a place, right before the name
+        ("上海侵入式脑机接口公司青岚医疗公布了试验结果。", "青岚", "region:中国/上海市"),
+        ("杭州六小龙之一青岚科技完成融资。", "青岚", "region:中国/浙江省/杭州市"),
+        # P成立X
+        ("深圳市成立青岚脑科学创新中心。", "青岚", "region:中国/广东省/深圳市"),
+        # X是一家P公司
+        ("青岚医疗是一家香港公司。", "青岚", "region:中国/香港特别行政区"),
+        # a place after the owner inside the name
+        ("京华医科大学附属北京青岚医院开展手术。", "青岚", "region:中国/北京市"),
+        # national bodies
+        ("国家青岚发展委员会发布通知。", "青岚", "region:中国"),
+        # places written in traditional characters
+        ("廣州青嵐科技有限公司發布新品。", "青嵐", "region:中国/广东省/广州市"),
+        # 来自P的X; a cue later in the company's own sentence; the most specific of places written together
+        ("来自苏州的青岚医疗发布了新品。", "青岚", "region:中国/江苏省/苏州市"),
+        ("青岚科技成立于2019年，总部位于深圳。", "青岚", "region:中国/广东省/深圳市"),
+        ("2017年8月24日，青岚医疗成立于中国深圳。", "青岚", "region:中国/广东省/深圳市"),
+    ],
+)
+def test_home_region_from_the_text(text: str, fragment: str, region: str) -> None:
+    assert mention(extract(text), fragment).home_region == region
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # the first characters of a fund's name are a county's name: not a place then
+        ("青岚资本领投,长海资本跟投。", "长海资本"),
+        # X是P某公司的股东: the phrase does not say what X is
+        ("青岚资本是上海澄衡科技有限公司的股东。", "青岚资本"),
+        # a branch founded elsewhere
+        ("青岚科技在成都成立了子公司。", "青岚科技"),
+    ],
+)
+def test_no_home_region_without_a_statement(text: str, fragment: str) -> None:
+    assert mention(extract(text), fragment).home_region is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新华社上海8月1日电 青岚医院完成了首例手术。",
+        "某某网北京8月11日消息 青岚医院完成了首例手术。",
+    ],
+)
+def test_a_dateline_is_not_what_the_text_is_about(text: str) -> None:
+    ex = extract(text)
+    assert ex.document.region_id is None
+    assert mention(ex, "青岚医院").home_region is None
+
+
+def test_a_foreign_event_does_not_outweigh_a_chinese_place() -> None:
+    ex = extract("2014年巴西举办了一场开幕式。北京青岚医院的院长介绍了病例。")
+    assert ex.document.region_id == "region:中国/北京市"
+
+
+@pytest.mark.parametrize(
+    ("name", "org_type", "national"),
+    [
+        ("国家青岚发展委员会", "Agency", True),
+        ("中国青岚康复协会", "Platform", True),
+        ("中国青岚康复协会上海分会", "Platform", False),  # a place after the national prefix
+        ("中国青岚科技大学", "Institute", False),  # a university is in its city
+        ("中国青岚电子集团", "Company", False),
+    ],
+)
+def test_national_bodies(name: str, org_type: str, national: bool) -> None:
+    assert _national_body(name, org_type) is national  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- segments
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "segments"),
+    [
+        # a hospital that implants or rehabilitates is downstream
+        ("青岚医院为一名患者植入了脑机接口设备。", "青岚医院", ["downstream"]),
+        # a brain-science research body is midstream
+        ("青岚脑科学研究院发布了新成果。", "青岚脑科学研究院", ["midstream"]),
+        # a company by what it makes
+        ("青岚科技专注脑机接口芯片研发。", "青岚科技", ["upstream"]),
+        # the company a following 公司… sentence speaks of
+        ("「青岚医疗」完成融资。公司专注于柔性电极和脑电采集设备的研发。", "青岚医疗", ["upstream"]),
+        # traditional characters
+        ("上海青嵐科技有限公司專注腦機接口柔性電極研發。", "青嵐", ["upstream"]),
+        # the sentence's only organisation: what comes before its name is about it too
+        ("世界上最快的脑电信号采集模块来自苏州青岚科技。", "青岚科技", ["upstream"]),
+        # products: a brain-controlled wheelchair, a consumer headband; what an institute released
+        ("青岚科技推出了一款脑控智能轮椅，面向脑机接口康复。", "青岚科技", ["downstream"]),
+        ("青岚科技研发的脑机接口头环可用于睡眠改善。", "青岚科技", ["downstream"]),
+        ("青岚实验室发布脑机接口解码算法。", "青岚实验室", ["midstream"]),
+    ],
+)
+def test_segment_from_what_the_text_says(text: str, fragment: str, segments: list[str]) -> None:
+    assert mention(extract(text), fragment).segments == segments
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # investors are on no segment
+        ("青岚资本领投了本轮融资,用于脑机接口芯片研发。", "青岚资本"),
+        # a firm of another field in a round-up of medical news
+        (
+            "苏州青岚生物科技有限公司主要从事微流控芯片检测技术的研发。今年医疗行业融资活跃。"
+            "多家医院扩建病房。药企研发投入增加。",
+            "青岚生物",
+        ),
+        # a hospital in medical news of another field
+        (
+            "青岚医院扩建了病房,患者可预约手术。今年医疗行业融资活跃。多家药企扩大产能。药企研发投入增加。",
+            "青岚医院",
+        ),
+        # agencies are on no segment
+        ("国家青岚发展委员会支持脑机接口芯片研发。", "青岚发展委员会"),
+    ],
+)
+def test_no_segment_without_field_evidence(text: str, fragment: str) -> None:
+    assert mention(extract(text), fragment).segments == []
