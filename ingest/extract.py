@@ -540,11 +540,13 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
                 return
     if (
         mention.type not in ("Company", "Institute")
+        and not (mention.type == "Fund" and not mention.name.endswith("基金"))
         and ctx.region is not None
         and _local_sentence(ctx, mention)
     ):
-        # a hospital, fund, agency or platform in a sentence about the document's region is
-        # taken to be there; universities and institutes are too often partners from elsewhere
+        # a hospital, agency, platform or fund (基金) in a sentence about the document's region
+        # is taken to be there; universities and institutes are too often partners from
+        # elsewhere, and an investment firm (资本, 创投) in a funding report comes from anywhere
         mention.home, mention.home_cue = ctx.region, "document"
 
 

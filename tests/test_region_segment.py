@@ -15,7 +15,8 @@ def extract(text: str, doc_id: str = "doc:t", title: str | None = None) -> Docum
 
 
 def mention(ex: DocumentExtraction, fragment: str) -> OrgMention:
-    found = [m for m in ex.orgs if fragment in m.name]
+    # names are read in simplified characters; the form as written is kept as an alias
+    found = [m for m in ex.orgs if any(fragment in form for form in (m.name, *m.aliases))]
     assert found, [m.name for m in ex.orgs]
     return found[0]
 

@@ -62,8 +62,8 @@ def test_investor_words_do_not_make_names_of_phrases(sentence: str) -> None:
 
 
 def test_a_company_that_invests_stays_a_company() -> None:
-    found = types("北辰医疗科技有限公司战略投资了星火脑机有限公司。")
-    assert found.get("北辰医疗科技有限公司") == "Company"
+    found = types("澄曜医疗科技有限公司战略投资了星火脑机有限公司。")
+    assert found.get("澄曜医疗科技有限公司") == "Company"
 
 
 @pytest.mark.parametrize(
@@ -188,7 +188,7 @@ def test_other_ways_of_stating_an_investment(text: str, expected: tuple[str, str
 
 
 def test_building_a_park_is_no_investment_in_it() -> None:
-    text = "星河集团宣布投资十亿元建设北辰脑机接口产业园。"
+    text = "星河集团宣布投资十亿元建设澄曜脑机接口产业园。"
     assert not investments(text)
 
 
@@ -200,7 +200,7 @@ def test_an_investor_without_a_suffix_is_a_fund_a_company_stays_one() -> None:
 
 
 def test_a_company_that_an_investor_backs() -> None:
-    assert ("红杉资本", "北辰脑机科技有限公司") in investments("北辰脑机科技有限公司是红杉资本投资的企业。")
+    assert ("红杉资本", "澄曜脑机科技有限公司") in investments("澄曜脑机科技有限公司是红杉资本投资的企业。")
 
 
 @pytest.mark.parametrize("sentence", ["医疗投资是今年的热点。", "要加大科技投资力度。"])
@@ -209,6 +209,6 @@ def test_an_industry_word_before_touzi_is_no_investor(sentence: str) -> None:
 
 
 def test_a_listed_company_with_its_stock_code_takes_a_stake() -> None:
-    text = "北辰科技股份有限公司(300999)参股脑机接口技术公司杭州星河医疗科技有限公司。"
-    assert ("北辰科技股份有限公司", "杭州星河医疗科技有限公司") in investments(text)
-    assert types(text).get("北辰科技股份有限公司") == "Company"
+    text = "澄曜科技股份有限公司(300999)参股脑机接口技术公司杭州星河医疗科技有限公司。"
+    assert ("澄曜科技股份有限公司", "杭州星河医疗科技有限公司") in investments(text)
+    assert types(text).get("澄曜科技股份有限公司") == "Company"

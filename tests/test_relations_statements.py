@@ -37,14 +37,14 @@ def partners(text: str) -> set[frozenset[str]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("北辰脑机接口研究院由星河市第一人民医院牵头共建。", ("星河市第一人民医院", "北辰脑机接口研究院")),
+        ("澄曜脑机接口研究院由星河市第一人民医院牵头共建。", ("星河市第一人民医院", "澄曜脑机接口研究院")),
         (
-            "北辰大学脑机接口研究院聚焦高校科研资源，由北辰大学牵头共建。",
-            ("北辰大学", "北辰大学脑机接口研究院"),
+            "澄曜大学脑机接口研究院聚焦高校科研资源，由澄曜大学牵头共建。",
+            ("澄曜大学", "澄曜大学脑机接口研究院"),
         ),
         (
-            "北辰大学联合多家医院成立了星河类脑智能研究院。",
-            ("北辰大学", "星河类脑智能研究院"),
+            "澄曜大学联合多家医院成立了星河类脑智能研究院。",
+            ("澄曜大学", "星河类脑智能研究院"),
         ),
     ],
 )
@@ -53,51 +53,51 @@ def test_builders_operate_what_they_build(text: str, expected: tuple[str, str]) 
 
 
 def test_a_university_does_not_operate_its_own_centre() -> None:
-    assert not relations("北辰大学脑科学中心发布了新成果。", "OPERATES")
+    assert not relations("澄曜大学脑科学中心发布了新成果。", "OPERATES")
 
 
 # ---------------------------------------------------------------- PARTNERS_WITH
 
 
 def test_event_hosts_work_with_the_organisers() -> None:
-    text = "本次论坛由星河市科学技术委员会主办，北辰大学、北辰医学院承办。"
+    text = "本次论坛由星河市科学技术委员会主办，澄曜大学、澄曜医学院承办。"
     assert partners(text) >= {
-        frozenset(("星河市科学技术委员会", "北辰大学")),
-        frozenset(("星河市科学技术委员会", "北辰医学院")),
+        frozenset(("星河市科学技术委员会", "澄曜大学")),
+        frozenset(("星河市科学技术委员会", "澄曜医学院")),
     }
 
 
 def test_the_lead_unit_of_a_joint_work_works_with_each_unit() -> None:
-    text = "该成果获得一等奖。主要完成单位：北辰大学，星河医院，北辰科技有限公司。"
+    text = "该成果获得一等奖。主要完成单位：澄曜大学，星河医院，澄曜科技有限公司。"
     assert partners(text) == {
-        frozenset(("北辰大学", "星河医院")),
-        frozenset(("北辰大学", "北辰科技有限公司")),
+        frozenset(("澄曜大学", "星河医院")),
+        frozenset(("澄曜大学", "澄曜科技有限公司")),
     }
 
 
 def test_an_agreement_signed_with_a_bracketed_short_name_is_a_partnership() -> None:
-    text = "北辰科技有限公司于近日与星河脑机有限公司（以下简称：“星河脑机”）签署了《战略合作框架协议》。"
-    assert frozenset(("北辰科技有限公司", "星河脑机有限公司")) in partners(text)
+    text = "澄曜科技有限公司于近日与星河脑机有限公司（以下简称：“星河脑机”）签署了《战略合作框架协议》。"
+    assert frozenset(("澄曜科技有限公司", "星河脑机有限公司")) in partners(text)
 
 
 def test_the_name_right_before_lianhe_is_the_partner() -> None:
-    text = "“北辰一号”是北辰脑科学研究所(BCR)联合星河神经技术有限公司研发的脑机接口系统。"
-    assert frozenset(("北辰脑科学研究所", "星河神经技术有限公司")) in partners(text)
+    text = "“澄曜一号”是澄曜脑科学研究所(BCR)联合星河神经技术有限公司研发的脑机接口系统。"
+    assert frozenset(("澄曜脑科学研究所", "星河神经技术有限公司")) in partners(text)
 
 
 # ---------------------------------------------------------------- CLINICAL_TRIAL_AT
 
 
 def test_hospitals_joined_in_a_first_implant_are_trial_sites() -> None:
-    text = "近日由北辰大学自动化学院教授团队牵头，联合星河市第一人民医院等完成全国首例植入手术。"
-    assert ("北辰大学自动化学院", "星河市第一人民医院") in relations(text, "CLINICAL_TRIAL_AT")
+    text = "近日由澄曜大学自动化学院教授团队牵头，联合星河市第一人民医院等完成全国首例植入手术。"
+    assert ("澄曜大学自动化学院", "星河市第一人民医院") in relations(text, "CLINICAL_TRIAL_AT")
     # the trial says more than a partnership: no PARTNERS_WITH for the same pair there
-    assert frozenset(("北辰大学自动化学院", "星河市第一人民医院")) not in partners(text)
+    assert frozenset(("澄曜大学自动化学院", "星河市第一人民医院")) not in partners(text)
 
 
 def test_a_hospital_implanting_a_company_device() -> None:
-    text = "去年，星河医院神经外科团队为一名患者植入了北辰科技有限公司自主研发的柔性电极。"
-    assert ("北辰科技有限公司", "星河医院") in relations(text, "CLINICAL_TRIAL_AT")
+    text = "去年，星河医院神经外科团队为一名患者植入了澄曜科技有限公司自主研发的柔性电极。"
+    assert ("澄曜科技有限公司", "星河医院") in relations(text, "CLINICAL_TRIAL_AT")
 
 
 # ---------------------------------------------------------------- LOCATED_IN
@@ -110,11 +110,11 @@ def located(text: str) -> set[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("text", "org", "region"),
     [
-        ("北辰神经科技有限公司总部位于深圳市南山区，主营脑电采集设备。", "北辰神经科技有限公司", "深圳市"),
+        ("澄曜神经科技有限公司总部位于深圳市南山区，主营脑电采集设备。", "澄曜神经科技有限公司", "深圳市"),
         ("位于杭州的脑机接口公司——星河智能发布了新品。", "星河智能", "杭州市"),
-        ("北辰团队在上海注册成立上海星火脑机科技有限公司。", "上海星火脑机科技有限公司", "上海市"),
+        ("澄曜团队在上海注册成立上海星火脑机科技有限公司。", "上海星火脑机科技有限公司", "上海市"),
         ("星河智能科技有限公司2018年成立于中国深圳，已完成三轮融资。", "星河智能科技有限公司", "深圳市"),
-        ("深圳市成立北辰脑科学产业创新中心。", "北辰脑科学产业创新中心", "深圳市"),
+        ("深圳市成立澄曜脑科学产业创新中心。", "澄曜脑科学产业创新中心", "深圳市"),
         ("杭州侵入式脑机接口公司星河智能宣布完成融资。", "星河智能", "杭州市"),
     ],
 )
@@ -127,13 +127,13 @@ def test_a_place_elsewhere_is_no_home_for_a_named_place() -> None:
     text = "上海星火脑机科技有限公司落户于成都市，建设生产基地。"
     assert not any(target.endswith("成都市") for _, target in located(text))
     assert located(
-        "北辰智能科技有限公司落户于成都市，建设生产基地。"
+        "澄曜智能科技有限公司落户于成都市，建设生产基地。"
     )  # the same words place a firm without one
 
 
 def test_an_org_founded_in_a_park() -> None:
-    text = "星河智能科技有限公司在北辰生物医药产业园诞生，随后快速成长。"
-    assert ("星河智能科技有限公司", "北辰生物医药产业园") in located(text)
+    text = "星河智能科技有限公司在澄曜生物医药产业园诞生，随后快速成长。"
+    assert ("星河智能科技有限公司", "澄曜生物医药产业园") in located(text)
 
 
 def export_lines(*texts: str) -> list[dict]:
@@ -145,16 +145,16 @@ def export_lines(*texts: str) -> list[dict]:
 
 def test_only_stated_homes_are_relationship_lines_of_the_export() -> None:
     lines = export_lines(
-        "北辰神经科技有限公司总部位于深圳市南山区，主营脑电采集设备。",
+        "澄曜神经科技有限公司总部位于深圳市南山区，主营脑电采集设备。",
         "上海星火脑机科技有限公司发布了新一代脑电帽。",
     )
     orgs = {r["name"]: r for r in lines if "aliases" in r and "source" not in r}
     # both keep their home region in the organisation's record
-    assert orgs["北辰神经科技有限公司"]["region_id"].endswith("深圳市")
+    assert "深圳市" in orgs["澄曜神经科技有限公司"]["region_id"]  # 深圳市南山区, as stated
     assert orgs["上海星火脑机科技有限公司"]["region_id"].endswith("上海市")
     located_lines = [r for r in lines if r.get("type") == "LOCATED_IN" and "source" in r]
     sources = {r["source"] for r in located_lines}
-    assert orgs["北辰神经科技有限公司"]["id"] in sources
+    assert orgs["澄曜神经科技有限公司"]["id"] in sources
     # the home read from the name alone is not stated by any sentence: no relationship line
     assert orgs["上海星火脑机科技有限公司"]["id"] not in sources
     (stated,) = located_lines
@@ -180,48 +180,48 @@ def test_a_stated_city_refines_a_home_that_is_only_the_country() -> None:
 
 def test_the_company_spoken_of_before() -> None:
     text = (
-        "北辰脑机科技有限公司发布了新一代脑电帽。\n"
+        "澄曜脑机科技有限公司发布了新一代脑电帽。\n"
         "该公司成立于2016年，总部位于北京市海淀区。\n"
         "2023年，公司完成B轮融资，由红杉资本领投，星河产业基金跟投。"
     )
     found = extract_text(text).relations
     (home,) = [r for r in found if r.kind == "LOCATED_IN"]
-    assert home.source == "北辰脑机科技有限公司" and home.target.endswith("海淀区")
+    assert home.source == "澄曜脑机科技有限公司" and home.target.endswith("海淀区")
     assert home.evidence.text == "总部位于北京市海淀区"
     assert {(r.source, r.target) for r in found if r.kind == "INVESTS_IN"} == {
-        ("红杉资本", "北辰脑机科技有限公司"),
-        ("星河产业基金", "北辰脑机科技有限公司"),
+        ("红杉资本", "澄曜脑机科技有限公司"),
+        ("星河产业基金", "澄曜脑机科技有限公司"),
     }
 
 
 def test_a_project_started_in_a_place_signs_the_company_in() -> None:
-    text = "上海北辰脑机科技有限公司的超级工厂项目在江西省南昌市正式动工。"
-    assert ("上海北辰脑机科技有限公司", "region:中国/江西省/南昌市") in relations(text, "SIGNED_IN")
+    text = "上海澄曜脑机科技有限公司的超级工厂项目在江西省南昌市正式动工。"
+    assert ("上海澄曜脑机科技有限公司", "region:中国/江西省/南昌市") in relations(text, "SIGNED_IN")
     # a project at home is no settlement elsewhere
-    assert not relations("上海北辰脑机科技有限公司的新厂在上海市正式动工。", "SIGNED_IN")
+    assert not relations("上海澄曜脑机科技有限公司的新厂在上海市正式动工。", "SIGNED_IN")
 
 
 def test_associations_host_events() -> None:
-    text = "本次会议由北辰市科学技术协会主办，北辰康复医学会承办。"
-    assert frozenset(("北辰市科学技术协会", "北辰康复医学会")) in partners(text)
+    text = "本次会议由澄曜市科学技术协会主办，澄曜康复医学会承办。"
+    assert frozenset(("澄曜市科学技术协会", "澄曜康复医学会")) in partners(text)
 
 
 def test_a_team_led_trial_with_doctors_of_several_hospitals() -> None:
     text = (
-        "这是国内第一例介入式脑机接口辅助康复的试验，近日由北辰大学人工智能学院某教授团队牵头，"
+        "这是国内第一例介入式脑机接口辅助康复的试验，近日由澄曜大学人工智能学院某教授团队牵头，"
         "联合星河市第一人民医院张某教授、星河市第二人民医院李某教授等人完成。"
     )
     assert relations(text, "CLINICAL_TRIAL_AT") == {
-        ("北辰大学人工智能学院", "星河市第一人民医院"),
-        ("北辰大学人工智能学院", "星河市第二人民医院"),
+        ("澄曜大学人工智能学院", "星河市第一人民医院"),
+        ("澄曜大学人工智能学院", "星河市第二人民医院"),
     }
 
 
 def test_a_park_named_with_its_place_states_where_it_is() -> None:
-    lines = export_lines("北辰智能科技有限公司在成都北辰国际生物城诞生。")
+    lines = export_lines("澄曜智能科技有限公司在成都澄曜国际生物城诞生。")
     names = {r["id"]: r.get("name") for r in lines if "source" not in r}
     located_lines = {(names.get(r["source"]), r["target"]) for r in lines if r.get("type") == "LOCATED_IN"}
-    assert ("北辰智能科技有限公司", next(i for i, n in names.items() if n == "成都北辰国际生物城")) in (
+    assert ("澄曜智能科技有限公司", next(i for i, n in names.items() if n == "成都澄曜国际生物城")) in (
         located_lines
     )
-    assert any(n == "成都北辰国际生物城" and t.endswith("成都市") for n, t in located_lines)
+    assert any(n == "成都澄曜国际生物城" and t.endswith("成都市") for n, t in located_lines)
