@@ -53,13 +53,24 @@ def score_set(name: str, shared: Path, work: Path) -> dict:
     run([*cli, "ingest", str(shared / "corpus" / name), "--store", str(store)])
     run([*cli, "export", "--store", str(store), "--format", "jsonl", "-o", str(export)])
     gold, relations = shared / "gold" / f"{name}.gold.jsonl", shared / "gold" / f"{name}.relations.jsonl"
-    orgs = json.loads(run([sys.executable, str(shared / "eval" / "score.py"), str(export), str(gold), "--json"]))
+    orgs = json.loads(
+        run([sys.executable, str(shared / "eval" / "score.py"), str(export), str(gold), "--json"])
+    )
     rel: dict = {}
     if relations.exists():
         kinds = [] if name == "seeds" else ["--kinds", ALL_KINDS]
         rel = json.loads(
-            run([sys.executable, str(shared / "eval" / "score_relations.py"), str(export), str(relations),
-                 str(gold), *kinds, "--json"])
+            run(
+                [
+                    sys.executable,
+                    str(shared / "eval" / "score_relations.py"),
+                    str(export),
+                    str(relations),
+                    str(gold),
+                    *kinds,
+                    "--json",
+                ]
+            )
         )
     return {"set": name, "orgs": orgs, "relations": rel}
 
@@ -69,15 +80,18 @@ def fmt(value: float | None) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = f"{'set':<8} {'pred':>5} {'gold':>5}  {'P':>5} {'R':>5} {'F1':>5}  {'type':>5} {'region':>6} " \
-           f"{'segm':>5} {'dups':>4}  {'relR':>5} {'relP':>5}"
+    head = (
+        f"{'set':<8} {'pred':>5} {'gold':>5}  {'P':>5} {'R':>5} {'F1':>5}  {'type':>5} {'region':>6} "
+        f"{'segm':>5} {'dups':>4}  {'relR':>5} {'relP':>5}"
+    )
     lines = [head, "-" * len(head)]
     for r in results:
         o, rel = r["orgs"], r["relations"]
         lines.append(
             f"{r['set']:<8} {o['predicted']:>5} {o['gold']:>5}  {fmt(o['precision'])} {fmt(o['recall'])} "
             f"{fmt(o['f1'])}  {fmt(o['type_accuracy'])} {fmt(o['region_accuracy']):>6} "
-            f"{fmt(o['segment_accuracy'])} {len(o['duplicates']):>4}  {fmt(rel.get('recall'))} {fmt(rel.get('precision'))}"
+            f"{fmt(o['segment_accuracy'])} {len(o['duplicates']):>4}  "
+            f"{fmt(rel.get('recall'))} {fmt(rel.get('precision'))}"
         )
     return "\n".join(lines)
 
@@ -91,7 +105,10 @@ def errors(result: dict, show: int) -> str:
             more = f" (+{len(items) - show} more)" if len(items) > show else ""
             out.append(f"{key} [{len(items)}]: {items[:show]}{more}")
     for kind, k in (result["relations"].get("kinds") or {}).items():
-        out.append(f"{kind}: gold {k['gold']} predicted {k['predicted']} recall {k['recall']} precision {k['precision']}")
+        out.append(
+            f"{kind}: gold {k['gold']} predicted {k['predicted']} "
+            f"recall {k['recall']} precision {k['precision']}"
+        )
     return "\n".join(out)
 
 
@@ -106,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     corpus = args.shared / "corpus"
     if not corpus.is_dir():
         sys.exit(f"eval: no corpus at {corpus}; give --shared DIR")
-    names = sorted(p.name for p in corpus.iterdir() if (args.shared / "gold" / f"{p.name}.gold.jsonl").exists())
+    names = sorted(
+        p.name for p in corpus.iterdir() if (args.shared / "gold" / f"{p.name}.gold.jsonl").exists()
+    )
     if args.sets:
         names = [n for n in names if n in args.sets.split(",")]
     names.sort(key=lambda n: (n != "seeds", n))
@@ -121,8 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return 0
     print(table(results))
-    print(f"goals: seeds F1 ≥ {SEED_GOAL}; other sets F1 ≥ {GOALS['f1']}, type ≥ {GOALS['type']}, "
-          f"region ≥ {GOALS['region']}, segment ≥ {GOALS['segment']}, no duplicates, relations ≥ {GOALS['rel']}")
+    print(
+        f"goals: seeds F1 ≥ {SEED_GOAL}; other sets F1 ≥ {GOALS['f1']}, type ≥ {GOALS['type']}, "
+        f"region ≥ {GOALS['region']}, segment ≥ {GOALS['segment']}, no duplicates, relations ≥ {GOALS['rel']}"
+    )
     print("(seeds: the regression set the rules were written on; the others: real text nobody tuned to)")
     for r in results:
         print(errors(r, args.show))
