@@ -353,7 +353,6 @@ def _merge_variants(
     by_ending: dict[tuple[str, str], list[str]] = defaultdict(list)
     by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
     abbreviations = _AbbreviationIndex()
-    heads = name_rules().abbreviation_heads
     for key, m in reps.items():
         name = names[key]
         if not name:
@@ -385,9 +384,7 @@ def _merge_variants(
         for head in resolution_rules().dropped_heads:
             pool.update(by_name.get((family, short + head), ()))
         # an abbreviation keeps the first character and ends like the full name's head
-        lasts = {short[-1]} | {x[-1] for head, xs in heads.items() if short.endswith(head) for x in xs}
-        for last in lasts:
-            pool.update(abbreviations.find(family, short, last))
+        pool.update(abbreviations.find(family, short))
         pool.discard(short_key)
         candidates = sorted(k for k in pool if _variant_of(short, short_m, names[k], reps[k]))
         # several candidates that are themselves forms of one organisation count as one
@@ -427,15 +424,24 @@ class _AbbreviationIndex:
         for ch in set(base[1:]):
             self.by_char[(family, first, last, ch)][(key, base)] = None
 
-    def find(self, family: str, short: str, last: str) -> list[str]:
+    def find(self, family: str, short: str) -> set[str]:
+        """The keys of the names with a base ``short`` may abbreviate (a superset)."""
+        heads = name_rules().abbreviation_heads
+        lasts = {short[-1]} | {x[-1] for head, xs in heads.items() if short.endswith(head) for x in xs}
+        found: set[str] = set()
+        for last in lasts:
+            found.update(self._find(family, short, last))
+        return found
+
+    def _find(self, family: str, short: str, last: str) -> Iterable[str]:
         first = short[0]
         if len(short) < 2:
-            return list(self.by_ends.get((family, first, last), ()))
+            return self.by_ends.get((family, first, last), ())
         buckets = []
         for ch in set(short[1:]):
             bucket = self.by_char.get((family, first, last, ch))
             if not bucket:
-                return []
+                return ()
             buckets.append(bucket)
         smallest = min(buckets, key=len)
         tail = short[1:]
