@@ -351,9 +351,8 @@ def _merge_variants(
     _merge_brand_abbreviations(mentions, keys, first_by_key, uf)
     gaz = gazetteer()
     by_ending: dict[tuple[str, str], list[str]] = defaultdict(list)
-    by_ends: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # type, first and last character
     by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
-    heads = name_rules().abbreviation_heads
+    abbreviations = _AbbreviationIndex()
     for key, m in reps.items():
         name = names[key]
         if not name:
@@ -362,15 +361,15 @@ def _merge_variants(
         by_name[(family, name)].append(key)
         for i in range(1, len(name) - 1):
             by_ending[(family, name[i:])].append(key)
-        by_ends[(family, name[0], name[-1])].append(key)
+        abbreviations.add(family, name, key)
         lead = gaz.leading_place(name)
         if lead is not None and len(name) > len(lead[0]):
             # abbreviations of the name without its place
-            by_ends[(family, name[len(lead[0])], name[-1])].append(key)
+            abbreviations.add(family, name[len(lead[0]) :], key)
         rest = _without_owner(name)
         if rest is not None:
             # … and without its academy or university (深圳某某院 of 中国科学院深圳某某研究院)
-            by_ends[(family, rest[0], name[-1])].append(key)
+            abbreviations.add(family, rest, key)
     for short_key, short_m in reps.items():
         short = names[short_key]
         if not short:
@@ -385,9 +384,7 @@ def _merge_variants(
         for head in resolution_rules().dropped_heads:
             pool.update(by_name.get((family, short + head), ()))
         # an abbreviation keeps the first character and ends like the full name's head
-        lasts = {short[-1]} | {x[-1] for head, xs in heads.items() if short.endswith(head) for x in xs}
-        for last in lasts:
-            pool.update(by_ends.get((family, short[0], last), ()))
+        pool.update(abbreviations.find(family, short))
         pool.discard(short_key)
         candidates = sorted(k for k in pool if _variant_of(short, short_m, names[k], reps[k]))
         # several candidates that are themselves forms of one organisation count as one
@@ -403,6 +400,52 @@ def _merge_variants(
         ):
             for full_key in candidates:
                 uf.union(first_by_key[short_key], first_by_key[full_key])
+
+
+class _AbbreviationIndex:
+    """Names (and their forms without a leading place or owner, the *bases*) a short form may
+    abbreviate: a base keeps the short form's first character and its last character, and
+    contains every other character of it, in order, after the first (see _is_abbreviation).
+
+    Bases are kept by type family, first and last character, and once more under each character
+    after the first, so that a short form looks only at the bases sharing its rarest character
+    instead of at every name with its first and last character (which grows with the store).
+    Every base that can be an abbreviation's full name passes the subsequence test; the
+    other matches of _variant_of (a short form that is the end of a name) come from the index of
+    endings, except for one-character forms, which get the whole bucket as before."""
+
+    def __init__(self) -> None:
+        self.by_ends: dict[tuple[str, str, str], dict[str, None]] = defaultdict(dict)
+        self.by_char: dict[tuple[str, str, str, str], dict[tuple[str, str], None]] = defaultdict(dict)
+
+    def add(self, family: str, base: str, key: str) -> None:
+        first, last = base[0], base[-1]
+        self.by_ends[(family, first, last)][key] = None
+        for ch in set(base[1:]):
+            self.by_char[(family, first, last, ch)][(key, base)] = None
+
+    def find(self, family: str, short: str) -> set[str]:
+        """The keys of the names with a base ``short`` may abbreviate (a superset)."""
+        heads = name_rules().abbreviation_heads
+        lasts = {short[-1]} | {x[-1] for head, xs in heads.items() if short.endswith(head) for x in xs}
+        found: set[str] = set()
+        for last in lasts:
+            found.update(self._find(family, short, last))
+        return found
+
+    def _find(self, family: str, short: str, last: str) -> Iterable[str]:
+        first = short[0]
+        if len(short) < 2:
+            return self.by_ends.get((family, first, last), ())
+        buckets = []
+        for ch in set(short[1:]):
+            bucket = self.by_char.get((family, first, last, ch))
+            if not bucket:
+                return ()
+            buckets.append(bucket)
+        smallest = min(buckets, key=len)
+        tail = short[1:]
+        return [key for key, base in smallest if len(base) > len(short) and _is_subsequence(tail, base[1:])]
 
 
 def _merge_brand_abbreviations(
