@@ -125,8 +125,16 @@ def _suffix_pattern() -> re.Pattern[str]:
 _COMMON_FREQ = 800
 
 
+def _word_freq(word: str) -> int:
+    """The word's frequency in jieba's dictionary, with the domain words added: loaded first, so
+    that resolution in a process that extracted nothing (a store rebuilt after a rules change)
+    reads the same frequencies as extraction."""
+    _word_tags()
+    return jieba.dt.FREQ.get(word) or 0
+
+
 def _common_word(word: str) -> bool:
-    return (jieba.dt.FREQ.get(word) or 0) >= _COMMON_FREQ
+    return _word_freq(word) >= _COMMON_FREQ
 
 
 # A verb this frequent in the dictionary is a real verb in running text, not part of a brand.
@@ -134,7 +142,7 @@ _VERB_FREQ = 100
 
 
 def _frequent(word: str) -> bool:
-    return (jieba.dt.FREQ.get(word) or 0) >= _VERB_FREQ
+    return _word_freq(word) >= _VERB_FREQ
 
 
 def _investor_core(core: str) -> bool:
