@@ -214,6 +214,7 @@ class ResolutionRules:
     owner_endings: tuple[str, ...]
     generic_stems: frozenset[str]
     owner_prefix_endings: tuple[str, ...]
+    sub_body_endings: tuple[str, ...]
 
 
 @cache
@@ -225,4 +226,5 @@ def resolution_rules() -> ResolutionRules:
         owner_endings=tuple(raw["owner_endings"]),
         generic_stems=frozenset(raw["generic_stems"]),
         owner_prefix_endings=tuple(raw["owner_prefix_endings"]),
+        sub_body_endings=tuple(raw.get("sub_body_endings", ())),
     )
