@@ -46,6 +46,11 @@ def partners(text: str) -> set[frozenset[str]]:
             "北辰大学联合多家医院成立了星河类脑智能研究院。",
             ("北辰大学", "星河类脑智能研究院"),
         ),
+        # a hospital that brought in a lab runs it, even when the lab's name is generic
+        (
+            "星河市第五人民医院于2019年引进脑机接口临床转化实验室，开展康复治疗。",
+            ("星河市第五人民医院", "脑机接口临床转化实验室"),
+        ),
     ],
 )
 def test_builders_operate_what_they_build(text: str, expected: tuple[str, str]) -> None:
