@@ -970,6 +970,11 @@ def _located(
                 subjects = group
             elif first and first[0].rel_start <= 3 and not re.match(r"\s*[其该]", text[clause_start:]):
                 subjects = first
+            elif re.match(r"\s*其", text[clause_start:]) and clause_start > 0:
+                # A在P启动建设，其位于Q: 其 is the subject of the clause before
+                prev_start = max(text.rfind(ch, 0, clause_start - 1) for ch in "，,。；;：:") + 1
+                prev = s.group_after(prev_start, clause_start)
+                subjects = prev or s.previous_subject
             else:
                 subjects = []
         for org in subjects:

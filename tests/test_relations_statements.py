@@ -136,6 +136,12 @@ def test_a_place_elsewhere_is_no_home_for_a_named_place() -> None:
     )  # the same words place a firm without one
 
 
+def test_its_place_in_the_next_clause() -> None:
+    # 其 in the second clause is the subject of the first
+    text = "北辰脑机接口创新中心在上海启动建设，其位于星河生物医药产业园，配套临床资源。"
+    assert ("北辰脑机接口创新中心", "星河生物医药产业园") in located(text)
+
+
 def test_an_org_founded_in_a_park() -> None:
     text = "星河智能科技有限公司在北辰生物医药产业园诞生，随后快速成长。"
     assert ("星河智能科技有限公司", "北辰生物医药产业园") in located(text)
