@@ -105,6 +105,16 @@ def test_a_hospital_implanting_a_company_device() -> None:
     assert ("北辰科技有限公司", "星河医院") in relations(text, "CLINICAL_TRIAL_AT")
 
 
+def test_the_device_maker_of_an_operation_told_just_before() -> None:
+    text = (
+        "上周，一名截瘫患者在星河市第一人民医院接受了脑机接口植入手术。"
+        "此次手术采用的是来自北辰科技有限公司生产的柔性电极，共有128个通道。"
+    )
+    assert ("北辰科技有限公司", "星河市第一人民医院") in relations(text, "CLINICAL_TRIAL_AT")
+    # a device named without an operation site before it is no trial
+    assert not relations("此次手术采用的是北辰科技有限公司生产的柔性电极。", "CLINICAL_TRIAL_AT")
+
+
 # ---------------------------------------------------------------- LOCATED_IN
 
 
