@@ -692,8 +692,13 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
                 if company.name != site.name:
                     out.append(
                         _relation(
-                            ctx, "CLINICAL_TRIAL_AT", company.name, site.name, s.sentence,
-                            s.sentence.start + company.rel_start, s.sentence.start + company.rel_end,
+                            ctx,
+                            "CLINICAL_TRIAL_AT",
+                            company.name,
+                            site.name,
+                            s.sentence,
+                            s.sentence.start + company.rel_start,
+                            s.sentence.start + company.rel_end,
                         )
                     )
     # 某医院团队为患者植入了某公司的电极: the hospital operates with the company's device
@@ -1268,7 +1273,6 @@ def _settlement(
 
 
 # ---------------------------------------------------------------- platforms inside parks
-
 
 
 def _inside_parks(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list[RelationMention]:
