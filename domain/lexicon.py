@@ -60,6 +60,7 @@ class NameRules:
     zone_words: dict[str, tuple[str, ...]]
     business_verbs: tuple[str, ...]
     all_suffixes: tuple[str, ...] = field(default=())
+    cut_hospital_head: str = r"(?!)"
 
     def suffix_type(self, suffix: str) -> OrgType | None:
         return self.strong_suffixes.get(suffix) or self.weak_suffixes.get(suffix)
@@ -110,6 +111,7 @@ def name_rules() -> NameRules:
         zone_words={k: tuple(v) for k, v in raw["agency"]["zone_words"].items()},
         business_verbs=_by_length(raw["business"]["verbs"]),
         all_suffixes=_by_length([*strong, *weak]),
+        cut_hospital_head=raw["abbreviation"].get("cut_hospital_head", r"(?!)"),
     )
     return rules
 
