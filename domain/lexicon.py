@@ -60,6 +60,7 @@ class NameRules:
     zone_words: dict[str, tuple[str, ...]]
     business_verbs: tuple[str, ...]
     all_suffixes: tuple[str, ...] = field(default=())
+    cut_hospital_head: str = r"(?!)"
 
     def suffix_type(self, suffix: str) -> OrgType | None:
         return self.strong_suffixes.get(suffix) or self.weak_suffixes.get(suffix)
@@ -110,6 +111,7 @@ def name_rules() -> NameRules:
         zone_words={k: tuple(v) for k, v in raw["agency"]["zone_words"].items()},
         business_verbs=_by_length(raw["business"]["verbs"]),
         all_suffixes=_by_length([*strong, *weak]),
+        cut_hospital_head=raw["abbreviation"].get("cut_hospital_head", r"(?!)"),
     )
     return rules
 
@@ -214,6 +216,7 @@ class ResolutionRules:
     owner_endings: tuple[str, ...]
     generic_stems: frozenset[str]
     owner_prefix_endings: tuple[str, ...]
+    sub_body_endings: tuple[str, ...]
 
 
 @cache
@@ -225,4 +228,5 @@ def resolution_rules() -> ResolutionRules:
         owner_endings=tuple(raw["owner_endings"]),
         generic_stems=frozenset(raw["generic_stems"]),
         owner_prefix_endings=tuple(raw["owner_prefix_endings"]),
+        sub_body_endings=tuple(raw.get("sub_body_endings", ())),
     )

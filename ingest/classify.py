@@ -100,25 +100,35 @@ class _Role:
     subsector: str
     text_cues: tuple[str, ...]
     name_cues: tuple[str, ...]
+    whole_document: bool
 
 
 @cache
 def _roles() -> dict[str, _Role]:
     raw = tomllib.loads(read_data_text("taxonomy.toml"))
     return {
-        r["type"]: _Role(r["subsector"], tuple(r.get("text_cues", ())), tuple(r.get("name_cues", ())))
+        r["type"]: _Role(
+            r["subsector"],
+            tuple(r.get("text_cues", ())),
+            tuple(r.get("name_cues", ())),
+            bool(r.get("whole_document", False)),
+        )
         for r in raw.get("role", [])
     }
 
 
-def role_subsectors(org_type: str, name: str, sentence: str) -> list[str]:
+def role_subsectors(org_type: str, name: str, sentence: str, bci_document: bool = False) -> list[str]:
     """The subsector the kind of body places it in, when its name or its sentence says it works
-    with BCI (a hospital that implants or rehabilitates, a brain-science laboratory)."""
+    with BCI (a hospital that implants or rehabilitates, a brain-science laboratory), or, for a
+    kind whose role is whole_document (a hospital), when the whole text is about BCI: a hospital
+    an article on the field names (a list of award winners, of trial sites) is there as a user."""
     role = _roles().get(org_type)
     if role is None:
         return []
     name = to_simplified(name)
     if any(cue in name for cue in role.name_cues):
+        return [role.subsector]
+    if role.whole_document and bci_document:
         return [role.subsector]
     if role.text_cues and _role_text_pattern(org_type).search(simplified_text(sentence)):
         return [role.subsector]

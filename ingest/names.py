@@ -116,6 +116,11 @@ def name_words() -> NameWords:
 
 
 @cache
+def _cut_hospital_pattern() -> re.Pattern[str]:
+    return re.compile(name_rules().cut_hospital_head)
+
+
+@cache
 def _suffix_pattern() -> re.Pattern[str]:
     return literal_pattern(name_rules().all_suffixes)
 
@@ -355,6 +360,7 @@ class SentenceNames:
         found: list[Candidate] = []
         found += self._national()
         found += self._by_suffix()
+        found += self._cut_hospitals()
         found += self._latin()
         found += self._attached_place()
         found += self._chain_subjects(found)
@@ -904,6 +910,24 @@ class SentenceNames:
             self._attach_division(cand)
             self._attach_abbreviation(cand)
             self._attach_apposition(cand)
+            out.append(cand)
+        return out
+
+    def _cut_hospitals(self) -> list[Candidate]:
+        """某大学医学院附属第二医联合…: an owner's numbered hospital written without its last 院 is
+        that hospital (附属 after a university or college introduces its hospital)."""
+        out: list[Candidate] = []
+        for m in _cut_hospital_pattern().finditer(self.text):
+            end = m.end()
+            if m.start() not in self.tok_by_end or end not in self.tok_by_end:
+                continue
+            start = self._name_start(self.tok_by_end[m.start()])
+            if start >= m.start():
+                continue
+            cand = self._make(start, end, "Hospital", "suffix", "医院")
+            if cand is None:
+                continue
+            cand.name += "院"
             out.append(cand)
         return out
 

@@ -677,6 +677,30 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
         for actor in actors:
             for h in sites:
                 add(actor, h)
+    # 患者在某医院接受手术。此次手术采用的是某公司生产的设备: the device's maker works with the
+    # hospital a sentence just before names as where the operation took place
+    if not any(m.type == "Hospital" for m in s.mentions):
+        makers = [
+            m
+            for m in companies
+            if _DEVICE_OF.match(_GLOSS.sub("", text[m.rel_end : m.rel_end + 24]))
+            and _USED.search(_GLOSS.sub("", text[max(0, m.rel_start - 24) : m.rel_start]))
+        ]
+        site = _recent_trial_site(ctx, s.sentence.index) if makers else None
+        if site is not None:
+            for company in makers:
+                if company.name != site.name:
+                    out.append(
+                        _relation(
+                            ctx,
+                            "CLINICAL_TRIAL_AT",
+                            company.name,
+                            site.name,
+                            s.sentence,
+                            s.sentence.start + company.rel_start,
+                            s.sentence.start + company.rel_end,
+                        )
+                    )
     # 某医院团队为患者植入了某公司的电极: the hospital operates with the company's device
     subjects = [m for m in s.clause_subjects() if m.type == "Hospital"]
     for h in subjects:
@@ -687,6 +711,28 @@ def _clinical(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
 
 
 _DEVICE_OF = re.compile(r"(?:自主研发|研发|生产|研制|提供)?的")
+# pronunciation glosses some pages put after characters (生产(chǎn)的), as in bcikg.ingest.extract
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）]")
+_USED = re.compile(r"(?:采用|使用|植入|应用)(?:的是|了)?(?:来自)?$")
+
+
+def _recent_trial_site(ctx: DocumentContext, index: int, back: int = 2) -> Mention | None:
+    """The hospital one of the few sentences before names as where an operation or a trial took
+    place (在某医院接受手术)."""
+    c = cues()
+    for i in range(index - 1, max(-1, index - 1 - back), -1):
+        sentence = ctx.sentences[i]
+        if not any(word in sentence.text for word in c.clinical):
+            continue
+        sites = [
+            m
+            for m in ctx.sentence_mentions.get(i, [])
+            if m.type == "Hospital"
+            and sentence.text[max(0, m.rel_start - 1) : m.rel_start] in ("在", "于", "赴")
+        ]
+        if sites:
+            return sites[-1]
+    return None
 
 
 @cache
@@ -970,6 +1016,11 @@ def _located(
                 subjects = group
             elif first and first[0].rel_start <= 3 and not re.match(r"\s*[其该]", text[clause_start:]):
                 subjects = first
+            elif re.match(r"\s*其", text[clause_start:]) and clause_start > 0:
+                # A在P启动建设，其位于Q: 其 is the subject of the clause before
+                prev_start = max(text.rfind(ch, 0, clause_start - 1) for ch in "，,。；;：:") + 1
+                prev = s.group_after(prev_start, clause_start)
+                subjects = prev or s.previous_subject
             else:
                 subjects = []
         for org in subjects:
@@ -1222,7 +1273,6 @@ def _settlement(
 
 
 # ---------------------------------------------------------------- platforms inside parks
-
 
 
 def _inside_parks(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> list[RelationMention]:

@@ -495,6 +495,14 @@ def _variant_of(short: str, short_m: OrgMention, full: str, full_m: OrgMention) 
         or _related_regions(short_m.doc_region, full_m.doc_region)
     )
     owner_endings = resolution_rules().owner_endings
+    # 某某专委会 of 某学会某某专委会, written later in the same text without its parent's name
+    if (
+        full.endswith(short)
+        and len(short) >= 5
+        and short.endswith(resolution_rules().sub_body_endings)
+        and short_m.evidence.doc_id == full_m.evidence.doc_id
+    ):
+        return True
     # 华山医院 of 复旦大学附属华山医院; 上海华山医院 too, when the place is where the full name's
     # documents are
     short_lead = gaz.leading_place(short)

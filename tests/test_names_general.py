@@ -292,3 +292,25 @@ def test_a_chain_of_places_before_a_name_gives_the_bare_name_as_alias() -> None:
     cands = SentenceNames("浙江省杭州市余杭区星海科技城揭牌。", gaz, [], False).candidates
     assert [c.name for c in cands] == ["浙江省杭州市余杭区星海科技城"]
     assert "星海科技城" in cands[0].aliases
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "not_expected"),
+    [
+        # a university's numbered hospital written without its last 院
+        (
+            "青岚大学医学院附属第三医联合北辰脑科学研究院完成首例植入手术。",
+            "青岚大学医学院附属第三医院",
+            "青岚大学医学院",
+        ),
+    ],
+)
+def test_a_numbered_hospital_cut_short(sentence: str, expected: str, not_expected: str) -> None:
+    found = names_in(sentence)
+    assert expected in found and not_expected not in found, found
+
+
+def test_a_numbered_hospital_written_in_full_is_unchanged() -> None:
+    found = names_in("青岚大学医学院附属第三医院联合北辰脑科学研究院完成首例植入手术。")
+    assert "青岚大学医学院附属第三医院" in found
+    assert "青岚大学医学院附属第三医院院" not in found

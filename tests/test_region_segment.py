@@ -126,6 +126,13 @@ def test_national_bodies(name: str, org_type: str, national: bool) -> None:
         ("青岚科技推出了一款脑控智能轮椅，面向脑机接口康复。", "青岚科技", ["downstream"]),
         ("青岚科技研发的脑机接口头环可用于睡眠改善。", "青岚科技", ["downstream"]),
         ("青岚实验室发布脑机接口解码算法。", "青岚实验室", ["midstream"]),
+        # a hospital only listed, in a text about the field (here deep-brain stimulation)
+        (
+            "获奖单位：青岚大学，青岚市第一人民医院，青岚医疗器械有限公司。"
+            "该项目研发了脑起搏器。脑深部电刺激可缓解震颤。患者术后恢复行走。",
+            "青岚市第一人民医院",
+            ["downstream"],
+        ),
     ],
 )
 def test_segment_from_what_the_text_says(text: str, fragment: str, segments: list[str]) -> None:

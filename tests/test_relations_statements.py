@@ -46,6 +46,11 @@ def partners(text: str) -> set[frozenset[str]]:
             "澄曜大学联合多家医院成立了星河类脑智能研究院。",
             ("澄曜大学", "星河类脑智能研究院"),
         ),
+        # a hospital that brought in a lab runs it, even when the lab's name is generic
+        (
+            "星河市第五人民医院于2019年引进脑机接口临床转化实验室，开展康复治疗。",
+            ("星河市第五人民医院", "脑机接口临床转化实验室"),
+        ),
     ],
 )
 def test_builders_operate_what_they_build(text: str, expected: tuple[str, str]) -> None:
@@ -100,6 +105,16 @@ def test_a_hospital_implanting_a_company_device() -> None:
     assert ("澄曜科技有限公司", "星河医院") in relations(text, "CLINICAL_TRIAL_AT")
 
 
+def test_the_device_maker_of_an_operation_told_just_before() -> None:
+    text = (
+        "上周，一名截瘫患者在星河市第一人民医院接受了脑机接口植入手术。"
+        "此次手术采用的是来自北辰科技有限公司生产的柔性电极，共有128个通道。"
+    )
+    assert ("北辰科技有限公司", "星河市第一人民医院") in relations(text, "CLINICAL_TRIAL_AT")
+    # a device named without an operation site before it is no trial
+    assert not relations("此次手术采用的是北辰科技有限公司生产的柔性电极。", "CLINICAL_TRIAL_AT")
+
+
 # ---------------------------------------------------------------- LOCATED_IN
 
 
@@ -129,6 +144,12 @@ def test_a_place_elsewhere_is_no_home_for_a_named_place() -> None:
     assert located(
         "澄曜智能科技有限公司落户于成都市，建设生产基地。"
     )  # the same words place a firm without one
+
+
+def test_its_place_in_the_next_clause() -> None:
+    # 其 in the second clause is the subject of the first
+    text = "北辰脑机接口创新中心在上海启动建设，其位于星河生物医药产业园，配套临床资源。"
+    assert ("北辰脑机接口创新中心", "星河生物医药产业园") in located(text)
 
 
 def test_an_org_founded_in_a_park() -> None:

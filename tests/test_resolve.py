@@ -71,6 +71,8 @@ def test_company_core(name: str, core: str) -> None:
         ("南大一附院", "南京大学医学院附属鼓楼医院", False),
         ("省政府", "省人民医院", False),
         ("华山医院", "复旦大学附属华山医院", False),  # a tail, not an abbreviation (handled separately)
+        ("江省科协", "江南省科学技术协会", True),  # 协 stands for 协会
+        ("江省科协", "江南省科学技术学会", False),
     ],
 )
 def test_abbreviation_rule(short: str, full: str, expected: bool) -> None:
@@ -99,6 +101,24 @@ def test_hospital_abbreviation_and_tail_merge() -> None:
     kg = resolve([a, b])
     hospitals = sorted(o.name for o in kg.organizations if o.type == "Hospital")
     assert hospitals == ["吉州大学第一附属医院", "复兴大学附属松江医院"]
+
+
+def test_a_sub_body_written_without_its_parent_is_one_node() -> None:
+    a = extract(
+        "论坛由中国神经调控学会、中国神经调控学会脑机接口与神经康复专委会承办。"
+        "脑机接口与神经康复专委会主任委员致辞。",
+        "doc:s1",
+    )
+    kg = resolve([a])
+    bodies = _orgs_named(kg, "脑机接口与神经康复专委会")
+    assert len(bodies) == 1, [(o.name, o.aliases) for o in bodies]
+    assert bodies[0].name == "中国神经调控学会脑机接口与神经康复专委会"
+
+
+def test_the_abbreviation_of_an_association_is_one_node() -> None:
+    a = extract("会议由江南省科学技术协会主办。江南省科协负责人出席。", "doc:k1")
+    kg = resolve([a])
+    assert len(_orgs_named(kg, "江南省科")) == 1, [o.name for o in _orgs_named(kg, "江南省科")]
 
 
 def test_generic_names_are_kept_apart_by_region() -> None:
