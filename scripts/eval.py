@@ -50,6 +50,7 @@ def run(cmd: list[str]) -> str:
 def score_set(name: str, shared: Path, work: Path) -> dict:
     cli = bcikg_command()
     store, export = work / f"{name}.store", work / f"{name}.jsonl"
+    shutil.rmtree(store, ignore_errors=True)  # a store kept by an earlier --keep run skips every document
     run([*cli, "ingest", str(shared / "corpus" / name), "--store", str(store)])
     run([*cli, "export", "--store", str(store), "--format", "jsonl", "-o", str(export)])
     gold, relations = shared / "gold" / f"{name}.gold.jsonl", shared / "gold" / f"{name}.relations.jsonl"
