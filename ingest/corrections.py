@@ -348,6 +348,20 @@ def _analyst_props(note: str) -> dict[str, str | int | float | None]:
     return {"provenance": "analyst", "analyst_note": note or None}
 
 
+def _analyst_relation(
+    kind: RelationKind, source: str, target: str, note: str, home: bool = False
+) -> Relation:
+    """A relationship the analyst decided (its id the hash resolve gives, with "analyst" as the extra)."""
+    props = _analyst_props(note)
+    return Relation(
+        id=_relation_id(kind, source, target, "analyst"),
+        type=kind,
+        source=source,
+        target=target,
+        properties={"home": True, **props} if home else props,
+    )
+
+
 def _is_home(rel: Relation) -> bool:
     """A home region (LOCATED_IN a region), not a platform in a park (LOCATED_IN an organisation)."""
     return rel.type == "LOCATED_IN" and rel.target.startswith("region:")
@@ -473,15 +487,7 @@ def _apply_set(
                 if rel.source == org.id and _is_home(rel):
                     state.drop_relation(rel.id)
             if region:
-                state.put_relation(
-                    Relation(
-                        id=_relation_id("LOCATED_IN", org.id, region, "analyst"),
-                        type="LOCATED_IN",
-                        source=org.id,
-                        target=region,
-                        properties={"home": True, **_analyst_props(c.note)},
-                    )
-                )
+                state.put_relation(_analyst_relation("LOCATED_IN", org.id, region, c.note, home=True))
             org = org.model_copy(update={"region": region})
         elif field == "settled_in":
             wanted = sorted(set(c.settled_in or ()))
@@ -494,15 +500,7 @@ def _apply_set(
                         state.drop_relation(rel.id)
             for region in wanted:
                 if region not in have:
-                    state.put_relation(
-                        Relation(
-                            id=_relation_id("SIGNED_IN", org.id, region, "analyst"),
-                            type="SIGNED_IN",
-                            source=org.id,
-                            target=region,
-                            properties=_analyst_props(c.note),
-                        )
-                    )
+                    state.put_relation(_analyst_relation("SIGNED_IN", org.id, region, c.note))
             org = org.model_copy(update={"settled_in": wanted})
         state.replace(org)
 
@@ -648,15 +646,7 @@ def _add_relation(state: _State, org: Organization, c: Correction) -> bool:
         for rel in existing:
             state.put_relation(rel.model_copy(update={"properties": {**rel.properties, **props}}))
     else:
-        state.put_relation(
-            Relation(
-                id=_relation_id(kind, source, target_id, "analyst"),
-                type=kind,
-                source=source,
-                target=target_id,
-                properties=props,
-            )
-        )
+        state.put_relation(_analyst_relation(kind, source, target_id, c.note))
     if kind == "SIGNED_IN" and target_id.startswith("region:"):
         current = state.orgs[org.id]
         state.replace(current.model_copy(update={"settled_in": sorted({*current.settled_in, target_id})}))
