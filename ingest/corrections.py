@@ -362,6 +362,13 @@ def _analyst_relation(
     )
 
 
+def _repointed(rel: Relation, source: str, target: str, extra: str) -> Relation:
+    """The relationship moved to new ends, with the id resolve would give it there."""
+    return rel.model_copy(
+        update={"id": _relation_id(rel.type, source, target, extra), "source": source, "target": target}
+    )
+
+
 def _is_home(rel: Relation) -> bool:
     """A home region (LOCATED_IN a region), not a platform in a park (LOCATED_IN an organisation)."""
     return rel.type == "LOCATED_IN" and rel.target.startswith("region:")
@@ -555,15 +562,7 @@ def _merge(
             if rel.properties.get("provenance") == "analyst"
             else str(rel.properties.get("task") or "")
         )
-        state.put_relation(
-            rel.model_copy(
-                update={
-                    "id": _relation_id(rel.type, source, target, extra),
-                    "source": source,
-                    "target": target,
-                }
-            )
-        )
+        state.put_relation(_repointed(rel, source, target, extra))
     # a field an analyst set on either keeps the later decision, not the union of both (as when the
     # file is applied again, to the merged node)
     for field in SET_FIELDS:
@@ -611,15 +610,7 @@ def _split(state: _State, org: Organization, alias: str, note: str) -> bool:
             source = new.id if rel.source == org.id else rel.source
             target = new.id if rel.target == org.id else rel.target
             extra = str(rel.properties.get("task") or "")
-            state.put_relation(
-                rel.model_copy(
-                    update={
-                        "id": _relation_id(rel.type, source, target, extra),
-                        "source": source,
-                        "target": target,
-                    }
-                )
-            )
+            state.put_relation(_repointed(rel, source, target, extra))
     return True
 
 
