@@ -7,11 +7,11 @@ file and rebuilds the store's graph; this module parses options and prints.
 
 import shlex
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
-from bcikg.errors import InputError
+from bcikg.cli_report import BackendOption, open_source
 
 CORRECTIONS_ENV = "BCIKG_CORRECTIONS"
 
@@ -111,6 +111,34 @@ def register(app: typer.Typer) -> None:
         number, summary = record_correction(store, corrections, correction)
         report_change(number, correction.describe(), summary)
 
+    def record_fields(
+        kind: Literal["set", "add_org"],
+        name: str,
+        type: str | None,
+        region: str | None,
+        settled_in: list[str] | None,
+        segment: list[str] | None,
+        subsector: list[str] | None,
+        note: str,
+        store: Path,
+        corrections: Path | None,
+    ) -> None:
+        """`fix set` and `fix add org`: a decision on an organisation's fields, recorded."""
+        from bcikg.ingest.corrections import make_correction
+
+        correction = make_correction(
+            store_graph(store),
+            kind,
+            name,
+            note=note,
+            type=type,
+            region=region,
+            settled_in=settled_in,
+            segment=segment,
+            subsector=subsector,
+        )
+        record(store, corrections, correction)
+
     @fix_app.command("set")
     def set_(
         name: NameArg,
@@ -137,20 +165,7 @@ def register(app: typer.Typer) -> None:
 
           bcikg fix set 某某科技 --settled-in 南昌 --settled-in 赣江新区
         """
-        from bcikg.ingest.corrections import make_correction
-
-        correction = make_correction(
-            store_graph(store),
-            "set",
-            name,
-            note=note,
-            type=type,
-            region=region,
-            settled_in=settled_in,
-            segment=segment,
-            subsector=subsector,
-        )
-        record(store, corrections, correction)
+        record_fields("set", name, type, region, settled_in, segment, subsector, note, store, corrections)
 
     @fix_app.command()
     def reject(
@@ -224,20 +239,7 @@ def register(app: typer.Typer) -> None:
 
           bcikg fix add org 某某神经科技有限公司 --type Company --region 大连 --segment upstream --note '官网'
         """
-        from bcikg.ingest.corrections import make_correction
-
-        correction = make_correction(
-            store_graph(store),
-            "add_org",
-            name,
-            note=note,
-            type=type,
-            region=region,
-            settled_in=settled_in,
-            segment=segment,
-            subsector=subsector,
-        )
-        record(store, corrections, correction)
+        record_fields("add_org", name, type, region, settled_in, segment, subsector, note, store, corrections)
 
     @add_app.command("relation")
     def add_relation(
@@ -322,9 +324,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Items listed.")] = 20,
         store: StoreOption = DEFAULT_STORE,
-        backend: Annotated[
-            str, typer.Option("--backend", "-b", help="embedded (the store, no server) or neo4j.")
-        ] = "embedded",
+        backend: BackendOption = "embedded",
         uri: UriOption = None,
         user: UserOption = None,
         password: PasswordOption = None,
@@ -345,20 +345,8 @@ def register(app: typer.Typer) -> None:
         """
         from bcikg.report.review import review_items
 
-        if backend == "embedded":
-            from bcikg.report.embedded import EmbeddedSource
-
-            items = review_items(EmbeddedSource(store_graph(store)), region, limit=limit)
-        elif backend == "neo4j":
-            from bcikg.graph.neo4j_store import open_driver
-            from bcikg.report.neo4j import Neo4jSource
-            from bcikg.settings import resolve_settings
-
-            settings = resolve_settings(uri=uri, user=user, password=password, database=database)
-            with open_driver(settings) as driver:
-                items = review_items(Neo4jSource(driver, settings.database), region, limit=limit)
-        else:
-            raise InputError(f"unknown backend {backend!r}; choose embedded or neo4j")
+        with open_source(backend, store, uri, user, password, database) as source:
+            items = review_items(source, region, limit=limit)
         if not items:
             out.print("nothing to review", markup=False)
             return

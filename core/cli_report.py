@@ -9,13 +9,48 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bcikg.errors import InputError
 
+if TYPE_CHECKING:
+    from bcikg.report import ReportSource
+
 BACKENDS = ("embedded", "neo4j")
+
+BackendOption = Annotated[
+    str, typer.Option("--backend", "-b", help="embedded (the store, no server) or neo4j.")
+]
+
+
+@contextmanager
+def open_source(
+    backend: str,
+    store: Path,
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+) -> Iterator["ReportSource"]:
+    """The report source of a backend: the store's graph (embedded) or a Neo4j session (neo4j);
+    shared by `bcikg report` and `bcikg review`."""
+    if backend not in BACKENDS:
+        raise InputError(f"unknown backend {backend!r}; choose embedded or neo4j")
+    if backend == "embedded":
+        from bcikg.graph.embedded import EmbeddedStore
+        from bcikg.report import EmbeddedSource
+
+        yield EmbeddedSource(EmbeddedStore(store).load_graph())
+        return
+    from bcikg.graph.neo4j_store import open_driver
+    from bcikg.report.neo4j import Neo4jSource
+    from bcikg.settings import resolve_settings
+
+    settings = resolve_settings(uri=uri, user=user, password=password, database=database)
+    with open_driver(settings) as driver:
+        yield Neo4jSource(driver, settings.database)
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +63,7 @@ def register(app: typer.Typer) -> None:
         UserOption,
         out,
     )
-    from bcikg.report import DEFAULT_CANDIDATES, FORMATS, ReportSource
+    from bcikg.report import DEFAULT_CANDIDATES, FORMATS
 
     report_app = typer.Typer(
         name="report",
@@ -47,37 +82,9 @@ def register(app: typer.Typer) -> None:
     FormatOption = Annotated[
         str, typer.Option("--format", "-f", help=f"{', '.join(FORMATS)} (html: one self-contained page).")
     ]
-    BackendOption = Annotated[
-        str, typer.Option("--backend", "-b", help="embedded (the store, no server) or neo4j.")
-    ]
     OutputOption = Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.")
     ]
-
-    @contextmanager
-    def open_source(
-        backend: str,
-        store: Path,
-        uri: str | None,
-        user: str | None,
-        password: str | None,
-        database: str | None,
-    ) -> Iterator[ReportSource]:
-        if backend not in BACKENDS:
-            raise InputError(f"unknown backend {backend!r}; choose embedded or neo4j")
-        if backend == "embedded":
-            from bcikg.graph.embedded import EmbeddedStore
-            from bcikg.report import EmbeddedSource
-
-            yield EmbeddedSource(EmbeddedStore(store).load_graph())
-            return
-        from bcikg.graph.neo4j_store import open_driver
-        from bcikg.report.neo4j import Neo4jSource
-        from bcikg.settings import resolve_settings
-
-        settings = resolve_settings(uri=uri, user=user, password=password, database=database)
-        with open_driver(settings) as driver:
-            yield Neo4jSource(driver, settings.database)
 
     def emit(report: object, fmt: str, output: Path | None, render_text: Callable[[str], str]) -> None:
         from rich.console import Console

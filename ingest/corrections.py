@@ -348,6 +348,27 @@ def _analyst_props(note: str) -> dict[str, str | int | float | None]:
     return {"provenance": "analyst", "analyst_note": note or None}
 
 
+def _analyst_relation(
+    kind: RelationKind, source: str, target: str, note: str, home: bool = False
+) -> Relation:
+    """A relationship the analyst decided (its id the hash resolve gives, with "analyst" as the extra)."""
+    props = _analyst_props(note)
+    return Relation(
+        id=_relation_id(kind, source, target, "analyst"),
+        type=kind,
+        source=source,
+        target=target,
+        properties={"home": True, **props} if home else props,
+    )
+
+
+def _repointed(rel: Relation, source: str, target: str, extra: str) -> Relation:
+    """The relationship moved to new ends, with the id resolve would give it there."""
+    return rel.model_copy(
+        update={"id": _relation_id(rel.type, source, target, extra), "source": source, "target": target}
+    )
+
+
 def _is_home(rel: Relation) -> bool:
     """A home region (LOCATED_IN a region), not a platform in a park (LOCATED_IN an organisation)."""
     return rel.type == "LOCATED_IN" and rel.target.startswith("region:")
@@ -473,15 +494,7 @@ def _apply_set(
                 if rel.source == org.id and _is_home(rel):
                     state.drop_relation(rel.id)
             if region:
-                state.put_relation(
-                    Relation(
-                        id=_relation_id("LOCATED_IN", org.id, region, "analyst"),
-                        type="LOCATED_IN",
-                        source=org.id,
-                        target=region,
-                        properties={"home": True, **_analyst_props(c.note)},
-                    )
-                )
+                state.put_relation(_analyst_relation("LOCATED_IN", org.id, region, c.note, home=True))
             org = org.model_copy(update={"region": region})
         elif field == "settled_in":
             wanted = sorted(set(c.settled_in or ()))
@@ -494,15 +507,7 @@ def _apply_set(
                         state.drop_relation(rel.id)
             for region in wanted:
                 if region not in have:
-                    state.put_relation(
-                        Relation(
-                            id=_relation_id("SIGNED_IN", org.id, region, "analyst"),
-                            type="SIGNED_IN",
-                            source=org.id,
-                            target=region,
-                            properties=_analyst_props(c.note),
-                        )
-                    )
+                    state.put_relation(_analyst_relation("SIGNED_IN", org.id, region, c.note))
             org = org.model_copy(update={"settled_in": wanted})
         state.replace(org)
 
@@ -557,15 +562,7 @@ def _merge(
             if rel.properties.get("provenance") == "analyst"
             else str(rel.properties.get("task") or "")
         )
-        state.put_relation(
-            rel.model_copy(
-                update={
-                    "id": _relation_id(rel.type, source, target, extra),
-                    "source": source,
-                    "target": target,
-                }
-            )
-        )
+        state.put_relation(_repointed(rel, source, target, extra))
     # a field an analyst set on either keeps the later decision, not the union of both (as when the
     # file is applied again, to the merged node)
     for field in SET_FIELDS:
@@ -613,15 +610,7 @@ def _split(state: _State, org: Organization, alias: str, note: str) -> bool:
             source = new.id if rel.source == org.id else rel.source
             target = new.id if rel.target == org.id else rel.target
             extra = str(rel.properties.get("task") or "")
-            state.put_relation(
-                rel.model_copy(
-                    update={
-                        "id": _relation_id(rel.type, source, target, extra),
-                        "source": source,
-                        "target": target,
-                    }
-                )
-            )
+            state.put_relation(_repointed(rel, source, target, extra))
     return True
 
 
@@ -648,15 +637,7 @@ def _add_relation(state: _State, org: Organization, c: Correction) -> bool:
         for rel in existing:
             state.put_relation(rel.model_copy(update={"properties": {**rel.properties, **props}}))
     else:
-        state.put_relation(
-            Relation(
-                id=_relation_id(kind, source, target_id, "analyst"),
-                type=kind,
-                source=source,
-                target=target_id,
-                properties=props,
-            )
-        )
+        state.put_relation(_analyst_relation(kind, source, target_id, c.note))
     if kind == "SIGNED_IN" and target_id.startswith("region:"):
         current = state.orgs[org.id]
         state.replace(current.model_copy(update={"settled_in": sorted({*current.settled_in, target_id})}))

@@ -177,6 +177,13 @@ def _by_node(rows: Iterable[Row]) -> dict[str, list[Row]]:
     return out
 
 
+def _edges_of(
+    access: GraphAccess, ids: list[str], out_types: Sequence[str], in_types: Sequence[str]
+) -> dict[str, list[Row]]:
+    """The nodes' outgoing edges of ``out_types`` and incoming ones of ``in_types``, by node."""
+    return _by_node(access.edges(ids, out_types, "out") + access.edges(ids, in_types, "in"))
+
+
 def _report_source(access: GraphAccess) -> Any:
     from bcikg.report.source import ReportSource
 
@@ -412,9 +419,7 @@ def compare_regions(access: GraphAccess, params: dict[str, Any]) -> Rows:
 def hospital_trials(access: GraphAccess, params: dict[str, Any]) -> Rows:
     hospitals = _labelled_in(access, "Hospital", params.get("region"), ("LOCATED_IN",))
     ids = sorted(hospitals)
-    edges = _by_node(
-        access.edges(ids, ("LOCATED_IN",), "out") + access.edges(ids, ("CLINICAL_TRIAL_AT",), "in")
-    )
+    edges = _edges_of(access, ids, ("LOCATED_IN",), ("CLINICAL_TRIAL_AT",))
     rows = []
     for h in ids:
         base = {
@@ -466,10 +471,7 @@ def hospital_trials(access: GraphAccess, params: dict[str, Any]) -> Rows:
 def funds(access: GraphAccess, params: dict[str, Any]) -> Rows:
     found = _labelled_in(access, "Fund", params.get("region"), ("LOCATED_IN", "SIGNED_IN"))
     ids = sorted(found)
-    links = _by_node(
-        access.edges(ids, ("INVESTS_IN", "PARTNERS_WITH"), "out")
-        + access.edges(ids, ("PARTNERS_WITH",), "in")
-    )
+    links = _edges_of(access, ids, ("INVESTS_IN", "PARTNERS_WITH"), ("PARTNERS_WITH",))
     order = {"INVESTS_IN": 0, "PARTNERS_WITH": 1}
     rows = []
     for f in ids:
@@ -575,9 +577,7 @@ def agencies(access: GraphAccess, params: dict[str, Any]) -> Rows:
 def targets(access: GraphAccess, params: dict[str, Any]) -> Rows:
     found = _labelled_in(access, "Target", params.get("region"), ("ABOUT",))
     ids = sorted(found)
-    edges = _by_node(
-        access.edges(ids, ("ABOUT",), "out") + access.edges(ids, ("SETS_TARGET", "OWNS_TARGET"), "in")
-    )
+    edges = _edges_of(access, ids, ("ABOUT",), ("SETS_TARGET", "OWNS_TARGET"))
     rows = []
     for t in ids:
         p, mine = found[t], edges.get(t, [])

@@ -231,6 +231,13 @@ def wrap_to(text: str, width: float, size: float = _FONT) -> list[str]:
     return [*lines, line] if line else lines
 
 
+def _tspans(lines: Sequence[str], x: float, step: float = _LINE_H) -> str:
+    """The lines as <tspan>s of one <text>, each at ``x`` and ``step`` below the one before."""
+    return "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else step}">{h(line)}</tspan>' for i, line in enumerate(lines)
+    )
+
+
 def _tint(colour: str) -> str:
     """The colour mixed with four parts white (the pale fill of a settled organisation's pill)."""
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
@@ -259,10 +266,7 @@ def _pills(
         else:
             rect = f'fill="{_tint(colour)}" stroke="{colour}" stroke-width="2.5"'
             ink = "#222"
-        spans = "".join(
-            f'<tspan x="{cx + pill_w / 2:.1f}" dy="{0 if i == 0 else _LINE_H}">{h(line)}</tspan>'
-            for i, line in enumerate(lines)
-        )
+        spans = _tspans(lines, cx + pill_w / 2)
         out.append(
             f'<g class="org {h(o.presence)}" data-name="{h(name)}" data-region="{h(o.region or "")}">'
             f"<title>{tooltip}</title>"
@@ -294,10 +298,7 @@ def _box(
     body: list[str] = []
     if texts:
         lines = [line for text in texts for line in wrap_to(text, width - 2 * _PAD)]
-        spans = "".join(
-            f'<tspan x="{x + _PAD:.1f}" dy="{0 if i == 0 else _LINE_H}">{h(line)}</tspan>'
-            for i, line in enumerate(lines)
-        )
+        spans = _tspans(lines, x + _PAD)
         body.append(
             f'<text class="policies" x="{x + _PAD:.1f}" y="{y + _HEAD + 14}" font-size="{_FONT}" '
             f'fill="#333">{spans}</text>'
@@ -318,10 +319,7 @@ def _box(
             else "空缺 · 语料中无外地机构"
         )
         lines = wrap_to(hint, width - 2 * _PAD, 12)
-        spans = "".join(
-            f'<tspan x="{x + width / 2:.1f}" dy="{0 if i == 0 else 16}">{h(line)}</tspan>'
-            for i, line in enumerate(lines)
-        )
+        spans = _tspans(lines, x + width / 2, 16)
         body.append(
             f'<text class="hint" x="{x + width / 2:.1f}" y="{y + _HEAD + 14}" font-size="12" '
             f'text-anchor="middle" fill="#777">{spans}</text>'

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bcikg.domain.regions import gazetteer
 from bcikg.ingest.extract import extract_document
 from bcikg.ingest.names import SentenceNames
 from bcikg.ingest.read import read_paths
-from bcikg.domain.regions import gazetteer
 from bcikg.ingest.resolve import resolve
 from bcikg.ingest.split import split_document
 from bcikg.ingest.textutil import normalize_name

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bcikg.graph.build import build_graph, evidence_json, graph_signature, structural_id
 from bcikg.domain.lexicon import taxonomy
+from bcikg.graph.build import build_graph, evidence_json, graph_signature, structural_id
 from bcikg.models import Evidence, KnowledgeGraph, Relation
 from bcikg.schema import NODE_LABELS, RELATIONSHIP_TYPES, primary_label
 
