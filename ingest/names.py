@@ -1158,7 +1158,7 @@ class SentenceNames:
                 sibling_types.append(sibling.type)
         if not sibling_types and list_type is None:
             return []
-        item_type: OrgType = list_type or max(set(sibling_types), key=sibling_types.count)  # type: ignore[assignment]
+        item_type: OrgType = list_type or max(set(sibling_types), key=sibling_types.count)
         if any(_title_pattern().search(text, a, b) for a, b in spans):
             return []  # 微灵医疗创始人、某研究院工程师: a list of people's roles
         strong = list_type is not None or len(sibling_types) >= 2
