@@ -332,3 +332,33 @@ def test_written_forms_of_one_organisation_merge(
 )
 def test_distinct_organisations_stay_apart(groups: list[list[OrgMention]]) -> None:
     assert len(_resolve_mentions(*groups)) == 2
+
+
+def test_resolution_keys_do_not_depend_on_whether_the_dictionary_was_loaded() -> None:
+    """A store rebuilt without extracting anything (after a rules change) resolves in a process
+    where jieba never loaded its dictionary: the keys must be those an ingest computes."""
+    import json
+    import subprocess
+    import sys
+
+    from bcikg.ingest.resolve import resolution_key
+
+    ex = extract("北京核心科技有限公司与深圳核心科技有限公司签署了合作协议。", "doc:cold")
+    assert len(ex.orgs) == 2
+    warm = [resolution_key(m) for m in ex.orgs]
+    child = (
+        "import json, sys\n"
+        "from bcikg.models import OrgMention\n"
+        "from bcikg.ingest.resolve import resolution_key\n"
+        "rows = json.load(sys.stdin)\n"
+        "print(json.dumps([resolution_key(OrgMention.model_validate(r)) for r in rows]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child],
+        input=json.dumps([m.model_dump(mode="json") for m in ex.orgs]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout) == warm
+    assert len(set(warm)) == 2  # 核心 is a common word, no brand: two firms, not one
