@@ -66,6 +66,14 @@ class NameRules:
         return self.strong_suffixes.get(suffix) or self.weak_suffixes.get(suffix)
 
 
+@cache
+def strong_suffixes_of(org_type: OrgType) -> tuple[str, ...]:
+    """The strong suffixes that make a name of this type (基金 for Fund), longest first."""
+    return tuple(
+        sorted((s for s, t in name_rules().strong_suffixes.items() if t == org_type), key=len, reverse=True)
+    )
+
+
 def _typed(table: dict[str, list[str]]) -> dict[str, OrgType]:
     out: dict[str, OrgType] = {}
     for org_type in ORG_TYPES:

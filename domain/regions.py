@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from bcikg.domain.chinese import normalize_text
 from bcikg.domain.lexicon import read_data_text
-from bcikg.ingest.chinese import simplified_text
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import Region, RegionLevel
 
@@ -190,7 +190,7 @@ class Gazetteer:
             # 廣州 is 广州: places are looked up in simplified characters, at the same offsets
             cached = tuple(
                 RegionHit(m.start(), m.end(), text[m.start() : m.end()], rid)
-                for m in self._pattern.finditer(simplified_text(text))
+                for m in self._pattern.finditer(normalize_text(text))
                 if (rid := self.resolve(m.group(0), key[1])) is not None
             )
             if len(text) <= 400:
@@ -204,7 +204,7 @@ class Gazetteer:
 
     def leading_place(self, name: str, context: Iterable[str] = ()) -> tuple[str, str] | None:
         """The place a name starts with ('广州析芒' -> ('广州', region id)), if any."""
-        m = self._pattern.match(simplified_text(name))
+        m = self._pattern.match(normalize_text(name))
         if not m:
             return None
         rid = self.resolve(m.group(0), context)
@@ -221,7 +221,7 @@ class Gazetteer:
         if lead is not None:
             return lead
         context = tuple(c for c in context if c != "region:中国")
-        simplified = simplified_text(name)
+        simplified = normalize_text(name)
         for size in (3, 2):
             stem = simplified[:size]
             ids = self.district_short.get(stem)

@@ -13,8 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
+from bcikg.domain.chinese import normalize_text, to_simplified
 from bcikg.domain.lexicon import read_data_text, taxonomy
-from bcikg.ingest.chinese import simplified_text, to_simplified
 from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import SegmentKey
 
@@ -54,7 +54,7 @@ def subsectors_in(text: str) -> list[str]:
     in taxonomy order."""
     cues = _cues()
     found: set[str] = set()
-    for m in cues.pattern.finditer(simplified_text(text)):  # 柔性電極 is 柔性电极
+    for m in cues.pattern.finditer(normalize_text(text)):  # 柔性電極 is 柔性电极
         found.update(cues.subsector_of[m.group(0)])
     order = [sub.key for sub in taxonomy().subsectors]
     return [key for key in order if key in found]
@@ -130,7 +130,7 @@ def role_subsectors(org_type: str, name: str, sentence: str, bci_document: bool 
         return [role.subsector]
     if role.whole_document and bci_document:
         return [role.subsector]
-    if role.text_cues and _role_text_pattern(org_type).search(simplified_text(sentence)):
+    if role.text_cues and _role_text_pattern(org_type).search(normalize_text(sentence)):
         return [role.subsector]
     return []
 
@@ -153,7 +153,7 @@ def _own_text_rules() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
 
 def about_bci(text: str) -> bool:
     """Does the text use a word of the field (脑机, 脑电, 神经 …)?"""
-    return _bci_pattern().search(simplified_text(text)) is not None
+    return _bci_pattern().search(normalize_text(text)) is not None
 
 
 @cache

@@ -16,13 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from bcikg.domain.lexicon import name_rules, read_data_text, taxonomy
+from bcikg.domain.chinese import normalize_text
+from bcikg.domain.lexicon import name_rules, read_data_text, strong_suffixes_of, taxonomy
 from bcikg.domain.regions import COUNTRY_ID, Gazetteer, RegionHit, gazetteer, region_cues
 from bcikg.ingest import classify, relations
 from bcikg.ingest.claims import extract_claims
 from bcikg.ingest.names import Candidate, SentenceNames, _common_word, name_words, tokenize
 from bcikg.ingest.targets import extract_targets
-from bcikg.ingest.textutil import is_cjk, normalize_text, strip_legal_form
+from bcikg.ingest.textutil import is_cjk, strip_legal_form
 from bcikg.models import (
     DocumentExtraction,
     DocumentInfo,
@@ -540,13 +541,14 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
                 return
     if (
         mention.type not in ("Company", "Institute")
-        and not (mention.type == "Fund" and not mention.name.endswith("基金"))
+        and not (mention.type == "Fund" and not mention.name.endswith(strong_suffixes_of("Fund")))
         and ctx.region is not None
         and _local_sentence(ctx, mention)
     ):
-        # a hospital, agency, platform or fund (基金) in a sentence about the document's region
-        # is taken to be there; universities and institutes are too often partners from
-        # elsewhere, and an investment firm (资本, 创投) in a funding report comes from anywhere
+        # a hospital, agency, platform or fund (a strong Fund suffix: 基金) in a sentence about the
+        # document's region is taken to be there; universities and institutes are too often
+        # partners from elsewhere, and an investment firm (资本, 创投) in a funding report comes
+        # from anywhere
         mention.home, mention.home_cue = ctx.region, "document"
 
 

@@ -17,10 +17,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 
-from bcikg.domain.lexicon import name_rules, resolution_rules
+from bcikg.domain.chinese import to_simplified
+from bcikg.domain.lexicon import name_rules, resolution_rules, strong_suffixes_of
 from bcikg.domain.regions import COUNTRY_ID, gazetteer
 from bcikg.ingest import relations
-from bcikg.ingest.chinese import to_simplified
 from bcikg.ingest.names import _common_word, name_words
 from bcikg.ingest.textutil import is_cjk, normalize_name, stable_hash, strip_legal_form
 from bcikg.models import (
@@ -132,7 +132,7 @@ def resolution_key(mention: OrgMention) -> str:
         core = company_core(mention.name)
         if len(core) >= 2 and not _common_word(core) and not gazetteer().candidates(core):
             return "co:" + core
-    if mention.type == "Fund" and not name.endswith(_fund_strong_suffixes()):
+    if mention.type == "Fund" and not name.endswith(strong_suffixes_of("Fund")):
         # 某某资本 / 某某 (an investor named without its 资本): one firm (relations helper)
         core = company_core(mention.name)
         if len(core) >= 2 and not _common_word(core) and not gazetteer().candidates(core):
@@ -152,11 +152,6 @@ def document_keys(
         else:
             keys.extend(resolution_key(m) for m in e.orgs)
     return keys
-
-
-@cache
-def _fund_strong_suffixes() -> tuple[str, ...]:
-    return tuple(s for s, t in name_rules().strong_suffixes.items() if t == "Fund")
 
 
 def secondary_keys(mention: OrgMention) -> list[str]:

@@ -8,8 +8,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
+from bcikg.domain.chinese import normalize_text
 from bcikg.domain.lexicon import read_data_text
-from bcikg.ingest.textutil import literal_pattern, normalize_text
+from bcikg.ingest.textutil import literal_pattern
 from bcikg.models import Document, Sentence, SplitDocument
 
 # A sentence ends after 。！？；!? (and any closing quotes/brackets that follow) or at a line end.

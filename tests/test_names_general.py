@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bcikg.domain.chinese import normalize_text
 from bcikg.domain.regions import gazetteer
 from bcikg.ingest.extract import extract_document
 from bcikg.ingest.names import SentenceNames
 from bcikg.ingest.split import split_document
-from bcikg.ingest.textutil import normalize_name, normalize_text
+from bcikg.ingest.textutil import normalize_name
 from bcikg.models import Document
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bcikg.ingest.chinese import to_simplified
+from bcikg.domain.chinese import to_simplified
 from bcikg.ingest.extract import extract_document
 from bcikg.ingest.resolve import _is_abbreviation, company_core, name_key, resolve
 from bcikg.ingest.split import split_document
