@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import jieba
-import jieba.posseg
 
 from bcikg.domain.lexicon import NameRules, name_rules, read_data_text
 from bcikg.domain.regions import Gazetteer
+from bcikg.ingest import segment
 from bcikg.ingest.textutil import PUNCT, is_cjk, is_latin, literal_pattern
 from bcikg.models import OrgType
 
@@ -75,6 +75,11 @@ class NameWords:
     facility_suffixes: tuple[str, ...]
     role_pattern: re.Pattern[str]
     role_words: frozenset[str]
+    role_words_by_length: tuple[str, ...]
+    # the three verb lists as one set, and the policy verbs as one pattern (longest first):
+    # asked about every word at the front of a candidate name
+    leading_verbs: frozenset[str]
+    policy_verb_pattern: re.Pattern[str]
     role_last_chars: frozenset[str]
     verb_suffixes: frozenset[str]
     place_only_suffixes: frozenset[str]
@@ -105,6 +110,11 @@ def name_words() -> NameWords:
         facility_suffixes=tuple(raw["facility_suffixes"]),
         role_pattern=literal_pattern(raw["role_words"]),
         role_words=frozenset(raw["role_words"]),
+        role_words_by_length=tuple(sorted(raw["role_words"], key=len, reverse=True)),
+        leading_verbs=frozenset(raw["existing_verbs"])
+        | frozenset(raw["creation_verbs"])
+        | frozenset(raw["policy_verbs"]),
+        policy_verb_pattern=literal_pattern(raw["policy_verbs"]),
         role_last_chars=frozenset(word[-1] for word in raw["role_words"]),
         verb_suffixes=frozenset(raw["verb_suffixes"]),
         place_only_suffixes=frozenset(raw["place_only_suffixes"]),
@@ -222,12 +232,13 @@ def _title_pattern() -> re.Pattern[str]:
 @cache
 def _word_tags() -> dict[str, str]:
     # the dictionary's part-of-speech tags (no HMM tagging: a fraction of posseg's cost)
-    jieba.posseg.dt.initialize()
-    _add_domain_words()
-    return jieba.posseg.dt.word_tag_tab
+    jieba.dt.check_initialized()
+    tags = segment.dictionary_tags()
+    _add_domain_words(tags)
+    return tags
 
 
-def _add_domain_words() -> None:
+def _add_domain_words(tags: dict[str, str]) -> None:
     """Teach jieba the domain's nouns (脑机接口 is otherwise 脑/机/接口 with 接口 a verb) so that
     they never end a name by looking like verbs."""
     from bcikg.domain.lexicon import taxonomy
@@ -236,13 +247,13 @@ def _add_domain_words() -> None:
     for word in sorted(words):
         if len(word) >= 2 and not word.isascii():
             jieba.add_word(word, freq=2000, tag="n")
-            jieba.posseg.dt.word_tag_tab[word] = "n"
+            tags[word] = "n"
     rules = name_rules()
     # a word that ends a name on its left must be one word for the tokenizer (领投方, 老股东)
     for word in sorted(rules.left_stop):
         if len(word) >= 2 and not word.isascii() and not jieba.dt.FREQ.get(word):
             jieba.add_word(word, freq=2000, tag="v")
-            jieba.posseg.dt.word_tag_tab[word] = "v"
+            tags[word] = "v"
     # 大学教授, 医院院长: a suffix glued to a title hides where the name ends
     for suffix in rules.strong_suffixes:
         for title in rules.titles:
@@ -280,10 +291,7 @@ def _tag(word: str) -> str:
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words of the text (jieba without its HMM, dictionary tags), offsets shifted by offset."""
     _word_tags()  # make sure the domain words are in jieba's dictionary first
-    tokens = [
-        Token(word, start + offset, end + offset, _tag(word))
-        for word, start, end in jieba.tokenize(text, HMM=False)
-    ]
+    tokens = [Token(word, start, end, _tag(word)) for word, start, end in segment.tokenize(text, offset)]
     if any(t.tag == "eng" for t in tokens):
         tokens = _merge_latin(tokens)
     return tokens
@@ -558,9 +566,7 @@ class SentenceNames:
         if name.startswith("一") and start > 0 and self.text[start - 1] in "这那此该每同":
             start += 1
             name = name[1:]  # 这一前沿科技: "this one …", not a name starting with 一
-        if name[-1:] in self.words.role_last_chars and any(
-            name.endswith(word) for word in self.words.role_words
-        ):
+        if name[-1:] in self.words.role_last_chars and name.endswith(self.words.role_words_by_length):
             return None  # 某公司全资子公司, 明星公司: a role, not a name
         cut = self._after_role_word(name, suffix)
         if cut:
@@ -637,8 +643,10 @@ class SentenceNames:
             and not self._vouched
         ):
             return None  # brands are short: a long run of words before 资本 / 科技 is a clause
-        if suffix in self.rules.weak_suffixes and rule != "stock" and (
-            self.is_generic_core(core) or (self._verb_before(end - len(suffix)) and not self._vouched)
+        if (
+            suffix in self.rules.weak_suffixes
+            and rule != "stock"
+            and (self.is_generic_core(core) or (self._verb_before(end - len(suffix)) and not self._vouched))
         ):
             return None  # 上海人工智能, 接上智能: a place or a verb, then the industry word
         if suffix in self.words.place_only_suffixes:
@@ -960,23 +968,18 @@ class SentenceNames:
     def _strip_leading_verb(self, start: int, suffix_start: int, by_tag: bool = True) -> int:
         """培育脑机接口…创新中心, 用好产业基金: a policy verb glued to the front is not part of
         the name."""
-        for verb in self.words.policy_verbs:  # longest first
-            if self.text.startswith(verb, start) and start + len(verb) <= suffix_start:
-                start += len(verb)
-                break
+        # the longest policy verb there that ends before the suffix
+        verb = self.words.policy_verb_pattern.match(self.text, start, suffix_start)
+        if verb is not None:
+            start = verb.end()
         i = self.tok_by_start.get(start) if by_tag else None
         while i is not None and self.tokens[i].start < suffix_start:
             tok = self.tokens[i]
-            is_verb = (
-                tok.text in self.words.creation_verbs
-                or tok.text in self.words.existing_verbs
-                or tok.text in self.words.policy_verbs
-                or (
-                    len(tok.text) > 1
-                    and tok.tag in ("v", "vd", "ad")
-                    and tok.text not in self.words.generic
-                    and _frequent(tok.text)
-                )
+            is_verb = tok.text in self.words.leading_verbs or (
+                len(tok.text) > 1
+                and tok.tag in ("v", "vd", "ad")
+                and tok.text not in self.words.generic
+                and _frequent(tok.text)
             )
             if not is_verb:
                 break

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import itertools
 import multiprocessing
@@ -45,6 +46,8 @@ _CHUNK = 8
 _COMMIT_DOCUMENTS = 64
 _COMMIT_SECONDS = 1.0
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
+# Collector thresholds while ingesting (Python's default is 700, 10, 10): see _few_collections.
+_GC_THRESHOLDS = (20_000, 20, 20)
 
 
 def extract_one(document: Document) -> DocumentExtraction:
@@ -68,6 +71,22 @@ def _signals_blocked() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often. An ingest makes millions of small objects
+    (tokens, candidates, mentions, evidence), most of which live until the store has them; at the
+    default thresholds the collector walks that growing heap hundreds of times, about a tenth of
+    the ingest's time, and finds almost nothing (the stages build no reference cycles). Memory is
+    unchanged (bench/ingest). Forked workers inherit the setting; the caller's thresholds are
+    restored afterwards."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def extract_stream(
@@ -156,6 +175,18 @@ def ingest_paths(
 ) -> IngestSummary:
     """Ingest new documents; with no paths, rebuild the graph when the analyst corrections
     (``corrections``, default STORE/corrections.toml) changed since the last build."""
+    with _few_collections():
+        return _ingest_paths(paths, store_dir, max_bytes, workers, progress, corrections)
+
+
+def _ingest_paths(
+    paths: Iterable[str | Path],
+    store_dir: str | Path,
+    max_bytes: int,
+    workers: int,
+    progress: ProgressCallback | None,
+    corrections: str | Path | None,
+) -> IngestSummary:
     store = EmbeddedStore(Path(store_dir))
     summary = IngestSummary(store=str(store.directory))
     committer = _Committer(store)
