@@ -1017,7 +1017,7 @@ def sentence_candidates(text: str, gaz: Gazetteer, context: list[str], policy: b
         if len(_SENTENCE_CACHE) >= _SENTENCE_CACHE_LIMIT:
             _SENTENCE_CACHE.clear()
         _SENTENCE_CACHE[key] = found
-    return [replace(c, aliases=list(c.aliases)) for c in found]
+    return [c.copy() for c in found]
 
 
 def find_mentions(ctx: DocumentContext) -> list[Mention]:

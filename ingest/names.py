@@ -59,6 +59,21 @@ class Candidate:
     aliases: list[str] = field(default_factory=list)
     suffix: str = ""
 
+    def copy(self) -> Candidate:
+        """A copy with its own alias list (dataclasses.replace costs several times more)."""
+        return Candidate(
+            self.start,
+            self.end,
+            self.name,
+            self.type,
+            self.rule,
+            self.prefix,
+            self.generic,
+            self.quoted,
+            list(self.aliases),
+            self.suffix,
+        )
+
 
 @dataclass(frozen=True)
 class NameWords:
@@ -291,7 +306,11 @@ def _tag(word: str) -> str:
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words of the text (jieba without its HMM, dictionary tags), offsets shifted by offset."""
     _word_tags()  # make sure the domain words are in jieba's dictionary first
-    tokens = [Token(word, start, end, _tag(word)) for word, start, end in segment.tokenize(text, offset)]
+    memo = _tag_memo
+    tokens = [
+        Token(word, start, end, memo.get(word) or _tag(word))
+        for word, start, end in segment.tokenize(text, offset)
+    ]
     if any(t.tag == "eng" for t in tokens):
         tokens = _merge_latin(tokens)
     return tokens
@@ -1050,8 +1069,11 @@ class SentenceNames:
         separator, a verb or a title is how short company names are written."""
         out = []
         toks = self.tokens
+        places = self.gaz.surfaces  # asked of every word: a dict lookup, not a method call
         for i, tok in enumerate(toks):
-            rid = self.gaz.resolve(tok.text, self.context) if self.gaz.candidates(tok.text) else None
+            if tok.text not in places:
+                continue
+            rid = self.gaz.resolve(tok.text, self.context)
             if rid is None or self.gaz.get(rid).level in ("district", "zone"):
                 continue
             if tok.text == self.gaz.get(rid).name and tok.text.endswith(("省", "市", "区", "县")):
