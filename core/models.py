@@ -155,7 +155,9 @@ class OrgMention(Model):
         default_factory=list, description="other forms written here, e.g. with a department"
     )
     home_cue: str = Field(
-        default="", description="how home_region was found: name, qualified, national, local, cue or document"
+        default="",
+        description="how home_region was found: name, short_name (a county-level short form at its "
+        "front), qualified, national, local, cue or document",
     )
 
 

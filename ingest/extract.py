@@ -425,9 +425,11 @@ def _qualify(ctx: DocumentContext, mention: Mention) -> None:
     if cand.rule == "national" or name in ctx.rules.national_names:
         mention.home, mention.home_cue = "region:中国", "national"
         return
-    place = _place_in_name(ctx, name) or _bracketed_place(ctx, mention)
+    place, cue = _place_in_name(ctx, name)
+    if place is None:
+        place, cue = _bracketed_place(ctx, mention), "name"
     if place is not None:
-        mention.home, mention.home_cue = place, "name"
+        mention.home, mention.home_cue = place, cue
     if cand.generic and cand.prefix == "none":
         mention.generic = True
 
@@ -468,12 +470,16 @@ def _bracketed_place(ctx: DocumentContext, mention: Mention) -> str | None:
     return ctx.gaz.resolve(place, ctx.context_regions())
 
 
-def _place_in_name(ctx: DocumentContext, name: str) -> str | None:
+def _place_in_name(ctx: DocumentContext, name: str) -> tuple[str | None, str]:
+    """The region a name's own words give, and the home cue: "name", or "short_name" when it is
+    only a county-level short form at the front (北辰某某科技 may be a brand that happens to begin
+    with a district's name; a sentence that says where the firm is outranks it)."""
     # a county-level short form outside the document's region only before a brand of its own
     # (丹阳某某医疗设备, not 某某创投 whose first characters happen to name a county)
     lead = ctx.gaz.name_place(name, ctx.context_regions(), min_rest=4)
+    lead_cue = "short_name" if lead is not None and ctx.gaz.leading_place(name) is None else "name"
     if lead is not None and lead[1] != COUNTRY_ID:
-        return lead[1]
+        return lead[1], lead_cue
     # 中共大连市委…, 人民银行江苏省分行, 中国科学院深圳先进技术研究院, 某某大学附属北京某某医院:
     # a place inside the name, written in full or right after its owner
     inner = []
@@ -488,21 +494,25 @@ def _place_in_name(ctx: DocumentContext, name: str) -> str | None:
         ):
             inner.append(hit.region_id)
     if inner:
-        return inner[0]
+        return inner[0], "name"
     if lead is not None:
-        return lead[1]
+        return lead[1], lead_cue
     # 南昌大学第一附属医院, 大连大学: a university named after its city
     m = re.match(r"(.{2,3})大学", name)
     if m:
         rid = ctx.gaz.resolve(m.group(1), ctx.context_regions())
         if rid is not None:
-            return rid
-    return None
+            return rid, "name"
+    return None, ""
 
 
 def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -> None:
-    """Home region from the sentence: 本土企业 (the document's region), 总部位于X, X聚集Y."""
+    """Home region from the sentence: 本土企业 (the document's region), 总部位于X, X聚集Y. A
+    stated place also replaces one read from a short form at the front of the name."""
+    if mention.home is not None and mention.home_cue != "short_name":
+        return
     if mention.home is not None:
+        _stated_home(ctx, mention)
         return
     text = mention.sentence.text
     after = text[mention.rel_end : max(group_end, mention.rel_end)]
@@ -510,6 +520,24 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
     if any(word in after for word in ctx.rules.local_words) and ctx.region is not None:
         mention.home, mention.home_cue = ctx.region, "local"
         return
+    if _stated_home(ctx, mention):
+        return
+    if (
+        mention.type not in ("Company", "Institute")
+        and not (mention.type == "Fund" and not mention.name.endswith(strong_suffixes_of("Fund")))
+        and ctx.region is not None
+        and _local_sentence(ctx, mention)
+    ):
+        # a hospital, agency, platform or fund (a strong Fund suffix: 基金) in a sentence about the
+        # document's region is taken to be there; universities and institutes are too often
+        # partners from elsewhere, and an investment firm (资本, 创投) in a funding report comes
+        # from anywhere
+        mention.home, mention.home_cue = ctx.region, "document"
+
+
+def _stated_home(ctx: DocumentContext, mention: Mention) -> bool:
+    """A home the sentence states (总部位于P, 位于P的X, P的X, X于P注册成立): set it, say whether."""
+    text = mention.sentence.text
     window_after = text[mention.rel_end : mention.rel_end + 16]
     companies_here = {
         m.name for m in ctx.sentence_mentions.get(mention.sentence.index, []) if m.type == "Company"
@@ -523,33 +551,23 @@ def _home_from_context(ctx: DocumentContext, mention: Mention, group_end: int) -
             place = _place_at_start(ctx, window_after[i + len(cue) :])
             if place is not None:
                 mention.home, mention.home_cue = place, "cue"
-                return
+                return True
     if _home_from_phrases(ctx, mention):
-        return
+        return True
     before = text[max(0, mention.rel_start - 16) : mention.rel_start]
     located = re.search(r"(?:位于|坐落于|地处|来自|扎根)([^，,。；;的]{2,12})的$", before)
     if located:
         hits = ctx.gaz.find(located.group(1), ctx.context_regions())
         if hits:
             mention.home, mention.home_cue = hits[-1].region_id, "cue"  # 位于深圳市南山区的某产业园
-            return
+            return True
     for cue in ctx.rules.home_place_before:
         if before.endswith(cue):
             hits = ctx.gaz.find(before[: -len(cue)], ctx.context_regions())
             if hits and hits[-1].end == len(before) - len(cue):
                 mention.home, mention.home_cue = hits[-1].region_id, "cue"
-                return
-    if (
-        mention.type not in ("Company", "Institute")
-        and not (mention.type == "Fund" and not mention.name.endswith(strong_suffixes_of("Fund")))
-        and ctx.region is not None
-        and _local_sentence(ctx, mention)
-    ):
-        # a hospital, agency, platform or fund (a strong Fund suffix: 基金) in a sentence about the
-        # document's region is taken to be there; universities and institutes are too often
-        # partners from elsewhere, and an investment firm (资本, 创投) in a funding report comes
-        # from anywhere
-        mention.home, mention.home_cue = ctx.region, "document"
+                return True
+    return False
 
 
 def _home_from_phrases(ctx: DocumentContext, mention: Mention) -> bool:
@@ -707,8 +725,10 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     m.segments = classify.role_segment(sentence.text[last.rel_end :])
                 else:
                     subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
-                if not subs and not m.segments and (
-                    ctx.bci_document or classify.about_bci(sentence.text + m.name)
+                if (
+                    not subs
+                    and not m.segments
+                    and (ctx.bci_document or classify.about_bci(sentence.text + m.name))
                 ):
                     # a hospital that implants or rehabilitates, a brain-science laboratory
                     subs = classify.role_subsectors(m.type, m.name, sentence.text, ctx.bci_document)
@@ -794,7 +814,7 @@ def _respective_places(ctx: DocumentContext, group: list[Mention]) -> None:
     if len(places) != len(group) or any(p is None for p in places):
         return
     for mention, place in zip(group, places, strict=True):
-        if mention.home_cue in ("", "document"):
+        if mention.home_cue in ("", "document", "short_name"):
             mention.home, mention.home_cue = place, "cue"
 
 
@@ -823,7 +843,6 @@ def _short_forms(mention: Mention, ctx: DocumentContext) -> list[str]:
             break
         forms.append(stem)
     return [f for f in forms if f != mention.name and len(f) >= 2]
-
 
 
 @cache

@@ -47,7 +47,18 @@ _TYPE_WEIGHT = {
     "Platform": 1.0,
     "Company": 0.8,
 }
-_HOME_CUE_RANK = {"name": 0, "qualified": 0, "national": 0, "cue": 1, "local": 2, "document": 3, "": 4}
+# a county-level short form at the front of a name (short_name) is weaker than a stated place: a
+# brand may begin with a district's name
+_HOME_CUE_RANK = {
+    "name": 0,
+    "qualified": 0,
+    "national": 0,
+    "cue": 1,
+    "short_name": 1.5,
+    "local": 2,
+    "document": 3,
+    "": 4,
+}
 _SEGMENT_ORDER: tuple[SegmentKey, ...] = ("upstream", "midstream", "downstream")
 
 
@@ -226,7 +237,7 @@ def resolve(
     organizations: list[Organization] = []
     org_of: dict[tuple[str, str], str] = {}
     home_evidence: dict[str, Evidence] = {}
-    home_rank: dict[str, int] = {}
+    home_rank: dict[str, float] = {}
     stated: dict[str, list[Evidence]] = {}  # homes the text states (总部位于P), with the sentences
     for members in clusters.values():
         org, evidence, rank = _organization([mentions[i] for i in members], [keys[i] for i in members])
@@ -289,7 +300,7 @@ def _states_home(mention: OrgMention, region: str | None) -> bool:
     if mention.home_cue == "cue":
         return True
     park = mention.type == "Platform" and mention.name.endswith(relations.cues().park_heads)
-    return park and mention.home_cue in ("name", "qualified")
+    return park and mention.home_cue in ("name", "qualified", "short_name")
 
 
 def _distinct(evidence: list[Evidence]) -> list[Evidence]:
@@ -300,7 +311,7 @@ def _distinct(evidence: list[Evidence]) -> list[Evidence]:
 def _absorb_stated_homes(
     organizations: list[Organization],
     relations: list[Relation],
-    home_rank: dict[str, int],
+    home_rank: dict[str, float],
     home_evidence: dict[str, Evidence],
     stated: dict[str, list[Evidence]],
 ) -> list[Relation]:
@@ -609,7 +620,7 @@ def _related_regions(a: str, b: str) -> bool:
 def _inherit_owner_region(
     organizations: list[Organization],
     relations: list[Relation],
-    home_rank: dict[str, int],
+    home_rank: dict[str, float],
     home_evidence: dict[str, Evidence],
 ) -> None:
     """A centre named after the hospital that runs it (南大一附院…中心) is where that hospital is,
@@ -629,7 +640,7 @@ def _inherit_owner_region(
                 home_evidence[platform.id] = rel.evidence[0]
 
 
-def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organization, Evidence | None, int]:
+def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organization, Evidence | None, float]:
     weights: dict[OrgType, float] = defaultdict(float)
     for m in members:
         weights[m.type] += _TYPE_WEIGHT[m.type]
@@ -668,7 +679,7 @@ def _organization(members: list[OrgMention], keys: list[str]) -> tuple[Organizat
     # home region: the best-ranked cue; for the canonical name's own place first
     # home region: the best-ranked cue; among equal cues the region most documents give (a firm
     # and its subsidiary elsewhere are one node), then the canonical name's own place
-    support: Counter[tuple[int, str]] = Counter(
+    support: Counter[tuple[float, str]] = Counter(
         {
             (rank_, region_): n
             for (rank_, region_), n in Counter(

@@ -161,3 +161,33 @@ def test_segment_from_what_the_text_says(text: str, fragment: str, segments: lis
 )
 def test_no_segment_without_field_evidence(text: str, fragment: str) -> None:
     assert mention(extract(text), fragment).segments == []
+
+
+# ------------------------------------------------ a district's short form at the front of a name
+
+
+@pytest.mark.parametrize(
+    ("text", "home", "cue"),
+    [
+        # a stated headquarters outranks a brand that begins like a district's name
+        ("北辰慧联科技有限公司总部位于杭州市，专注于脑电采集设备研发。", "region:中国/浙江省/杭州市", "cue"),
+        ("位于杭州市的北辰慧联科技有限公司专注于脑电采集设备研发。", "region:中国/浙江省/杭州市", "cue"),
+        # nothing stated: the short form still gives the district, as a weaker cue
+        ("北辰慧联科技有限公司专注于脑电采集设备研发。", "region:中国/天津市/北辰区", "short_name"),
+        # a full place name at the front is the name's own place, whatever the sentence says
+        ("天津慧联科技有限公司总部位于杭州市，专注于脑电采集设备研发。", "region:中国/天津市", "name"),
+    ],
+)
+def test_short_place_form_yields_to_a_stated_home(text: str, home: str, cue: str) -> None:
+    found = mention(extract(text), "慧联科技")
+    assert (found.home_region, found.home_cue) == (home, cue)
+
+
+def test_stated_home_in_one_document_outranks_the_short_form_in_another() -> None:
+    from bcikg.ingest.resolve import resolve
+
+    first = extract("北辰慧联科技有限公司发布了新一代脑电采集设备。", doc_id="doc:a")
+    second = extract("北辰慧联科技有限公司总部位于杭州市，专注于脑电采集设备研发。", doc_id="doc:b")
+    kg = resolve([first, second])
+    (org,) = [o for o in kg.organizations if "慧联" in o.name]
+    assert org.region == "region:中国/浙江省/杭州市"
