@@ -586,7 +586,11 @@ class SentenceNames:
             return None  # 王某某: a person where a name was looked for
         if any(ch in "，,。；;：:！？!?\n" for ch in name):
             return None
-        if self._inside(start, end, self.book_spans):
+        # a name cut by a title's edge is none; a legal name inside a title (《关于对某某有限公司…的
+        # 决定》) names the company all the same
+        if self._inside(start, end, self.book_spans) and not (
+            name.endswith("有限公司") and any(s < start and end < e for s, e in self.book_spans)
+        ):
             return None
         name = _QUOTES.sub("", name)
         prefix, plen = self._prefix_kind(name, start)
@@ -1367,9 +1371,9 @@ class SentenceNames:
         r"(?<![\u4e00-\u9fff])([\u4e00-\u9fffA-Za-z]{2,8})(?:研发|孵化|培育|投资)的(?=[\u4e00-\u9fffA-Za-z])"
     )
 
-    # 某某科技(300000)与…: a listed company with its stock code
+    # 某某科技(300000)与…: a listed company with its stock code (also after a dash: 之一——某某(600000.SH))
     _STOCK = re.compile(
-        r"(?:^|(?<=[，,。；;：:、\s]))([\u4e00-\u9fffA-Za-z]{2,8})[（(](?:[036]\d{5}|\d{4,5}\.HK|\d{6}\.S[HZ])[）)]"
+        r"(?:^|(?<=[，,。；;：:、\s—－]))([\u4e00-\u9fffA-Za-z]{2,8})[（(](?:[036]\d{5}|\d{4,5}\.HK|\d{6}\.S[HZ])[）)]"
     )
     # 由A领投, B、C跟投, 老股东D继续跟投: the investors of a funding round
     _INVESTOR = re.compile(
