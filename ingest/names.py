@@ -18,6 +18,7 @@ document's region) happens in bcikg.ingest.extract.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import tomllib
@@ -1121,10 +1122,15 @@ class SentenceNames:
 
     def _enumerations(self, found: list[Candidate]) -> list[Candidate]:
         out: list[Candidate] = []
+        # a list ends at its 等 (甲、乙等联合丙等企业 holds two lists: 甲、乙 and 丙)
+        deng_ends = [t.end for t in self.tokens if t.text == "等"]
         # a list lives inside one clause (text between clause punctuation)
         for clause in re.finditer(r"[^，,。；;：:！？!?（）()]+", self.text):
             if "、" in clause.group(0) or "等" in clause.group(0):
-                out += self._enumeration_in_clause(clause.start(), clause.end(), found)
+                a, b = clause.span()
+                cuts = deng_ends[bisect.bisect_right(deng_ends, a) : bisect.bisect_left(deng_ends, b)]
+                for start, end in itertools.pairwise([a, *cuts, b]):
+                    out += self._enumeration_in_clause(start, end, found)
         return out
 
     def _enumeration_in_clause(self, cstart: int, cend: int, found: list[Candidate]) -> list[Candidate]:

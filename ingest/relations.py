@@ -36,6 +36,7 @@ class Cues:
     operate: tuple[str, ...]  # X<verb>(的)?<platform>
     operate_passive: tuple[str, ...]  # 由X<verb>的<platform>
     operate_institute: tuple[str, ...]  # X<verb><institute>
+    subsidiary_roles: tuple[str, ...]  # A的子公司B
     host: tuple[str, ...]
     co_host: tuple[str, ...]
     joint_units: tuple[str, ...]
@@ -541,6 +542,7 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                 out.append(
                     _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb=verb)
                 )
+    out += _subsidiaries(ctx, s)
     # a nested owner runs the centre named after it (南大一附院脑机接口临床研究中心)
     # (a university's or an academy's centre is one of its units, an Institute of its own)
     for m in s.mentions:
@@ -550,6 +552,54 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                 out.append(
                     _relation(
                         ctx, "OPERATES", m.name, outer.name, s.sentence, outer.start, outer.end, verb="nested"
+                    )
+                )
+    return out
+
+
+_ROLE_LINK = re.compile(r"\s*(?:——|—|－|-|:|：)?\s*")
+_IS = re.compile(r"\s*(?:是|为|系|作为)\s*$")
+
+
+def _subsidiaries(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
+    """A的全资子公司B / A在某领域的核心企业——B: A runs B; B是A的子公司 says the same."""
+    out: list[RelationMention] = []
+    text = s.text
+    roles = _rx(_alternation(cues().subsidiary_roles))
+    for hit in roles.finditer(text):
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
+        parents = [
+            m
+            for m in s.mentions
+            if clause_start <= m.rel_start and m.rel_end <= hit.start() and m.type in ("Company", "Institute")
+        ]
+        if not parents:
+            continue
+        parent = parents[-1]  # the one named last before the role
+        if not text[parent.rel_end : hit.start()].endswith(("的", "旗下", "下属")):
+            continue  # A子公司 without 的 is a name's part or a kind, not a statement
+        link = _ROLE_LINK.match(text, hit.end())
+        named = [
+            m for m in s.mentions if link is not None and m.rel_start == link.end() and m.type == "Company"
+        ]
+        if not named:
+            # B是A的子公司: the company before 是 at the start of the clause
+            named = [
+                m
+                for m in parents[:-1]
+                if _IS.match(text[m.rel_end : parent.rel_start]) and m.rel_start - clause_start <= 3
+            ]
+        for child in named:
+            if child.name != parent.name:
+                out.append(
+                    _relation(
+                        ctx,
+                        "OPERATES",
+                        parent.name,
+                        child.name,
+                        s.sentence,
+                        *_span(parent, child),
+                        verb="子公司",
                     )
                 )
     return out

@@ -53,6 +53,16 @@ def test_a_legal_name_inside_a_decision_title_is_a_name() -> None:
     assert "星河市澄禾龙生物科技股份有限公司" in names_in(text)
 
 
+def test_a_list_ends_at_its_deng() -> None:
+    # two lists in one clause: the company of the second, named without a suffix, is found
+    text = "澄曜大学、星河类脑实验室等联合青禾电子等企业、高校发布多项成果。"
+    assert names_in(text) >= {"澄曜大学", "星河类脑实验室", "青禾电子"}
+
+
+def test_a_list_of_fields_is_no_list_of_names() -> None:
+    assert "运动康复" not in names_in("澄曜大学等单位聚焦运动康复、言语交流等领域开展研究。")
+
+
 def test_a_policy_title_still_hides_the_bodies_it_names() -> None:
     # only a legal name (…有限公司) stands out of a title; a plan's body words do not
     assert not names_in("会上发布了《星河市脑机接口产业创新中心建设方案》。")
@@ -67,3 +77,41 @@ def test_a_listed_company_announcing_a_partner_works_with_it() -> None:
         "1月6日晚间，澄禾龙公告，公司于近日与星河脑链科技有限公司签署了《战略合作框架协议》。"
     )
     assert frozenset(("澄禾龙", "星河脑链科技有限公司")) in partners(text)
+
+
+def test_partners_joined_by_lianhe_after_a_list_ending_in_deng() -> None:
+    text = "澄曜大学、星河类脑实验室等联合青禾电子等企业、高校发布多项成果。"
+    assert partners(text) >= {
+        frozenset(("澄曜大学", "青禾电子")),
+        frozenset(("星河类脑实验室", "青禾电子")),
+    }
+
+
+# ---------------------------------------------------------------- OPERATES: subsidiaries
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "由青禾电子在脑机接口领域的核心企业——星链云脑(天津)科技有限公司牵头的项目正式启动。",
+            ("青禾电子", "星链云脑(天津)科技有限公司"),
+        ),
+        ("澄曜集团的全资子公司星河神经科技有限公司发布了新产品。", ("澄曜集团", "星河神经科技有限公司")),
+        ("星河神经科技有限公司是澄曜集团的控股子公司。", ("澄曜集团", "星河神经科技有限公司")),
+    ],
+)
+def test_a_parent_runs_its_subsidiary(text: str, expected: tuple[str, str]) -> None:
+    assert expected in relations(text, "OPERATES")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a partner, not a subsidiary; and 其子公司, whose parent the clause does not name
+        "澄曜集团与星河神经科技有限公司签署合作协议，双方将共建子公司。",
+        "澄曜集团宣布，其子公司星河神经科技有限公司完成融资。",
+    ],
+)
+def test_no_subsidiary_without_a_parent_named_before_the_role(text: str) -> None:
+    assert not relations(text, "OPERATES")
