@@ -83,6 +83,8 @@ class NameWords:
     round_verbs: tuple[str, ...]
     person_nouns: tuple[str, ...]
     ward_heads: tuple[str, ...]
+    unit_anaphors: dict[str, tuple[str, ...]]  # 该校 -> the endings of what it stands for (大学)
+    unit_heads: tuple[str, ...]
 
 
 @cache
@@ -113,12 +115,26 @@ def name_words() -> NameWords:
         round_verbs=tuple(sorted(raw["round_verbs"], key=len, reverse=True)),
         person_nouns=tuple(raw["person_nouns"]),
         ward_heads=tuple(raw["ward_heads"]),
+        unit_anaphors={word: tuple(ends) for word, ends in raw["unit_anaphors"].items()},
+        unit_heads=tuple(raw["unit_heads"]),
     )
 
 
 @cache
 def _cut_hospital_pattern() -> re.Pattern[str]:
     return re.compile(name_rules().cut_hospital_head)
+
+
+_UNIT_TEAM = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:团队|课题组)")
+
+
+@cache
+def _unit_pattern() -> re.Pattern[str]:
+    """该校某某研究院: a unit named right after the word that stands for its university."""
+    words = name_words()
+    anaphor = literal_pattern(words.unit_anaphors).pattern
+    head = literal_pattern(words.unit_heads).pattern
+    return re.compile(f"(?:{anaphor})([\u4e00-\u9fffA-Za-z]{{1,10}}?(?:{head}))")
 
 
 @cache
@@ -1426,6 +1442,16 @@ class SentenceNames:
             cand = self._make(a, b, "Company", "stock", "")
             if cand is not None:
                 out.append(cand)
+        for word in name_words().unit_anaphors:
+            if word in self.text:
+                for m in _unit_pattern().finditer(self.text):
+                    cand = self._make(*m.span(1), "Institute", "unit", "")
+                    if cand is not None:
+                        team = _UNIT_TEAM.match(self.text, cand.end)
+                        if team:
+                            cand.aliases.append(cand.name + team.group(0))  # 该校某研究院脑机接口团队
+                        out.append(cand)
+                break
         for m in self._FOUNDED.finditer(self.text):
             a, b = m.span(1)
             if any(c.start <= a < c.end for c in found):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bcikg.domain.lexicon import name_rules, read_data_text
 from bcikg.ingest import classify
+from bcikg.ingest.names import name_words
 from bcikg.ingest.textutil import normalize_name
 from bcikg.models import PolicyMention, RelationKind, RelationMention, Sentence
 
@@ -543,6 +544,7 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                     _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb=verb)
                 )
     out += _subsidiaries(ctx, s)
+    out += _units(ctx, s)
     # a nested owner runs the centre named after it (南大一附院脑机接口临床研究中心)
     # (a university's or an academy's centre is one of its units, an Institute of its own)
     for m in s.mentions:
@@ -554,6 +556,31 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                         ctx, "OPERATES", m.name, outer.name, s.sentence, outer.start, outer.end, verb="nested"
                     )
                 )
+    return out
+
+
+def _units(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
+    """该校某研究院: the university (or institute) named last before runs the unit."""
+    out: list[RelationMention] = []
+    anaphors = name_words().unit_anaphors
+    for m in s.mentions:
+        if m.type != "Institute":
+            continue
+        word = next((w for w in anaphors if s.text.endswith(w, 0, m.rel_start)), None)
+        if word is None:
+            continue
+        owners = [
+            x
+            for x in ctx.mentions
+            if x.end <= m.start - len(word) and x.name != m.name and x.name.endswith(anaphors[word])
+        ]
+        if owners:
+            owner = max(owners, key=lambda x: x.start)
+            out.append(
+                _relation(
+                    ctx, "OPERATES", owner.name, m.name, s.sentence, m.start - len(word), m.end, verb="unit"
+                )
+            )
     return out
 
 

@@ -612,11 +612,12 @@ def _inherit_owner_region(
     home_rank: dict[str, int],
     home_evidence: dict[str, Evidence],
 ) -> None:
-    """A centre named after the hospital that runs it (南大一附院…中心) is where that hospital is,
-    unless its own name or the text says otherwise."""
+    """A centre named after the hospital that runs it (南大一附院…中心), or a unit named as the
+    university's (该校某研究院), is where its owner is, unless its own name or the text says
+    otherwise."""
     by_id = {o.id: o for o in organizations}
     for rel in relations:
-        if rel.type != "OPERATES" or rel.properties.get("verb") != "nested":
+        if rel.type != "OPERATES" or rel.properties.get("verb") not in ("nested", "unit"):
             continue
         owner, platform = by_id.get(rel.source), by_id.get(rel.target)
         if owner is None or platform is None or owner.region is None:
@@ -790,8 +791,8 @@ def _relations(
                 source, target = target, source  # undirected: one edge per pair
             props: dict[str, str | int | float | None] = {}
             extra = ""
-            if r.properties.get("verb") == "nested":
-                props["verb"] = "nested"
+            if r.properties.get("verb") in ("nested", "unit"):
+                props["verb"] = r.properties.get("verb")
             if r.kind == "SIGNED_IN":
                 props["date"] = r.date
             if r.kind == "RESPONSIBLE_FOR":

@@ -12,6 +12,7 @@ from bcikg.domain.chinese import normalize_text
 from bcikg.domain.regions import gazetteer
 from bcikg.ingest.extract import extract_document
 from bcikg.ingest.names import SentenceNames
+from bcikg.ingest.resolve import resolve
 from bcikg.ingest.split import split_document
 from bcikg.models import Document, DocumentExtraction
 
@@ -115,3 +116,39 @@ def test_a_parent_runs_its_subsidiary(text: str, expected: tuple[str, str]) -> N
 )
 def test_no_subsidiary_without_a_parent_named_before_the_role(text: str) -> None:
     assert not relations(text, "OPERATES")
+
+
+# ---------------------------------------------------------------- OPERATES: a university's units
+
+
+def test_a_unit_named_after_gaixiao_belongs_to_the_university_named_before() -> None:
+    text = (
+        "星河大学今天发布最新科研成果。"
+        "该校知是高等研究院脑机接口团队与星河市第一人民医院神经外科合作完成了首例植入手术。"
+    )
+    ex = extract_text(text)
+    assert "知是高等研究院" in {o.name for o in ex.orgs}
+    ops = {(r.source, r.target) for r in ex.relations if r.kind == "OPERATES"}
+    assert ("星河大学", "知是高等研究院") in ops
+
+
+def test_a_unit_keeps_its_university_out_of_its_name() -> None:
+    # the unit's name starts after 该校 even where the tokenizer splits its first words
+    assert "知是高等研究院" in names_in("该校知是高等研究院发布了新成果。")
+
+
+def test_gaixiao_without_a_university_named_before_runs_nothing() -> None:
+    text = "星河科技有限公司发布新品。该校知是高等研究院参与了测试。"
+    assert not relations(text, "OPERATES")
+
+
+def test_a_unit_is_where_its_university_is_and_its_team_places_it_on_the_chain() -> None:
+    text = (
+        "苏州澄曜大学今天发布最新科研成果。"
+        "该校知是高等研究院脑机接口团队与星河市第一人民医院合作完成了首例脑机接口植入手术。"
+    )
+    graph = resolve([extract_text(text)])
+    orgs = {o.name: o for o in graph.organizations}
+    unit = orgs["知是高等研究院"]
+    assert unit.region == orgs["苏州澄曜大学"].region is not None
+    assert unit.segment == ["midstream"]
