@@ -16,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bcikg.domain.lexicon import name_rules, read_data_text
+from bcikg.domain.regions import COUNTRY_ID
 from bcikg.ingest import classify
 from bcikg.ingest.names import name_words
 from bcikg.ingest.textutil import normalize_name
@@ -31,6 +32,7 @@ class Cues:
     partner_with: tuple[str, ...]  # X与Y<verb>
     partner_lead: tuple[str, ...]  # X<verb>Y
     continuation: tuple[str, ...]
+    product_anaphors: tuple[str, ...]  # 这款机器人与Y合作: the maker named before
     modal: tuple[str, ...]
     realised: tuple[str, ...]
     cooperate: tuple[str, ...]  # verbs that make all participants partners (A、B与C合作)
@@ -226,6 +228,12 @@ def _subject(ctx: DocumentContext, s: _Sentence, pos: int, last_company: Mention
         return group
     if re.match(r"\s*(?:其|该公司|该企业|企业|公司|本公司)", head) and last_company is not None:
         return [last_company]
+    if head.lstrip().startswith(cues().product_anaphors):
+        makers = [m for m in s.mentions if m.rel_end <= clause_start and m.type == "Company"]
+        if makers:
+            return makers[-1:]
+        if last_company is not None:
+            return [last_company]
     actor = _region_actor(ctx, s.text, pos)
     if actor is not None:
         return [actor]
@@ -1007,6 +1015,7 @@ def _locate_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
     return before, located_of, in_place
 
 
+_GROUP_MEMBER = re.compile(r"[“\"「]?[^，,。；;：:、“”\"「」的]{1,8}[”\"」]?(?:之一|中的)")
 _APPOSITION = re.compile(r"的?[^，,。；;：:的、“”\"]{0,10}(?:公司|企业)\s*(?:——|—|-|:|：)?\s*")
 
 
@@ -1123,6 +1132,16 @@ def _located(
         named = [x for x in s.mentions if x.rel_start == m.end() and x.type == "Company"]
         if named:
             add(named[0], _place_at(s, hits, hit.start) or ("region", hit.region_id, hit.end), hit.start)
+    # P六小龙之一X / P“某某”中的X: a member of a group named with its place is there
+    for hit in hits:
+        member = _GROUP_MEMBER.match(text, hit.end)
+        if member is None or hit.region_id == COUNTRY_ID:
+            continue
+        if hit.start and text[hit.start - 1] not in '，,。；;：:、“”"（(':
+            continue
+        named = [x for x in s.mentions if x.rel_start == member.end() and x.type == "Company"]
+        if named:
+            add(named[0], ("region", hit.region_id, hit.end), hit.start)
     # 在P<verb>X / X在P<verb>
     for hit in re.finditer("在", text):
         place = _place_at(s, hits, hit.end())

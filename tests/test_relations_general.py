@@ -152,3 +152,40 @@ def test_a_unit_is_where_its_university_is_and_its_team_places_it_on_the_chain()
     unit = orgs["知是高等研究院"]
     assert unit.region == orgs["苏州澄曜大学"].region is not None
     assert unit.segment == ["midstream"]
+
+
+# ---------------------------------------------------------------- LOCATED_IN: a group named with its place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "杭州“六小强”中的星河脑科技有限公司，深耕非侵入式脑机接口领域。",
+        "据报道，杭州六小强之一星河脑科技有限公司完成新一轮融资。",
+    ],
+)
+def test_a_member_of_a_group_named_with_its_place_is_there(text: str) -> None:
+    assert ("星河脑科技有限公司", "region:中国/浙江省/杭州市") in relations(text, "LOCATED_IN")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全国十强之一星河脑科技有限公司完成新一轮融资。",  # the country is no home
+        "它与杭州的合作伙伴中的星河脑科技有限公司签约。",  # 的: a phrase, not a group's name
+    ],
+)
+def test_no_home_from_a_group_without_its_own_place(text: str) -> None:
+    assert not relations(text, "LOCATED_IN")
+
+
+# ---------------------------------------------------------------- a product as the subject
+
+
+def test_a_product_named_as_subject_speaks_of_its_maker() -> None:
+    text = "近日，澄曜医疗发布了一款血管介入机器人，这款手术机器人与星河大学合作研发，已完成样机。"
+    assert frozenset(("澄曜医疗", "星河大学")) in partners(text)
+
+
+def test_a_product_without_a_maker_named_has_no_partner() -> None:
+    assert not partners("这款手术机器人与星河大学合作研发，已完成样机。")
