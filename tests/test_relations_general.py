@@ -189,3 +189,22 @@ def test_a_product_named_as_subject_speaks_of_its_maker() -> None:
 
 def test_a_product_without_a_maker_named_has_no_partner() -> None:
     assert not partners("这款手术机器人与星河大学合作研发，已完成样机。")
+
+
+# ---------------------------------------------------------------- OPERATES: launching a platform
+
+
+def test_who_launches_a_platform_runs_it() -> None:
+    text = "星河市第一人民医院院长张某现场发布了面向开发者的“星脑脑电数据联盟”。"
+    assert ("星河市第一人民医院", "星脑脑电数据联盟") in relations(text, "OPERATES")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会上发布了“星脑脑电数据联盟”等平台。",  # no one named launches it
+        "星河市第一人民医院表示，鼓励发布“星脑脑电数据联盟”。",  # a wish, not a launch
+    ],
+)
+def test_no_operator_for_a_platform_launched_by_no_one_named(text: str) -> None:
+    assert not relations(text, "OPERATES")
