@@ -85,6 +85,7 @@ class NameWords:
     ward_heads: tuple[str, ...]
     unit_anaphors: dict[str, tuple[str, ...]]  # 该校 -> the endings of what it stands for (大学)
     unit_heads: tuple[str, ...]
+    short_institute_not: tuple[str, ...]
 
 
 @cache
@@ -117,6 +118,7 @@ def name_words() -> NameWords:
         ward_heads=tuple(raw["ward_heads"]),
         unit_anaphors={word: tuple(ends) for word, ends in raw["unit_anaphors"].items()},
         unit_heads=tuple(raw["unit_heads"]),
+        short_institute_not=tuple(raw["short_institute_not"]),
     )
 
 
@@ -1452,6 +1454,8 @@ class SentenceNames:
                             cand.aliases.append(cand.name + team.group(0))  # 该校某研究院脑机接口团队
                         out.append(cand)
                 break
+        if "院" in self.text:
+            out += self._short_institutes(found)
         for m in self._FOUNDED.finditer(self.text):
             a, b = m.span(1)
             if any(c.start <= a < c.end for c in found):
@@ -1471,6 +1475,30 @@ class SentenceNames:
                 continue
             org_type = self._abbreviation_type(item)
             cand = self._make(a, b, org_type, "origin", "")
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def _short_institutes(self, found: list[Candidate]) -> list[Candidate]:
+        """深圳某某院: a research institute's short form, a place and one two-character word (a noun
+        or an adjective) before a 院 of its own."""
+        out = []
+        for p in (i for i, ch in enumerate(self.text) if ch == "院"):
+            k = self.tok_by_start.get(p)
+            if k is None or k < 2 or self.tokens[k].text != "院":
+                continue
+            word, place = self.tokens[k - 1], self.tokens[k - 2]
+            if (
+                len(word.text) != 2
+                or word.tag not in ("n", "a", "b", "an", "vn", "nz", "j")
+                or word.text.endswith(self.words.short_institute_not)
+                or not self.gaz.candidates(place.text)
+            ):
+                continue
+            a, b = place.start, p + 1
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            cand = self._make(a, b, "Institute", "short", "")
             if cand is not None:
                 out.append(cand)
         return out

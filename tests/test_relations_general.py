@@ -64,6 +64,30 @@ def test_a_list_of_fields_is_no_list_of_names() -> None:
     assert "运动康复" not in names_in("澄曜大学等单位聚焦运动康复、言语交流等领域开展研究。")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("这款机器人与深圳先进院合作研发。", {"深圳先进院"}),
+        ("团队来自杭州智能院，已发表多篇论文。", {"杭州智能院"}),
+    ],
+)
+def test_a_research_institutes_short_form(sentence: str, expected: set[str]) -> None:
+    assert names_in(sentence) >= expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "他们在上海大剧院演出。",  # a theatre
+        "北京电影院的观众很多。",  # a cinema
+        "患者转入浙大二院治疗。",  # a numbered hospital, not a place and a word
+    ],
+)
+def test_a_place_a_word_and_yuan_is_not_always_an_institute(sentence: str) -> None:
+    found = SentenceNames(normalize_text(sentence), gazetteer(), [], False).candidates
+    assert not [c.name for c in found if c.rule == "short"]
+
+
 def test_a_policy_title_still_hides_the_bodies_it_names() -> None:
     # only a legal name (…有限公司) stands out of a title; a plan's body words do not
     assert not names_in("会上发布了《星河市脑机接口产业创新中心建设方案》。")
