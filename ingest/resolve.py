@@ -297,6 +297,10 @@ def _distinct(evidence: list[Evidence]) -> list[Evidence]:
     return [unique[key] for key in sorted(unique)]
 
 
+def _park_heads() -> tuple[str, ...]:
+    return relations.cues().park_heads
+
+
 def _absorb_stated_homes(
     organizations: list[Organization],
     relations: list[Relation],
@@ -309,8 +313,21 @@ def _absorb_stated_homes(
     names a region outside the home speaks of another site and is dropped."""
     gaz = gazetteer()
     by_id = {org.id: org for org in organizations}
+    parks = _park_heads()
     kept = []
     for rel in relations:
+        if rel.type == "LOCATED_IN" and rel.source in by_id and rel.target in by_id:
+            # 总部位于某市某园区: in a park named with its place, the organisation is in that place
+            # too, which confirms a home that agrees with it
+            org, park = by_id[rel.source], by_id[rel.target]
+            if (
+                org.region is not None
+                and park.region is not None
+                and park.name.endswith(parks)
+                and gaz.leading_place(park.name) is not None
+                and (gaz.is_within(park.region, org.region) or gaz.is_within(org.region, park.region))
+            ):
+                stated.setdefault(org.id, []).extend(rel.evidence)
         if rel.type != "LOCATED_IN" or not rel.target.startswith("region:") or rel.source not in by_id:
             kept.append(rel)
             continue

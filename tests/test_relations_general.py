@@ -232,3 +232,26 @@ def test_who_launches_a_platform_runs_it() -> None:
 )
 def test_no_operator_for_a_platform_launched_by_no_one_named(text: str) -> None:
     assert not relations(text, "OPERATES")
+
+
+# ---------------------------------------------------------------- LOCATED_IN: a park named with its place
+
+
+def _stated_homes(text: str) -> dict[str, str]:
+    graph = resolve([extract_text(text)])
+    names = {o.id: o.name for o in graph.organizations}
+    return {
+        names[r.source]: r.target
+        for r in graph.relations
+        if r.type == "LOCATED_IN" and r.properties.get("home") and r.properties.get("stated")
+    }
+
+
+def test_a_seat_in_a_park_named_with_its_place_states_the_home() -> None:
+    text = "南京澄曜生物有限公司成立于2019年，总部位于南京市江北新区星河科技园。"
+    assert _stated_homes(text).get("南京澄曜生物有限公司") == "region:中国/江苏省/南京市"
+
+
+def test_a_seat_in_a_park_without_a_place_states_no_home() -> None:
+    text = "南京澄曜生物有限公司成立于2019年，总部位于星河科技园。"
+    assert "南京澄曜生物有限公司" not in _stated_homes(text)
