@@ -368,6 +368,9 @@ def _clause_end(text: str, pos: int) -> int:
     return len(text)
 
 
+_JOINED_BY = re.compile(r"(?:联合|携手|会同)$")
+
+
 def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) -> list[RelationMention]:
     c = cues()
     out: list[RelationMention] = []
@@ -394,7 +397,11 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
         if after_objects.startswith("等") and not verb:
             continue  # 复旦大学和华山医院等卓越机构: a list, not a partnership
         subjects = s.group_before(pos)
-        if not subjects:
+        joined_by = _JOINED_BY.search(text, 0, subjects[0].rel_start) if subjects else None
+        if joined_by is not None:
+            # A联合B、C等与D共同发起: B and C join A, who acts with D
+            subjects = s.group_before(joined_by.start()) or _subject(ctx, s, joined_by.start(), last_company)
+        elif not subjects:
             subjects = _subject(ctx, s, pos, last_company)
         if not subjects:
             continue

@@ -255,3 +255,23 @@ def test_a_seat_in_a_park_named_with_its_place_states_the_home() -> None:
 def test_a_seat_in_a_park_without_a_place_states_no_home() -> None:
     text = "南京澄曜生物有限公司成立于2019年，总部位于星河科技园。"
     assert "南京澄曜生物有限公司" not in _stated_homes(text)
+
+
+# ---------------------------------------------------------------- A联合B、C与D共同…
+
+
+def test_those_joined_by_lianhe_act_with_the_lead_and_the_lead_with_the_rest() -> None:
+    text = (
+        "本次大赛由星河市科协联合澄曜学会、苏州澄曜青年人才自主创新发展中心等社会组织与青禾科技集团共同发起。"
+    )
+    assert partners(text) == {
+        frozenset(("星河市科协", "澄曜学会")),
+        frozenset(("星河市科协", "苏州澄曜青年人才自主创新发展中心")),
+        frozenset(("星河市科协", "青禾科技集团")),
+    }
+
+
+def test_a_verb_before_a_name_does_not_cut_a_policy_compound() -> None:
+    # 自主创新 is one word in a name; 自主研发 after a company's name still ends it
+    assert "苏州澄曜青年人才自主创新发展中心" in names_in("苏州澄曜青年人才自主创新发展中心举办活动。")
+    assert "澄曜医疗" in names_in("这是澄曜医疗自主研发的第二代系统。")
