@@ -275,3 +275,10 @@ def test_a_verb_before_a_name_does_not_cut_a_policy_compound() -> None:
     # 自主创新 is one word in a name; 自主研发 after a company's name still ends it
     assert "苏州澄曜青年人才自主创新发展中心" in names_in("苏州澄曜青年人才自主创新发展中心举办活动。")
     assert "澄曜医疗" in names_in("这是澄曜医疗自主研发的第二代系统。")
+
+
+def test_gaiyuan_stands_for_the_hospital_or_institute_named_before() -> None:
+    text = "澄曜大学在本市设有分校。星河市第一人民医院是一家三甲医院。该院澄心脑机接口实验室于去年投用。"
+    ops = relations(text, "OPERATES")
+    assert ("星河市第一人民医院", "澄心脑机接口实验室") in ops
+    assert ("澄曜大学", "澄心脑机接口实验室") not in ops
