@@ -731,7 +731,9 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                     and (ctx.bci_document or classify.about_bci(sentence.text + m.name))
                 ):
                     # a hospital that implants or rehabilitates, a brain-science laboratory
-                    subs = classify.role_subsectors(m.type, m.name, sentence.text, ctx.bci_document)
+                    # (the name with its team: 某研究院脑机接口团队)
+                    named = " ".join((m.name, *m.cand.aliases))
+                    subs = classify.role_subsectors(m.type, named, sentence.text, ctx.bci_document)
                 m.subsectors = subs
                 segs = set(m.segments) | set(classify.segments_of(subs))
                 m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]

@@ -18,6 +18,7 @@ document's region) happens in bcikg.ingest.extract.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import tomllib
@@ -102,6 +103,9 @@ class NameWords:
     round_verbs: tuple[str, ...]
     person_nouns: tuple[str, ...]
     ward_heads: tuple[str, ...]
+    unit_anaphors: dict[str, tuple[str, ...]]  # 该校 -> the endings of what it stands for (大学)
+    unit_heads: tuple[str, ...]
+    short_institute_not: tuple[str, ...]
 
 
 @cache
@@ -137,12 +141,27 @@ def name_words() -> NameWords:
         round_verbs=tuple(sorted(raw["round_verbs"], key=len, reverse=True)),
         person_nouns=tuple(raw["person_nouns"]),
         ward_heads=tuple(raw["ward_heads"]),
+        unit_anaphors={word: tuple(ends) for word, ends in raw["unit_anaphors"].items()},
+        unit_heads=tuple(raw["unit_heads"]),
+        short_institute_not=tuple(raw["short_institute_not"]),
     )
 
 
 @cache
 def _cut_hospital_pattern() -> re.Pattern[str]:
     return re.compile(name_rules().cut_hospital_head)
+
+
+_UNIT_TEAM = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:团队|课题组)")
+
+
+@cache
+def _unit_pattern() -> re.Pattern[str]:
+    """该校某某研究院: a unit named right after the word that stands for its university."""
+    words = name_words()
+    anaphor = literal_pattern(words.unit_anaphors).pattern
+    head = literal_pattern(words.unit_heads).pattern
+    return re.compile(f"(?:{anaphor})([\u4e00-\u9fffA-Za-z]{{1,10}}?(?:{head}))")
 
 
 @cache
@@ -611,7 +630,11 @@ class SentenceNames:
             return None  # 王某某: a person where a name was looked for
         if any(ch in "，,。；;：:！？!?\n" for ch in name):
             return None
-        if self._inside(start, end, self.book_spans):
+        # a name cut by a title's edge is none; a legal name inside a title (《关于对某某有限公司…的
+        # 决定》) names the company all the same
+        if self._inside(start, end, self.book_spans) and not (
+            name.endswith("有限公司") and any(s < start and end < e for s, e in self.book_spans)
+        ):
             return None
         name = _QUOTES.sub("", name)
         prefix, plen = self._prefix_kind(name, start)
@@ -1142,10 +1165,15 @@ class SentenceNames:
 
     def _enumerations(self, found: list[Candidate]) -> list[Candidate]:
         out: list[Candidate] = []
+        # a list ends at its 等 (甲、乙等联合丙等企业 holds two lists: 甲、乙 and 丙)
+        deng_ends = [t.end for t in self.tokens if t.text == "等"]
         # a list lives inside one clause (text between clause punctuation)
         for clause in re.finditer(r"[^，,。；;：:！？!?（）()]+", self.text):
             if "、" in clause.group(0) or "等" in clause.group(0):
-                out += self._enumeration_in_clause(clause.start(), clause.end(), found)
+                a, b = clause.span()
+                cuts = deng_ends[bisect.bisect_right(deng_ends, a) : bisect.bisect_left(deng_ends, b)]
+                for start, end in itertools.pairwise([a, *cuts, b]):
+                    out += self._enumeration_in_clause(start, end, found)
         return out
 
     def _enumeration_in_clause(self, cstart: int, cend: int, found: list[Candidate]) -> list[Candidate]:
@@ -1392,9 +1420,9 @@ class SentenceNames:
         r"(?<![\u4e00-\u9fff])([\u4e00-\u9fffA-Za-z]{2,8})(?:研发|孵化|培育|投资)的(?=[\u4e00-\u9fffA-Za-z])"
     )
 
-    # 某某科技(300000)与…: a listed company with its stock code
+    # 某某科技(300000)与…: a listed company with its stock code (also after a dash: 之一——某某(600000.SH))
     _STOCK = re.compile(
-        r"(?:^|(?<=[，,。；;：:、\s]))([\u4e00-\u9fffA-Za-z]{2,8})[（(](?:[036]\d{5}|\d{4,5}\.HK|\d{6}\.S[HZ])[）)]"
+        r"(?:^|(?<=[，,。；;：:、\s—－]))([\u4e00-\u9fffA-Za-z]{2,8})[（(](?:[036]\d{5}|\d{4,5}\.HK|\d{6}\.S[HZ])[）)]"
     )
     # 由A领投, B、C跟投, 老股东D继续跟投: the investors of a funding round
     _INVESTOR = re.compile(
@@ -1441,6 +1469,18 @@ class SentenceNames:
             cand = self._make(a, b, "Company", "stock", "")
             if cand is not None:
                 out.append(cand)
+        for word in name_words().unit_anaphors:
+            if word in self.text:
+                for m in _unit_pattern().finditer(self.text):
+                    cand = self._make(*m.span(1), "Institute", "unit", "")
+                    if cand is not None:
+                        team = _UNIT_TEAM.match(self.text, cand.end)
+                        if team:
+                            cand.aliases.append(cand.name + team.group(0))  # 该校某研究院脑机接口团队
+                        out.append(cand)
+                break
+        if "院" in self.text:
+            out += self._short_institutes(found)
         for m in self._FOUNDED.finditer(self.text):
             a, b = m.span(1)
             if any(c.start <= a < c.end for c in found):
@@ -1460,6 +1500,30 @@ class SentenceNames:
                 continue
             org_type = self._abbreviation_type(item)
             cand = self._make(a, b, org_type, "origin", "")
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def _short_institutes(self, found: list[Candidate]) -> list[Candidate]:
+        """深圳某某院: a research institute's short form, a place and one two-character word (a noun
+        or an adjective) before a 院 of its own."""
+        out = []
+        for p in (i for i, ch in enumerate(self.text) if ch == "院"):
+            k = self.tok_by_start.get(p)
+            if k is None or k < 2 or self.tokens[k].text != "院":
+                continue
+            word, place = self.tokens[k - 1], self.tokens[k - 2]
+            if (
+                len(word.text) != 2
+                or word.tag not in ("n", "a", "b", "an", "vn", "nz", "j")
+                or word.text.endswith(self.words.short_institute_not)
+                or not self.gaz.candidates(place.text)
+            ):
+                continue
+            a, b = place.start, p + 1
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            cand = self._make(a, b, "Institute", "short", "")
             if cand is not None:
                 out.append(cand)
         return out

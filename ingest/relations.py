@@ -16,7 +16,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bcikg.domain.lexicon import name_rules, read_data_text
+from bcikg.domain.regions import COUNTRY_ID
 from bcikg.ingest import classify
+from bcikg.ingest.names import name_words
 from bcikg.ingest.textutil import normalize_name
 from bcikg.models import PolicyMention, RelationKind, RelationMention, Sentence
 
@@ -30,12 +32,14 @@ class Cues:
     partner_with: tuple[str, ...]  # X与Y<verb>
     partner_lead: tuple[str, ...]  # X<verb>Y
     continuation: tuple[str, ...]
+    product_anaphors: tuple[str, ...]  # 这款机器人与Y合作: the maker named before
     modal: tuple[str, ...]
     realised: tuple[str, ...]
     cooperate: tuple[str, ...]  # verbs that make all participants partners (A、B与C合作)
     operate: tuple[str, ...]  # X<verb>(的)?<platform>
     operate_passive: tuple[str, ...]  # 由X<verb>的<platform>
     operate_institute: tuple[str, ...]  # X<verb><institute>
+    subsidiary_roles: tuple[str, ...]  # A的子公司B
     host: tuple[str, ...]
     co_host: tuple[str, ...]
     joint_units: tuple[str, ...]
@@ -224,6 +228,12 @@ def _subject(ctx: DocumentContext, s: _Sentence, pos: int, last_company: Mention
         return group
     if re.match(r"\s*(?:其|该公司|该企业|企业|公司|本公司)", head) and last_company is not None:
         return [last_company]
+    if head.lstrip().startswith(cues().product_anaphors):
+        makers = [m for m in s.mentions if m.rel_end <= clause_start and m.type == "Company"]
+        if makers:
+            return makers[-1:]
+        if last_company is not None:
+            return [last_company]
     actor = _region_actor(ctx, s.text, pos)
     if actor is not None:
         return [actor]
@@ -358,6 +368,9 @@ def _clause_end(text: str, pos: int) -> int:
     return len(text)
 
 
+_JOINED_BY = re.compile(r"(?:联合|携手|会同)$")
+
+
 def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) -> list[RelationMention]:
     c = cues()
     out: list[RelationMention] = []
@@ -384,7 +397,11 @@ def _partners(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
         if after_objects.startswith("等") and not verb:
             continue  # 复旦大学和华山医院等卓越机构: a list, not a partnership
         subjects = s.group_before(pos)
-        if not subjects:
+        joined_by = _JOINED_BY.search(text, 0, subjects[0].rel_start) if subjects else None
+        if joined_by is not None:
+            # A联合B、C等与D共同发起: B and C join A, who acts with D
+            subjects = s.group_before(joined_by.start()) or _subject(ctx, s, joined_by.start(), last_company)
+        elif not subjects:
             subjects = _subject(ctx, s, pos, last_company)
         if not subjects:
             continue
@@ -541,6 +558,8 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                 out.append(
                     _relation(ctx, "OPERATES", owner.name, m.name, s.sentence, *_span(owner, m), verb=verb)
                 )
+    out += _subsidiaries(ctx, s)
+    out += _units(ctx, s)
     # a nested owner runs the centre named after it (南大一附院脑机接口临床研究中心)
     # (a university's or an academy's centre is one of its units, an Institute of its own)
     for m in s.mentions:
@@ -550,6 +569,79 @@ def _operates(ctx: DocumentContext, s: _Sentence, last_company: Mention | None) 
                 out.append(
                     _relation(
                         ctx, "OPERATES", m.name, outer.name, s.sentence, outer.start, outer.end, verb="nested"
+                    )
+                )
+    return out
+
+
+def _units(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
+    """该校某研究院: the university (or institute) named last before runs the unit."""
+    out: list[RelationMention] = []
+    anaphors = name_words().unit_anaphors
+    for m in s.mentions:
+        if m.type != "Institute":
+            continue
+        word = next((w for w in anaphors if s.text.endswith(w, 0, m.rel_start)), None)
+        if word is None:
+            continue
+        owners = [
+            x
+            for x in ctx.mentions
+            if x.end <= m.start - len(word) and x.name != m.name and x.name.endswith(anaphors[word])
+        ]
+        if owners:
+            owner = max(owners, key=lambda x: x.start)
+            out.append(
+                _relation(
+                    ctx, "OPERATES", owner.name, m.name, s.sentence, m.start - len(word), m.end, verb="unit"
+                )
+            )
+    return out
+
+
+_ROLE_LINK = re.compile(r"\s*(?:——|—|－|-|:|：)?\s*")
+_IS = re.compile(r"\s*(?:是|为|系|作为)\s*$")
+
+
+def _subsidiaries(ctx: DocumentContext, s: _Sentence) -> list[RelationMention]:
+    """A的全资子公司B / A在某领域的核心企业——B: A runs B; B是A的子公司 says the same."""
+    out: list[RelationMention] = []
+    text = s.text
+    roles = _rx(_alternation(cues().subsidiary_roles))
+    for hit in roles.finditer(text):
+        clause_start = max(text.rfind(ch, 0, hit.start()) for ch in "，,。；;：:") + 1
+        parents = [
+            m
+            for m in s.mentions
+            if clause_start <= m.rel_start and m.rel_end <= hit.start() and m.type in ("Company", "Institute")
+        ]
+        if not parents:
+            continue
+        parent = parents[-1]  # the one named last before the role
+        if not text[parent.rel_end : hit.start()].endswith(("的", "旗下", "下属")):
+            continue  # A子公司 without 的 is a name's part or a kind, not a statement
+        link = _ROLE_LINK.match(text, hit.end())
+        named = [
+            m for m in s.mentions if link is not None and m.rel_start == link.end() and m.type == "Company"
+        ]
+        if not named:
+            # B是A的子公司: the company before 是 at the start of the clause
+            named = [
+                m
+                for m in parents[:-1]
+                if _IS.match(text[m.rel_end : parent.rel_start]) and m.rel_start - clause_start <= 3
+            ]
+        for child in named:
+            if child.name != parent.name:
+                out.append(
+                    _relation(
+                        ctx,
+                        "OPERATES",
+                        parent.name,
+                        child.name,
+                        s.sentence,
+                        *_span(parent, child),
+                        verb="子公司",
                     )
                 )
     return out
@@ -930,6 +1022,7 @@ def _locate_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
     return before, located_of, in_place
 
 
+_GROUP_MEMBER = re.compile(r"[“\"「]?[^，,。；;：:、“”\"「」的]{1,8}[”\"」]?(?:之一|中的)")
 _APPOSITION = re.compile(r"的?[^，,。；;：:的、“”\"]{0,10}(?:公司|企业)\s*(?:——|—|-|:|：)?\s*")
 
 
@@ -1046,6 +1139,16 @@ def _located(
         named = [x for x in s.mentions if x.rel_start == m.end() and x.type == "Company"]
         if named:
             add(named[0], _place_at(s, hits, hit.start) or ("region", hit.region_id, hit.end), hit.start)
+    # P六小龙之一X / P“某某”中的X: a member of a group named with its place is there
+    for hit in hits:
+        member = _GROUP_MEMBER.match(text, hit.end)
+        if member is None or hit.region_id == COUNTRY_ID:
+            continue
+        if hit.start and text[hit.start - 1] not in '，,。；;：:、“”"（(':
+            continue
+        named = [x for x in s.mentions if x.rel_start == member.end() and x.type == "Company"]
+        if named:
+            add(named[0], ("region", hit.region_id, hit.end), hit.start)
     # 在P<verb>X / X在P<verb>
     for hit in re.finditer("在", text):
         place = _place_at(s, hits, hit.end())

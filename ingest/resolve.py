@@ -308,6 +308,10 @@ def _distinct(evidence: list[Evidence]) -> list[Evidence]:
     return [unique[key] for key in sorted(unique)]
 
 
+def _park_heads() -> tuple[str, ...]:
+    return relations.cues().park_heads
+
+
 def _absorb_stated_homes(
     organizations: list[Organization],
     relations: list[Relation],
@@ -320,8 +324,21 @@ def _absorb_stated_homes(
     names a region outside the home speaks of another site and is dropped."""
     gaz = gazetteer()
     by_id = {org.id: org for org in organizations}
+    parks = _park_heads()
     kept = []
     for rel in relations:
+        if rel.type == "LOCATED_IN" and rel.source in by_id and rel.target in by_id:
+            # 总部位于某市某园区: in a park named with its place, the organisation is in that place
+            # too, which confirms a home that agrees with it
+            org, park = by_id[rel.source], by_id[rel.target]
+            if (
+                org.region is not None
+                and park.region is not None
+                and park.name.endswith(parks)
+                and gaz.leading_place(park.name) is not None
+                and (gaz.is_within(park.region, org.region) or gaz.is_within(org.region, park.region))
+            ):
+                stated.setdefault(org.id, []).extend(rel.evidence)
         if rel.type != "LOCATED_IN" or not rel.target.startswith("region:") or rel.source not in by_id:
             kept.append(rel)
             continue
@@ -623,11 +640,12 @@ def _inherit_owner_region(
     home_rank: dict[str, float],
     home_evidence: dict[str, Evidence],
 ) -> None:
-    """A centre named after the hospital that runs it (南大一附院…中心) is where that hospital is,
-    unless its own name or the text says otherwise."""
+    """A centre named after the hospital that runs it (南大一附院…中心), or a unit named as the
+    university's (该校某研究院), is where its owner is, unless its own name or the text says
+    otherwise."""
     by_id = {o.id: o for o in organizations}
     for rel in relations:
-        if rel.type != "OPERATES" or rel.properties.get("verb") != "nested":
+        if rel.type != "OPERATES" or rel.properties.get("verb") not in ("nested", "unit"):
             continue
         owner, platform = by_id.get(rel.source), by_id.get(rel.target)
         if owner is None or platform is None or owner.region is None:
@@ -801,8 +819,8 @@ def _relations(
                 source, target = target, source  # undirected: one edge per pair
             props: dict[str, str | int | float | None] = {}
             extra = ""
-            if r.properties.get("verb") == "nested":
-                props["verb"] = "nested"
+            if r.properties.get("verb") in ("nested", "unit"):
+                props["verb"] = r.properties.get("verb")
             if r.kind == "SIGNED_IN":
                 props["date"] = r.date
             if r.kind == "RESPONSIBLE_FOR":
