@@ -39,9 +39,14 @@ def subsector_id(key: str) -> str:
     return SUBSECTOR_PREFIX + key
 
 
+# one encoder each instead of json.dumps(..., ensure_ascii=False), which builds one per call
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+_to_sorted_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def structural_id(rel_type: str, source: str, target: str, *distinguishing: object) -> str:
     """A stable id for a relationship the builder derives (not one from KnowledgeGraph.relations)."""
-    text = json.dumps([rel_type, source, target, *distinguishing], ensure_ascii=False)
+    text = _to_json([rel_type, source, target, *distinguishing])
     return "rel:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -53,7 +58,7 @@ def evidence_json(evidence: Iterable[Evidence]) -> str:
     """Evidence as the JSON string both backends store: deduplicated, ordered by document and offset."""
     unique = {evidence_key(ev): ev for ev in evidence}
     rows = [unique[key].model_dump() for key in sorted(unique)]
-    return json.dumps(rows, ensure_ascii=False, sort_keys=True)
+    return _to_sorted_json(rows)
 
 
 def clean_props(props: Mapping[str, Any]) -> Props:

@@ -96,6 +96,11 @@ Resolver = Callable[[list[DocumentExtraction], dict[str, list[str]]], KnowledgeG
 KeyFunction = Callable[[DocumentExtraction], list[str]]
 
 
+# json.dumps(value, ensure_ascii=False) builds a new encoder on every call; the graph rows are tens
+# of thousands of small values
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def encode_extraction(extraction: DocumentExtraction) -> tuple[bytes, bytes]:
     """(the extraction without its region mentions, the region mentions), compressed JSON."""
     main = extraction.model_dump_json(exclude={"regions"}).encode("utf-8")
@@ -500,11 +505,11 @@ class EmbeddedStore:
     def _write_elements(conn: sqlite3.Connection, kg: KnowledgeGraph) -> None:
         nodes, edges = graph_elements(kg)
         relation_ids = {rel.id for rel in kg.relations}
-        dumps = json.dumps
+        dumps = _to_json
         conn.executemany(
             "INSERT OR REPLACE INTO nodes (id, owner, labels, props) VALUES (?, ?, ?, ?)",
             [
-                (node_id, node_id, dumps(list(labels), ensure_ascii=False), dumps(props, ensure_ascii=False))
+                (node_id, node_id, dumps(list(labels)), dumps(props))
                 for node_id, (labels, props) in nodes.items()
             ],
         )
@@ -517,7 +522,7 @@ class EmbeddedStore:
                     source,
                     rel_type,
                     target,
-                    dumps(props, ensure_ascii=False),
+                    dumps(props),
                 )
                 for rid, (rel_type, source, target, props) in edges.items()
             ],
