@@ -61,7 +61,22 @@ def normalize_text(text: str) -> str:
     """The form the extractor reads: compatibility look-alikes folded (Kangxi radical ⾦ -> 金,
     full-width Ａ -> A) and traditional characters made simplified (腦機 -> 脑机), one character
     for one character, so every offset into the result is an offset into the original text."""
-    return _normalize_cached(text) if len(text) > 200 else text.translate(_normal_table())
+    if len(text) > 200:
+        return _normalize_cached(text)
+    if len(text) > _SHORT_TEXT:
+        return text.translate(_normal_table())
+    # names and short phrases are asked about again and again (every candidate's leading place)
+    normal = _short_normal.get(text)
+    if normal is None:
+        normal = text.translate(_normal_table())
+        if len(_short_normal) < _SHORT_NORMAL_LIMIT:
+            _short_normal[text] = normal
+    return normal
+
+
+_SHORT_TEXT = 24
+_SHORT_NORMAL_LIMIT = 200_000
+_short_normal: dict[str, str] = {}
 
 
 @lru_cache(maxsize=8)

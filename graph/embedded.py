@@ -314,10 +314,21 @@ class EmbeddedStore:
             return {e.document.id: e for e in self._extractions(conn, region_mentions=True)}
 
     def _extractions(
-        self, conn: sqlite3.Connection, *, region_mentions: bool = False
+        self,
+        conn: sqlite3.Connection,
+        *,
+        region_mentions: bool = False,
+        held: Mapping[str, DocumentExtraction] | None = None,
     ) -> Iterator[DocumentExtraction]:
+        """Every stored extraction, by document id; those in ``held`` (by the caller) are not
+        decoded again."""
+        held = held or {}
         rows = conn.execute("SELECT id, extraction, region_mentions FROM documents ORDER BY id")
         for doc_id, blob, region_blob in rows:
+            extraction = held.get(doc_id)
+            if extraction is not None:
+                yield extraction
+                continue
             try:
                 yield decode_extraction(blob, region_blob if region_mentions else None)
             except (zlib.error, ValidationError) as exc:
@@ -423,7 +434,12 @@ class EmbeddedStore:
         return generation
 
     def update_graph(
-        self, resolver: Resolver, *, keys: KeyFunction | None = None, rules: str = ""
+        self,
+        resolver: Resolver,
+        *,
+        keys: KeyFunction | None = None,
+        rules: str = "",
+        held: Mapping[str, DocumentExtraction] | None = None,
     ) -> KnowledgeGraph:
         """Resolve every document of the store with ``resolver`` and bring the graph tables up to
         date, rewriting only the rows of items whose content changed. One write transaction:
@@ -431,6 +447,8 @@ class EmbeddedStore:
 
         The resolver gets the resolution keys stored with the documents by rules of the
         fingerprint ``rules``; those of other documents are computed with ``keys`` and stored.
+        ``held`` maps document ids to extractions the caller already holds (what it has just
+        added, equal to what the store keeps): they are not read and decoded again.
         Returns the KnowledgeGraph (for its counts)."""
         conn = self._connect(create=True)
         assert conn is not None
@@ -438,7 +456,7 @@ class EmbeddedStore:
             meta = self._meta(conn)
             # without their region mentions, which resolution does not read (tests check that
             # the graph equals build_graph(resolve(...)) of the complete extractions)
-            extractions = list(self._extractions(conn))
+            extractions = list(self._extractions(conn, held=held))
             known: dict[str, list[str]] = {
                 doc_id: json.loads(doc_keys)
                 for doc_id, doc_keys in conn.execute(

@@ -149,6 +149,9 @@ class _Committer:
         self.pending: list[DocumentExtraction] = []
         self.kept = 0
         self.last = time.monotonic()
+        # what this ingest committed, for resolution right after it (not decoded from the store
+        # again); resolution reads everything at once anyway, so this does not raise the peak
+        self.committed: dict[str, DocumentExtraction] = {}
 
     def add(self, extraction: DocumentExtraction) -> None:
         self.pending.append(extraction)
@@ -160,6 +163,9 @@ class _Committer:
             with _signals_blocked():
                 self.store.add_documents(self.pending, keys=mention_keys, rules=rules_fingerprint())
                 self.kept += len(self.pending)
+                for extraction in self.pending:
+                    extraction.regions = []  # as update_graph reads them: resolution does not use them
+                    self.committed[extraction.document.id] = extraction
                 self.pending = []
         self.last = time.monotonic()
 
@@ -231,7 +237,10 @@ def _ingest_paths(
         if summary.documents_new or store.pending_documents() or not store.exists() or fixes.changed():
             if progress:
                 progress("resolving", 0, 1)
-            knowledge = store.update_graph(resolve_corrected, keys=mention_keys, rules=rules_fingerprint())
+            knowledge = store.update_graph(
+                resolve_corrected, keys=mention_keys, rules=rules_fingerprint(), held=committer.committed
+            )
+            committer.committed = {}
             fixes.record_applied(issues)  # corrections hook
             summary.organizations = len(knowledge.organizations)
             summary.relations = len(knowledge.relations)

@@ -498,3 +498,26 @@ def test_another_programs_database_is_not_taken_over(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "store.sqlite") as conn:
         tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     assert tables == ["accounts"]
+
+
+def test_held_extractions_are_not_decoded_again_and_give_the_same_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = make_extractions(2, "a"), make_extractions(2, "b")
+    store = EmbeddedStore(tmp_path)
+    store.add_documents(old.values())
+    store.update_graph(resolver)
+    store.add_documents(new.values())
+    decoded: list[str] = []
+    real_decode = emb.decode_extraction
+
+    def counting(blob: bytes, region_blob: bytes | None = None) -> DocumentExtraction:
+        extraction = real_decode(blob, region_blob)
+        decoded.append(extraction.document.id)
+        return extraction
+
+    monkeypatch.setattr(emb, "decode_extraction", counting)
+    store.update_graph(resolver, held=new)
+    assert sorted(decoded) == sorted(old)  # the held ones were not read back
+    expected = build_graph(resolve([*old.values(), *new.values()]))
+    assert graph_signature(EmbeddedStore(tmp_path).load_graph()) == graph_signature(expected)
