@@ -202,6 +202,11 @@ class Gazetteer:
     def has_place(self, text: str) -> bool:
         return self._pattern.search(text) is not None
 
+    @property
+    def place_pattern(self) -> re.Pattern[str]:
+        """The pattern of every place surface (longest first), for callers that scan many texts."""
+        return self._pattern
+
     def leading_place(self, name: str, context: Iterable[str] = ()) -> tuple[str, str] | None:
         """The place a name starts with ('广州析芒' -> ('广州', region id)), if any."""
         m = self._pattern.match(normalize_text(name))

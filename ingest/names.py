@@ -330,7 +330,7 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         Token(word, start, end, memo.get(word) or _tag(word))
         for word, start, end in segment.tokenize(text, offset)
     ]
-    if any(t.tag == "eng" for t in tokens):
+    if _ASCII_LETTER.search(text) and any(t.tag == "eng" for t in tokens):  # eng: ASCII letters
         tokens = _merge_latin(tokens)
     return tokens
 
@@ -360,6 +360,7 @@ def _merge_latin(tokens: list[Token]) -> list[Token]:
 
 
 _TITLE_WORD = re.compile(r"[A-Z][a-z]{2,}")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 # A number with a measure word (3亿元, 15家, 五个) ends a name on its left; a bare ordinal inside a
@@ -425,19 +426,20 @@ class SentenceNames:
         text = self.text
         tokens: list[Token] = []
         pos = 0
+        trigger, place = _trigger_pattern(), self.gaz.place_pattern
         for clause in _CLAUSE.finditer(text):
             for i in range(pos, clause.start()):
                 tokens.append(Token(text[i], i, i + 1, "x"))
             a, b = clause.span()
             body = clause.group(0)
-            if _trigger_pattern().search(body) or self.gaz.has_place(body) or _LATIN.search(body):
+            if trigger.search(body) or place.search(body) or _LATIN.search(body):
                 tokens.extend(tokenize(body, a))
             else:
                 tokens.append(Token(body, a, b, "x"))
             pos = b
         for i in range(pos, len(text)):
             tokens.append(Token(text[i], i, i + 1, "x"))
-        if " " in text and any(t.tag == "eng" for t in tokens):
+        if " " in text and _ASCII_LETTER.search(text) and any(t.tag == "eng" for t in tokens):
             tokens = _merge_latin(tokens)  # Latin names across the spaces between clauses
         return tokens
 
@@ -1211,7 +1213,9 @@ class SentenceNames:
                 sibling_types.append(sibling.type)
         if not sibling_types and list_type is None:
             return []
-        item_type: OrgType = list_type or max(set(sibling_types), key=sibling_types.count)
+        # the siblings' most frequent type; a tie goes to the first sibling's (not to a set's order,
+        # which changes from one process to the next)
+        item_type: OrgType = list_type or max(sibling_types, key=sibling_types.count)
         if any(_title_pattern().search(text, a, b) for a, b in spans):
             return []  # 微灵医疗创始人、某研究院工程师: a list of people's roles
         strong = list_type is not None or len(sibling_types) >= 2

@@ -315,3 +315,33 @@ def test_a_numbered_hospital_written_in_full_is_unchanged() -> None:
     found = names_in("青岚大学医学院附属第三医院联合北辰脑科学研究院完成首例植入手术。")
     assert "青岚大学医学院附属第三医院" in found
     assert "青岚大学医学院附属第三医院院" not in found
+
+
+# ------------------------------------------------------------ the same answer in every process
+
+_TYPES_IN_A_CHILD = """
+from bcikg.ingest.extract import extract_document
+from bcikg.ingest.split import split_document
+from bcikg.models import Document
+text = "李教授曾在云理工、南湖创新中心、东海大学任职。"
+doc = Document(id="doc:t", path="/t.txt", format="txt", encoding="utf-8", title=None, text=text)
+print(sorted((m.name, m.type) for m in extract_document(split_document(doc)).orgs))
+"""
+
+
+def test_a_list_item_takes_the_same_type_in_every_process() -> None:
+    """A suffix-less list item takes its siblings' most frequent type; on a tie the first
+    sibling's, never whatever a set's order (which differs from process to process) gives."""
+    import os
+    import subprocess
+    import sys
+
+    answers = set()
+    for seed in ("1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _TYPES_IN_A_CHILD], env=env, capture_output=True, text=True, check=True
+        )
+        answers.add(done.stdout.strip())
+    assert len(answers) == 1, answers
+    assert "('云理工', 'Platform')" in answers.pop()  # 南湖创新中心, the first sibling, is a Platform
