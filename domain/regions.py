@@ -215,9 +215,7 @@ class Gazetteer:
         rid = self.resolve(m.group(0), context)
         return (name[: m.end()], rid) if rid else None
 
-    def name_place(
-        self, name: str, context: Iterable[str] = (), min_rest: int = 0
-    ) -> tuple[str, str] | None:
+    def name_place(self, name: str, context: Iterable[str] = (), min_rest: int = 0) -> tuple[str, str] | None:
         """The place an organisation's name starts with, county-level short forms included
         ('丹阳某某医疗' -> ('丹阳', the id of 丹阳市)). A short form counts inside the context
         regions (昌平实验室 in a Beijing text), or, when it has one reading only, before at least
