@@ -73,6 +73,12 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 @cache
+def _issue_verbs() -> re.Pattern[str]:
+    """The verbs of issuing, in the data file's order (a regex alternation takes the first that fits)."""
+    return re.compile("(?:" + "|".join(map(re.escape, (*cues().issue, "设立", "推出"))) + ")")
+
+
+@cache
 def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -1483,9 +1489,7 @@ def _unbracketed_policies(
         if own and not re.search(r"[、和与及]", own.group(0)):
             a, b = agency.rel_end, agency.rel_end + own.end()
         else:
-            m = re.match(
-                r"(?:" + "|".join(map(re.escape, (*c.issue, "设立", "推出"))) + r")", _ADVERBS.sub("", rest)
-            )
+            m = _issue_verbs().match(_ADVERBS.sub("", rest))
             if m is None:
                 continue
             verb = m.group(0)
