@@ -99,6 +99,7 @@ class Gazetteer:
             self._ancestors[rid] = tuple(chain)
         self._resolved: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._found: dict[tuple[str, tuple[str, ...]], tuple[RegionHit, ...]] = {}
+        self._leading: dict[str, str] = {}  # name -> the place surface it starts with, or ""
 
     # -------------------------------------------------------------- lookup
 
@@ -209,11 +210,16 @@ class Gazetteer:
 
     def leading_place(self, name: str, context: Iterable[str] = ()) -> tuple[str, str] | None:
         """The place a name starts with ('广州析芒' -> ('广州', region id)), if any."""
-        m = self._pattern.match(normalize_text(name))
-        if not m:
+        lead = self._leading.get(name)
+        if lead is None:
+            m = self._pattern.match(normalize_text(name))
+            lead = m.group(0) if m else ""
+            if len(self._leading) < 200_000:
+                self._leading[name] = lead  # every rule asks about the same candidate names
+        if not lead:
             return None
-        rid = self.resolve(m.group(0), context)
-        return (name[: m.end()], rid) if rid else None
+        rid = self.resolve(lead, context)
+        return (name[: len(lead)], rid) if rid else None
 
     def name_place(self, name: str, context: Iterable[str] = (), min_rest: int = 0) -> tuple[str, str] | None:
         """The place an organisation's name starts with, county-level short forms included
