@@ -19,6 +19,7 @@ import hashlib
 import marshal
 import os
 import re
+import sys
 import tempfile
 from math import log
 from pathlib import Path
@@ -114,7 +115,7 @@ def tokenize(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
 
 
 # bump when the cached table's format changes
-_TAG_CACHE_VERSION = "1"
+_TAG_CACHE_VERSION = "2"
 
 
 def _dictionary_path() -> Path:
@@ -131,7 +132,8 @@ def _parse_tags(path: Path) -> dict[str, str]:
         for line in lines:
             parts = line.strip().decode("utf-8").split(" ")
             if len(parts) == 3:
-                tags[parts[0]] = parts[2]
+                # a few dozen distinct tags: interned, they are stored and loaded as references
+                tags[parts[0]] = sys.intern(parts[2])
     return tags
 
 
