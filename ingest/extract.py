@@ -666,18 +666,49 @@ def _local_sentence(ctx: DocumentContext, mention: Mention) -> bool:
 # ---------------------------------------------------------------- chain position
 
 
-def _groups(mentions: list[Mention]) -> list[list[Mention]]:
+# what may stand between two names that share what follows them (A、B深耕电极)
+_JOINERS = re.compile(r"\s*(?:、|和|及|以及|与)\s*")
+# for the chain position, also across a stock code or short name in brackets (A(300459)与B合作开发…)
+_SEGMENT_JOINERS = re.compile(r"(?:[(（][^()（）]{1,12}[)）])?\s*(?:、|和|及|以及|与)\s*")
+
+
+def _groups(mentions: list[Mention], joiners: re.Pattern[str] = _JOINERS) -> list[list[Mention]]:
     """Mentions of one sentence joined by 、/和/及 share what follows them (A、B深耕电极)."""
     groups: list[list[Mention]] = []
     for m in sorted(mentions, key=lambda x: x.start):
         if groups:
             prev = groups[-1][-1]
-            between = m.sentence.text[prev.rel_end : m.rel_start] if prev.sentence is m.sentence else "x"
-            if between.strip() in ("、", "和", "及", "以及", "与"):
+            if prev.sentence is m.sentence and joiners.fullmatch(m.sentence.text, prev.rel_end, m.rel_start):
                 groups[-1].append(m)
                 continue
         groups.append([m])
     return groups
+
+
+# 在/于/落户/入驻 right before a park's or base's name: the place where the subject is
+_LOCATIVE = re.compile(r"(?:在|于|落户|入驻|落地|扎根)$")
+
+
+def _locative_adjunct(m: Mention) -> bool:
+    if m.type != "Platform":
+        return False
+    return _LOCATIVE.search(m.sentence.text, max(0, m.rel_start - 2), m.rel_start) is not None
+
+
+# a noun phrase in apposition before a firm's name says what it is (脑科学创新企业某某,
+# 专注柔性电极的企业——某某科技, 作为一家…的机器人企业,某某公司): a class noun of firms right
+# before the name, and the words of its own clause before it (after the organisation before)
+_APPOSITIVE_BREAKS = "。；;!！?？，,：:"
+_APPOSITIVE = re.compile(r"(?:企业|公司|厂商|供应商|独角兽|初创|龙头)\s*(?:——|—|-|:|：|,|，)?\s*$")
+
+
+def _appositive(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the description in apposition before the name at end, if any."""
+    m = _APPOSITIVE.search(text, start, end)
+    if not m:
+        return None
+    clause = max(start, *(text.rfind(ch, start, m.start()) + 1 for ch in _APPOSITIVE_BREAKS))
+    return (clause, m.start())
 
 
 def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
@@ -691,54 +722,76 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
         if not here:
             continue
         scopes = classify.marker_scopes(sentence.text)
-        groups = _groups(here)
+        # a park or base named as the place where a firm is (某某科技在某某生物城诞生,专注于…) neither
+        # takes nor cuts what the sentence says about the firm
+        adjuncts = [m for m in here if _locative_adjunct(m)]
+        core = [m for m in here if m not in adjuncts] or here
+        groups = _groups(core, joiners=_SEGMENT_JOINERS)
+        # a description in apposition right before a name (专注柔性电极的企业——某某科技) is about
+        # that organisation, not about the one before it
+        appositives = [
+            _appositive(sentence.text, groups[gi - 1][-1].rel_end if gi else 0, group[0].rel_start)
+            for gi, group in enumerate(groups)
+        ]
         for gi, group in enumerate(groups):
             last = group[-1]
-            next_start = groups[gi + 1][0].rel_start if gi + 1 < len(groups) else len(sentence.text)
-            single = len(groups) == 1 or len({m.name for m in here}) == 1
+            next_start = len(sentence.text)
+            if gi + 1 < len(groups):
+                following = appositives[gi + 1]
+                next_start = following[0] if following else groups[gi + 1][0].rel_start
+            single = len(groups) == 1 or len({m.name for m in core}) == 1
             own_text = _own_text(sentence.text, last.rel_end, next_start, single=single)
             if single and len({m.name for m in group}) == 1 and not classify.funding_sentence(sentence.text):
                 # the sentence's only organisation: what it says before the name is about it too
                 # (由某人创办的某某公司研发生产, 信号采集模块来自某某公司)
                 own_text = sentence.text[: group[0].rel_start] + " " + own_text
+            elif (apposition := appositives[gi]) is not None:
+                own_text = sentence.text[apposition[0] : apposition[1]] + " " + own_text
             for m in group:
-                explicit = [seg for start, end, seg in scopes if start <= m.rel_start < end]
-                name_subs = classify.subsectors_in(m.name)
-                if m.type in ("Agency", "Fund") or classify.is_investor_name(m.name):
-                    continue
-                if explicit and m.type == "Company":
-                    m.segments, m.explicit = explicit[:1], True
-                    m.subsectors = [
-                        s
-                        for s in classify.subsectors_in(own_text)
-                        if classify.segments_of([s]) == explicit[:1]
-                    ]
-                    continue
-                if m.type == "Company":
-                    subs = classify.subsectors_in(own_text) or name_subs
-                    if subs and not ctx.bci_document and not classify.about_bci(sentence.text + m.name):
-                        subs = []  # a chip or a CRO in a round-up of medical news is not on the BCI chain
-                elif m.type == "Institute":
-                    # an institute is placed on the chain by what the text says it made
-                    # (研发的…康复训练系统) or calls it (…等研发机构), not by being a research body
-                    subs = name_subs or classify.subsectors_in(_product_text(own_text))
-                    m.segments = classify.role_segment(sentence.text[last.rel_end :])
-                else:
-                    subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
-                if (
-                    not subs
-                    and not m.segments
-                    and (ctx.bci_document or classify.about_bci(sentence.text + m.name))
-                ):
-                    # a hospital that implants or rehabilitates, a brain-science laboratory
-                    # (the name with its team: 某研究院脑机接口团队)
-                    named = " ".join((m.name, *m.cand.aliases))
-                    subs = classify.role_subsectors(m.type, named, sentence.text, ctx.bci_document)
-                m.subsectors = subs
-                segs = set(m.segments) | set(classify.segments_of(subs))
-                m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
+                _place_on_chain(ctx, m, own_text, scopes, sentence.text[last.rel_end :])
+        for m in adjuncts if core is not here else ():
+            _place_on_chain(ctx, m, "", scopes, sentence.text[m.rel_end :])
+        for gi, group in enumerate(home_groups := _groups(here)):
+            next_start = home_groups[gi + 1][0].rel_start if gi + 1 < len(home_groups) else len(sentence.text)
             _home_for_group(ctx, group, next_start)
     _classify_by_anaphor(ctx, by_sentence)
+
+
+def _place_on_chain(
+    ctx: DocumentContext, m: Mention, own_text: str, scopes: list[tuple[int, int, SegmentKey]], after: str
+) -> None:
+    """Segments and subsectors of one mention from what the sentence says about it (own_text),
+    an explicit segment heading (scopes) and the words after its group (after: 等研发机构)."""
+    sentence = m.sentence
+    explicit = [seg for start, end, seg in scopes if start <= m.rel_start < end]
+    name_subs = classify.subsectors_in(m.name)
+    if m.type in ("Agency", "Fund") or classify.is_investor_name(m.name):
+        return
+    if explicit and m.type == "Company":
+        m.segments, m.explicit = explicit[:1], True
+        m.subsectors = [
+            s for s in classify.subsectors_in(own_text) if classify.segments_of([s]) == explicit[:1]
+        ]
+        return
+    if m.type == "Company":
+        subs = classify.subsectors_in(own_text) or name_subs
+        if subs and not ctx.bci_document and not classify.about_bci(sentence.text + m.name):
+            subs = []  # a chip or a CRO in a round-up of medical news is not on the BCI chain
+    elif m.type == "Institute":
+        # an institute is placed on the chain by what the text says it made
+        # (研发的…康复训练系统) or calls it (…等研发机构), not by being a research body
+        subs = name_subs or classify.subsectors_in(_product_text(own_text))
+        m.segments = classify.role_segment(after)
+    else:
+        subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
+    if not subs and not m.segments and (ctx.bci_document or classify.about_bci(sentence.text + m.name)):
+        # a hospital that implants or rehabilitates, a brain-science laboratory
+        # (the name with its team: 某研究院脑机接口团队)
+        named = " ".join((m.name, *m.cand.aliases))
+        subs = classify.role_subsectors(m.type, named, sentence.text, ctx.bci_document)
+    m.subsectors = subs
+    segs = set(m.segments) | set(classify.segments_of(subs))
+    m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
 
 
 # "公司专注于…", "本轮资金将用于公司现有…产品": the company spoken of, early in its sentence

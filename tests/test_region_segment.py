@@ -163,6 +163,52 @@ def test_no_segment_without_field_evidence(text: str, fragment: str) -> None:
     assert mention(extract(text), fragment).segments == []
 
 
+@pytest.mark.parametrize(
+    ("text", "fragment", "segments"),
+    [
+        # transcranial stimulation is neuromodulation; compute and cloud platforms are midstream
+        ("青岚医疗科技有限公司开发出经颅磁治疗导航设备。", "青岚医疗", ["upstream"]),
+        ("青岚数智科技有限公司为脑机接口项目提供GPU算力和云端资源。", "青岚数智", ["midstream"]),
+        ("青岚电子牵头的脑电信号分析系统开发项目启动。", "青岚电子", ["midstream"]),
+        # a park named as the place where the firm was founded does not cut what follows
+        ("青岚科技在苏州青禾生物城诞生,成为首家专注于脑机接口电极研发的公司。", "青岚科技", ["upstream"]),
+        ("青岚科技落户苏州青禾产业园,专注于脑电采集设备研发。", "青岚科技", ["upstream"]),
+        # partners joined by 与 across a stock code in brackets share what they develop together
+        ("晨曦传媒(300999)与杭州青岚科技有限公司结盟,合作开发脑机接口电极。", "青岚科技", ["upstream"]),
+        ("晨曦传媒(300999)与杭州青岚科技有限公司结盟,合作开发脑机接口电极。", "晨曦传媒", ["upstream"]),
+        # a description in apposition right before the name (after another organisation)
+        ("晨星电子股份有限公司与专注脑电采集设备的企业青岚科技签署协议。", "青岚科技", ["upstream"]),
+        (
+            "据晨星电子股份有限公司披露,作为一家从脑机接口康复训练出发的机器人企业,青岚智能已推出多款产品。",
+            "青岚智能",
+            ["downstream"],
+        ),
+    ],
+)
+def test_segment_scope_of_an_organisation(text: str, fragment: str, segments: list[str]) -> None:
+    assert mention(extract(text), fragment).segments == segments
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # the sentence does not say what the firm makes
+        ("青岚科技在苏州青禾国际生物城举办了脑机接口开放日。", "青岚科技"),
+        # a general language model a product connects to is not BCI decoding
+        ("青岚机器人科技有限公司推出首代人形机器人,支持脑机接口与大模型接入。", "青岚机器人"),
+        # the description in apposition belongs to the next firm, not to the one before it
+        ("晨星电子股份有限公司研发脑机接口算法,与其合作的青岚科技签署协议。", "青岚科技"),
+        ("晨星电子股份有限公司与专注脑电采集设备的企业青岚科技签署协议。", "晨星电子"),
+        # a stock code in brackets does not join firms that are not listed together
+        ("晨曦传媒(300999)发布公告,杭州青岚科技有限公司研发脑机接口柔性电极。", "晨曦传媒"),
+        # the park where a firm was founded is not given the firm's products
+        ("青岚科技在苏州青禾国际生物城诞生,专注于脑机接口柔性电极研发。", "青禾国际生物城"),
+    ],
+)
+def test_no_segment_from_another_organisations_words(text: str, fragment: str) -> None:
+    assert mention(extract(text), fragment).segments == []
+
+
 # ------------------------------------------------ a district's short form at the front of a name
 
 
