@@ -66,6 +66,20 @@ def segments_of(subsectors: list[str]) -> list[SegmentKey]:
     return [seg for seg in ("upstream", "midstream", "downstream") if seg in segs]
 
 
+def made_subsectors(subsectors: list[str]) -> list[str]:
+    """The subsectors of what a firm makes: a disease or care named beside a product of another
+    subsector (面向癫痫诊断的电极产品) is the product's use, not the firm's place on the chain."""
+    kept = [s for s in subsectors if s not in _indication_subsectors()]
+    return kept or subsectors
+
+
+@cache
+def _indication_subsectors() -> frozenset[str]:
+    raw = tomllib.loads(read_data_text("taxonomy.toml"))
+    subsectors = (sub for seg in raw["segment"] for sub in seg.get("subsector", []))
+    return frozenset(sub["key"] for sub in subsectors if sub.get("indication", False))
+
+
 def marker_scopes(sentence: str) -> list[tuple[int, int, SegmentKey]]:
     """(start, end, segment) ranges of the sentence governed by an explicit segment marker."""
     cues = _cues()

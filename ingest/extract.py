@@ -751,10 +751,45 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                 _place_on_chain(ctx, m, own_text, scopes, sentence.text[last.rel_end :])
         for m in adjuncts if core is not here else ():
             _place_on_chain(ctx, m, "", scopes, sentence.text[m.rel_end :])
+        if _LIST_LABEL.match(sentence.text):
+            _place_by_heading(ctx, sentence, here)
         for gi, group in enumerate(home_groups := _groups(here)):
             next_start = home_groups[gi + 1][0].rel_start if gi + 1 < len(home_groups) else len(sentence.text)
             _home_for_group(ctx, group, next_start)
     _classify_by_anaphor(ctx, by_sentence)
+
+
+# "主要完成单位:A,B,C", "参与企业：A、B": a labelled list of the bodies behind what the heading
+# before it names (a project, an award for 脑起搏器关键技术)
+_LIST_LABEL = re.compile(r"^[^，,。；;:：]{0,10}(?:单位|企业|公司|成员|机构)\s*[:：]")
+# a heading: a paragraph of its own, short, with no label and no closing full stop
+_HEADING = re.compile(r"[^:：。；;!！?？]{4,30}")
+_HEADING_LOOKBACK = 3
+
+
+def _place_by_heading(ctx: DocumentContext, sentence: Sentence, here: list[Mention]) -> None:
+    """Companies of a labelled list that the list says nothing of are placed by what the nearest
+    heading above it (at most three sentences back) names: the project they did together."""
+    listed = [
+        m for m in here if m.type == "Company" and not m.segments and not classify.is_investor_name(m.name)
+    ]
+    if not listed:
+        return
+    for i in range(sentence.index - 1, max(-1, sentence.index - 1 - _HEADING_LOOKBACK), -1):
+        before = ctx.sentences[i]
+        if i in ctx.sentence_mentions:
+            return  # another organisation's sentence comes first: the list is not under a heading
+        alone = (i == 0 or ctx.sentences[i - 1].paragraph != before.paragraph) and (
+            i + 1 >= len(ctx.sentences) or ctx.sentences[i + 1].paragraph != before.paragraph
+        )
+        if not alone or not _HEADING.fullmatch(before.text.strip()):
+            continue
+        subs = classify.made_subsectors(classify.subsectors_in(before.text))
+        if subs and (ctx.bci_document or classify.about_bci(before.text)):
+            for m in listed:
+                m.subsectors = subs
+                m.segments = classify.segments_of(subs)
+        return
 
 
 def _place_on_chain(
@@ -774,7 +809,7 @@ def _place_on_chain(
         ]
         return
     if m.type == "Company":
-        subs = classify.subsectors_in(own_text) or name_subs
+        subs = classify.made_subsectors(classify.subsectors_in(own_text)) or name_subs
         if subs and not ctx.bci_document and not classify.about_bci(sentence.text + m.name):
             subs = []  # a chip or a CRO in a round-up of medical news is not on the BCI chain
     elif m.type == "Institute":
@@ -816,7 +851,7 @@ def _classify_by_anaphor(ctx: DocumentContext, by_sentence: dict[int, list[Menti
                 break
         if len(companies) != 1:
             continue
-        subs = classify.subsectors_in(sentence.text)
+        subs = classify.made_subsectors(classify.subsectors_in(sentence.text))
         if not subs or (not ctx.bci_document and not classify.about_bci(sentence.text)):
             continue
         for m in previous:

@@ -209,6 +209,46 @@ def test_no_segment_from_another_organisations_words(text: str, fragment: str) -
     assert mention(extract(text), fragment).segments == []
 
 
+@pytest.mark.parametrize(
+    ("text", "fragment", "segments"),
+    [
+        # a disease named beside what the firm makes is the product's use, not the firm's segment
+        ("青岚医疗专注于面向癫痫诊断的脑电采集设备研发。", "青岚医疗", ["upstream"]),
+        ("青岚医疗专注于研发面向帕金森病治疗的脑电解码算法。", "青岚医疗", ["midstream"]),
+        # care it provides, with nothing it makes, is downstream
+        ("青岚医疗为癫痫患者提供脑机接口诊疗服务。", "青岚医疗", ["downstream"]),
+        # a company of a labelled list did the project the heading above the list names
+        (
+            "脑机接口柔性电极关键技术与应用\n\n主要完成单位:青岚大学,青岚医疗器械有限公司\n\n该项目获得一等奖。",
+            "青岚医疗器械",
+            ["upstream"],
+        ),
+    ],
+)
+def test_segment_of_what_a_firm_makes(text: str, fragment: str, segments: list[str]) -> None:
+    assert mention(extract(text), fragment).segments == segments
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # a heading that names nothing of the chain
+        (
+            "2025年度科技进步奖\n\n主要完成单位:青岚大学,青岚医疗器械有限公司\n\n该项目研发脑机接口。",
+            "青岚医疗器械",
+        ),
+        # another organisation's sentence stands between the heading and the list
+        ("脑机接口柔性电极关键技术\n\n青岚大学发布了成果。\n\n参与企业:青岚医疗器械有限公司", "青岚医疗器械"),
+        # not a labelled list: a heading above a sentence that says nothing of what the firm makes
+        ("脑机接口柔性电极关键技术\n\n青岚医疗器械有限公司举行年会。", "青岚医疗器械"),
+        # the heading places companies only, not a university listed with them
+        ("脑机接口柔性电极关键技术与应用\n\n主要完成单位:青岚大学,青岚医疗器械有限公司", "青岚大学"),
+    ],
+)
+def test_no_segment_from_a_heading_not_over_the_firm(text: str, fragment: str) -> None:
+    assert mention(extract(text), fragment).segments == []
+
+
 # ------------------------------------------------ a district's short form at the front of a name
 
 
