@@ -39,6 +39,8 @@ def _cues() -> _Cues:
     for sub in tax.subsectors:
         for cue in sub.cues:
             subsector_of.setdefault(cue, []).append(sub.key)
+    for cue in tomllib.loads(read_data_text("taxonomy.toml")).get("own_text", {}).get("neutral_cues", ()):
+        subsector_of.setdefault(cue, [])  # matched as a whole, placing nowhere
     markers = {marker: seg.key for seg in tax.segments for marker in seg.markers}
     return _Cues(
         pattern=literal_pattern(subsector_of),

@@ -217,6 +217,11 @@ def test_no_segment_from_another_organisations_words(text: str, fragment: str) -
         ("青岚医疗专注于研发面向帕金森病治疗的脑电解码算法。", "青岚医疗", ["midstream"]),
         # care it provides, with nothing it makes, is downstream
         ("青岚医疗为癫痫患者提供脑机接口诊疗服务。", "青岚医疗", ["downstream"]),
+        # an invasive interface is electrodes in the brain; a whole system of it is integration
+        ("青岚科技的侵入式脑机接口完成首例人体植入。", "青岚科技", ["upstream"]),
+        ("上海侵入式脑机接口公司青岚医疗完成融资。", "青岚医疗", ["upstream"]),
+        ("青嵐醫療是一家從事侵入式腦機介面研發的企業。", "青嵐醫療", ["upstream"]),
+        ("青岚科技研发的半侵入式脑机接口系统完成首例植入。", "青岚科技", ["midstream"]),
         # a company of a labelled list did the project the heading above the list names
         (
             "脑机接口柔性电极关键技术与应用\n\n主要完成单位:青岚大学,青岚医疗器械有限公司\n\n该项目获得一等奖。",
@@ -232,6 +237,8 @@ def test_segment_of_what_a_firm_makes(text: str, fragment: str, segments: list[s
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
+        # a non-invasive interface is not an invasive one
+        ("青岚科技推出的非侵入式脑机接口头盔亮相。", "青岚科技"),
         # a heading that names nothing of the chain
         (
             "2025年度科技进步奖\n\n主要完成单位:青岚大学,青岚医疗器械有限公司\n\n该项目研发脑机接口。",
@@ -247,6 +254,11 @@ def test_segment_of_what_a_firm_makes(text: str, fragment: str, segments: list[s
 )
 def test_no_segment_from_a_heading_not_over_the_firm(text: str, fragment: str) -> None:
     assert mention(extract(text), fragment).segments == []
+
+
+def test_the_route_of_an_interface_is_no_organisation() -> None:
+    ex = extract("非侵入式脑机接口公司——青岚科技完成新一轮融资。")
+    assert [m.name for m in ex.orgs] == ["青岚科技"]
 
 
 # ------------------------------------------------ a district's short form at the front of a name
