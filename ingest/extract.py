@@ -829,8 +829,12 @@ def _place_on_chain(
     m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
 
 
-# "公司专注于…", "本轮资金将用于公司现有…产品": the company spoken of, early in its sentence
-_COMPANY_ANAPHOR = re.compile(r"^\s*(?:该公司|公司|其)|^[^，,。；;]{0,14}?(?:该公司|公司)")
+# "公司专注于…", "本轮资金将用于公司现有…产品": the company spoken of, early in its sentence;
+# "该企业…"; and a labelled line of a company's record (主要产品:…, 转化成果:…, 主营业务：…)
+_COMPANY_ANAPHOR = re.compile(
+    r"^\s*(?:该公司|公司|其|该企业|这家企业)|^[^，,。；;]{0,14}?(?:该公司|公司)"
+    r"|^[^，,。；;:：]{0,4}(?:产品|业务|成果)\s*[:：]"
+)
 
 
 def _classify_by_anaphor(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> None:

@@ -222,6 +222,10 @@ def test_no_segment_from_another_organisations_words(text: str, fragment: str) -
         ("上海侵入式脑机接口公司青岚医疗完成融资。", "青岚医疗", ["upstream"]),
         ("青嵐醫療是一家從事侵入式腦機介面研發的企業。", "青嵐醫療", ["upstream"]),
         ("青岚科技研发的半侵入式脑机接口系统完成首例植入。", "青岚科技", ["midstream"]),
+        # 该企业…, and a labelled line of the company's record after the line that names it
+        ("青岚科技完成融资。该企业专注于脑机接口柔性电极研发。", "青岚科技", ["upstream"]),
+        ("青岚科技完成融资。\n\n主要产品:脑电采集芯片。", "青岚科技", ["upstream"]),
+        ("转化企业:青岚智能科技有限公司。\n\n转化成果:脑机接口康复训练仪。", "青岚智能", ["downstream"]),
         # a company of a labelled list did the project the heading above the list names
         (
             "脑机接口柔性电极关键技术与应用\n\n主要完成单位:青岚大学,青岚医疗器械有限公司\n\n该项目获得一等奖。",
@@ -237,6 +241,9 @@ def test_segment_of_what_a_firm_makes(text: str, fragment: str, segments: list[s
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
+        # a labelled line that states nothing the company makes, and one after two companies
+        ("青岚科技完成融资。\n\n产品展示:欢迎参观脑机接口展台。", "青岚科技"),
+        ("青岚科技与晨星电子股份有限公司签约。\n\n主要产品:脑电采集芯片。", "青岚科技"),
         # a non-invasive interface is not an invasive one
         ("青岚科技推出的非侵入式脑机接口头盔亮相。", "青岚科技"),
         # a heading that names nothing of the chain
