@@ -222,6 +222,10 @@ def test_no_segment_from_another_organisations_words(text: str, fragment: str) -
         ("上海侵入式脑机接口公司青岚医疗完成融资。", "青岚医疗", ["upstream"]),
         ("青嵐醫療是一家從事侵入式腦機介面研發的企業。", "青嵐醫療", ["upstream"]),
         ("青岚科技研发的半侵入式脑机接口系统完成首例植入。", "青岚科技", ["midstream"]),
+        # products of the field named without 脑机 (brain-controlled devices, stereo-EEG electrodes)
+        ("青岚科技旗下的脑控轮椅亮相展会。", "青岚科技", ["downstream"]),
+        ("据悉,青岚科技的核心产品为SEEG电极。", "青岚科技", ["upstream"]),
+        ("青岚科技与晨星医院联合研发的脑机接口康复系统获批上市。", "青岚科技", ["downstream"]),
         # 该企业…, and a labelled line of the company's record after the line that names it
         ("青岚科技完成融资。该企业专注于脑机接口柔性电极研发。", "青岚科技", ["upstream"]),
         ("青岚科技完成融资。\n\n主要产品:脑电采集芯片。", "青岚科技", ["upstream"]),
@@ -244,6 +248,8 @@ def test_segment_of_what_a_firm_makes(text: str, fragment: str, segments: list[s
         # a labelled line that states nothing the company makes, and one after two companies
         ("青岚科技完成融资。\n\n产品展示:欢迎参观脑机接口展台。", "青岚科技"),
         ("青岚科技与晨星电子股份有限公司签约。\n\n主要产品:脑电采集芯片。", "青岚科技"),
+        # a robot arm is no product of the chain unless the brain controls it
+        ("青岚机器人科技有限公司推出新款工业机械臂。", "青岚机器人"),
         # a non-invasive interface is not an invasive one
         ("青岚科技推出的非侵入式脑机接口头盔亮相。", "青岚科技"),
         # a heading that names nothing of the chain
