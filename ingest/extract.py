@@ -747,8 +747,13 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
                 own_text = sentence.text[: group[0].rel_start] + " " + own_text
             elif (apposition := appositives[gi]) is not None:
                 own_text = sentence.text[apposition[0] : apposition[1]] + " " + own_text
-            for m in group:
-                _place_on_chain(ctx, m, own_text, scopes, sentence.text[last.rel_end :])
+            if not single and gi == len(groups) - 1:
+                # …,后者生产康复机器人: a later clause about the last organisation named
+                own_text += " " + " ".join(_LATTER.findall(sentence.text, last.rel_end))
+            respective = _respective_work(own_text, len(group)) or _former_latter(own_text, len(group))
+            for i, m in enumerate(group):
+                text = respective[i] if respective else own_text
+                _place_on_chain(ctx, m, text, scopes, sentence.text[last.rel_end :])
         for m in adjuncts if core is not here else ():
             _place_on_chain(ctx, m, "", scopes, sentence.text[m.rel_end :])
         if _LIST_LABEL.match(sentence.text):
@@ -757,6 +762,44 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
             next_start = home_groups[gi + 1][0].rel_start if gi + 1 < len(home_groups) else len(sentence.text)
             _home_for_group(ctx, group, next_start)
     _classify_by_anaphor(ctx, by_sentence)
+
+
+_LATTER = re.compile(r"[，,；;]\s*后者([^，,。；;]*)")
+# A和B分别研发X和Y: the n organisations make the n things, in order
+_RESPECTIVE_WORK = re.compile(r"^\s*[^，,。；;]{0,6}?分别([^，,。；;]+)")
+_RESPECTIVE_PARTS = re.compile(r"[、和及与]")
+
+
+def _respective_work(own_text: str, n: int) -> list[str] | None:
+    """The words about each of n organisations joined in a group when the text gives them one
+    thing each (分别研发脑电芯片和康复机器人), else None."""
+    if n < 2:
+        return None
+    m = _RESPECTIVE_WORK.match(own_text)
+    if not m:
+        return None
+    parts = _RESPECTIVE_PARTS.split(m.group(1))
+    if len(parts) != n:
+        return None
+    return parts
+
+
+_FORMER_LATTER = re.compile(r"[，,；;]\s*(前者|后者)([^，,。；;]*)")
+
+
+def _former_latter(own_text: str, n: int) -> list[str] | None:
+    """A与B签约,前者研发X,后者提供Y: the clause of 前者 is about A, that of 后者 about B; the rest
+    about both."""
+    if n != 2:
+        return None
+    former: list[str] = []
+    latter: list[str] = []
+    for m in _FORMER_LATTER.finditer(own_text):
+        (former if m.group(1) == "前者" else latter).append(m.group(2))
+    if not former and not latter:
+        return None
+    rest = _FORMER_LATTER.sub(" ", own_text)
+    return [" ".join((rest, *former)), " ".join((rest, *latter))]
 
 
 # "主要完成单位:A,B,C", "参与企业：A、B": a labelled list of the bodies behind what the heading
