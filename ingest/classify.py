@@ -98,6 +98,23 @@ def marker_scopes(sentence: str) -> list[tuple[int, int, SegmentKey]]:
     return scopes
 
 
+# "一、", "(二)", "3." before a heading
+_NUMBERING = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十\d]{1,3}[章节部分])\s*"
+)
+_HEADING_MAX = 20
+
+
+def heading_segment(line: str) -> SegmentKey | None:
+    """The segment a short heading line opens ("一、上游：核心部件", "产业链中游企业"), else None."""
+    text = _NUMBERING.sub("", line.strip(), count=1)
+    if len(text) > _HEADING_MAX or text.endswith(("。", "；", ";")):
+        return None
+    cues = _cues()
+    m = cues.marker_pattern.match(normalize_text(text))
+    return cues.markers[m.group(0)] if m else None
+
+
 def role_segment(text_after: str) -> list[SegmentKey]:
     """The segment a class noun right after a list names ("…等高水平研发机构")."""
     m = re.match(r"等[^，,。；;、]{0,8}?(?:" + "|".join(_role_nouns()) + ")", text_after)

@@ -717,8 +717,15 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
         by_sentence.setdefault(m.sentence.index, []).append(m)
     ctx.sentence_mentions = by_sentence
     ctx.bci_document = classify.bci_document([s.text for s in ctx.sentences], ctx.doc.title or "")
+    # the segment of the heading line the text is under ("一、上游：核心部件"), while it lasts
+    under: SegmentKey | None = None
+    under_since = 0
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
+        if not here and _heading_line(ctx, sentence, _ANY_HEADING):
+            under, under_since = classify.heading_segment(sentence.text), sentence.index
+        elif sentence.index - under_since > _UNDER_HEADING_SENTENCES:
+            under = None
         if not here:
             continue
         scopes = classify.marker_scopes(sentence.text)
@@ -758,6 +765,11 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
             _place_on_chain(ctx, m, "", scopes, sentence.text[m.rel_end :])
         if _LIST_LABEL.match(sentence.text):
             _place_by_heading(ctx, sentence, here)
+        if under is not None and (ctx.bci_document or classify.about_bci(sentence.text)):
+            # a firm listed under a heading "上游" whose own words place it nowhere
+            for m in here:
+                if m.type == "Company" and not m.segments and not classify.is_investor_name(m.name):
+                    m.segments = [under]
         for gi, group in enumerate(home_groups := _groups(here)):
             next_start = home_groups[gi + 1][0].rel_start if gi + 1 < len(home_groups) else len(sentence.text)
             _home_for_group(ctx, group, next_start)
@@ -810,6 +822,21 @@ _HEADING = re.compile(r"[^:：。；;!！?？]{4,30}")
 _HEADING_LOOKBACK = 3
 
 
+# any heading: a short line with no closing full stop ("二、中游：算法", "产业链下游")
+_ANY_HEADING = re.compile(r"[^。；;!！?？]{2,30}")
+# how many sentences a segment heading governs at most
+_UNDER_HEADING_SENTENCES = 15
+
+
+def _heading_line(ctx: DocumentContext, sentence: Sentence, shape: re.Pattern[str] = _HEADING) -> bool:
+    """A paragraph of its own, of the shape of a heading."""
+    i = sentence.index
+    alone = (i == 0 or ctx.sentences[i - 1].paragraph != sentence.paragraph) and (
+        i + 1 >= len(ctx.sentences) or ctx.sentences[i + 1].paragraph != sentence.paragraph
+    )
+    return alone and shape.fullmatch(sentence.text.strip()) is not None
+
+
 def _place_by_heading(ctx: DocumentContext, sentence: Sentence, here: list[Mention]) -> None:
     """Companies of a labelled list that the list says nothing of are placed by what the nearest
     heading above it (at most three sentences back) names: the project they did together."""
@@ -822,10 +849,7 @@ def _place_by_heading(ctx: DocumentContext, sentence: Sentence, here: list[Menti
         before = ctx.sentences[i]
         if i in ctx.sentence_mentions:
             return  # another organisation's sentence comes first: the list is not under a heading
-        alone = (i == 0 or ctx.sentences[i - 1].paragraph != before.paragraph) and (
-            i + 1 >= len(ctx.sentences) or ctx.sentences[i + 1].paragraph != before.paragraph
-        )
-        if not alone or not _HEADING.fullmatch(before.text.strip()):
+        if not _heading_line(ctx, before):
             continue
         subs = classify.made_subsectors(classify.subsectors_in(before.text))
         if subs and (ctx.bci_document or classify.about_bci(before.text)):

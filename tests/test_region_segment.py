@@ -278,6 +278,41 @@ def test_no_segment_from_a_heading_not_over_the_firm(text: str, fragment: str) -
     assert mention(extract(text), fragment).segments == []
 
 
+_CHAIN_MAP = (
+    "一、上游：核心部件\n\n青岚科技、晨星科技。\n\n"
+    "二、下游：应用\n\n江州科技、白鹭医疗专注于脑电芯片。\n\n青禾资本。"
+)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "segments"),
+    [
+        # firms listed under a heading that names a segment, with nothing said of them
+        ("青岚科技", ["upstream"]),
+        ("晨星科技", ["upstream"]),
+        # what a firm's own words say wins over the heading it is under
+        ("白鹭医疗", ["upstream"]),
+        # investors are on no segment, under any heading
+        ("青禾资本", []),
+    ],
+)
+def test_segment_heading_over_a_list(fragment: str, segments: list[str]) -> None:
+    assert mention(extract(_CHAIN_MAP, title="脑机接口产业链图谱"), fragment).segments == segments
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another heading ends the segment heading's reach
+        "上游企业\n\n青岚科技研发脑机接口。\n\n政策支持\n\n晨星科技举行脑机接口年会。",
+        # a line that only starts like a segment is no heading (a sentence of prose)
+        "上游企业很多,晨星医院也在用脑机接口。\n\n晨星科技举行脑机接口年会。",
+    ],
+)
+def test_no_segment_outside_a_heading(text: str) -> None:
+    assert mention(extract(text), "晨星科技").segments == []
+
+
 def test_the_route_of_an_interface_is_no_organisation() -> None:
     ex = extract("非侵入式脑机接口公司——青岚科技完成新一轮融资。")
     assert [m.name for m in ex.orgs] == ["青岚科技"]
