@@ -933,6 +933,7 @@ def _classify_by_anaphor(ctx: DocumentContext, by_sentence: dict[int, list[Menti
 
 
 _CLAUSE_END = re.compile(r"[，,；;。：:]")
+_CLAUSE_MARKS = "，,；;。：:"
 _PRODUCT = re.compile(
     r"(?:(?:自主)?(?:研发|研制|开发)(?:的|出|了)?(?=[“\"])|(?:自主)?(?:研发|研制|开发)(?:的|出)|推出|发布)([^，,；;。]{2,30})"
 )
@@ -944,7 +945,14 @@ def _own_text(text: str, start: int, end: int, single: bool) -> str:
     if single:
         return text[start:end]
     m = _CLAUSE_END.search(text, start, end)
-    return text[start : m.start()] if m else text[start:end]
+    if not m:
+        return text[start:end]
+    if end < len(text):
+        # clauses with no subject of their own, up to the clause of the next organisation, go on
+        # about this one (某某科技成立于2018年,主要从事电极研发,本轮由某某资本领投)
+        last_break = max(text.rfind(ch, start, end) for ch in _CLAUSE_MARKS)
+        return text[start:last_break]
+    return text[start : m.start()]
 
 
 def _product_text(own_text: str) -> str:

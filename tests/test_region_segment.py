@@ -176,6 +176,9 @@ def test_no_segment_without_field_evidence(text: str, fragment: str) -> None:
         # partners joined by 与 across a stock code in brackets share what they develop together
         ("晨曦传媒(300999)与杭州青岚科技有限公司结盟,合作开发脑机接口电极。", "青岚科技", ["upstream"]),
         ("晨曦传媒(300999)与杭州青岚科技有限公司结盟,合作开发脑机接口电极。", "晨曦传媒", ["upstream"]),
+        # clauses with no subject of their own go on about the firm, up to the next one's clause
+        ("青岚科技成立于2018年,主要从事脑电采集设备研发,本轮由晨星资本领投。", "青岚科技", ["upstream"]),
+        ("青岚医疗成立于2019年,专注脑机接口康复训练,与晨星科技签约。", "青岚医疗", ["downstream"]),
         # 后者/前者 clauses, and 分别 with one thing for each organisation of a group
         ("青岚科技的客户包括晨星医疗,后者生产脑机接口康复机器人。", "晨星医疗", ["downstream"]),
         ("晨星科技与青岚医疗签约,前者研发脑电芯片,后者生产康复机器人。", "晨星科技", ["upstream"]),
@@ -202,6 +205,9 @@ def test_segment_scope_of_an_organisation(text: str, fragment: str, segments: li
         ("青岚科技在苏州青禾国际生物城举办了脑机接口开放日。", "青岚科技"),
         # a general language model a product connects to is not BCI decoding
         ("青岚机器人科技有限公司推出首代人形机器人,支持脑机接口与大模型接入。", "青岚机器人"),
+        # the clause of the next organisation, and what the firm before it does, are not its own
+        ("青岚科技完成脑机接口融资,专注脑电芯片的晨星科技参与投资。", "青岚科技"),
+        ("青岚医疗成立于2019年,专注脑机接口康复训练,与晨星科技签约。", "晨星科技"),
         # what 后者/前者 makes is not the other organisation's
         ("青岚科技的客户包括晨星医疗,后者生产脑机接口康复机器人。", "青岚科技"),
         ("晨星科技与青岚医疗签约,前者研发脑电芯片。", "青岚医疗"),
