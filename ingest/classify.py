@@ -2,8 +2,11 @@
 subsectors from the taxonomy.
 
 An explicit statement in the text ("上游,A、B…;中游,C…") wins over keyword cues. Cues are read
-from the words the text says about the organisation: its own name, and for companies the clause
-after it up to the next organisation.
+from the words the text says about the organisation: its own name, and for companies the clauses
+after it up to the next organisation's (bcikg.ingest.extract scopes them: a description in
+apposition before the name, 后者/前者, 分别, a park named as where the firm is, a heading above a
+list). A disease named beside a product is its use (made_subsectors); a heading line that opens
+with a segment word places the firms under it that nothing else places (heading_segment).
 """
 
 from __future__ import annotations

@@ -732,7 +732,9 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
         # a park or base named as the place where a firm is (某某科技在某某生物城诞生,专注于…) neither
         # takes nor cuts what the sentence says about the firm
         adjuncts = [m for m in here if _locative_adjunct(m)]
-        core = [m for m in here if m not in adjuncts] or here
+        core = [m for m in here if not _locative_adjunct(m)] if adjuncts else here
+        if not core:
+            core, adjuncts = here, []
         groups = _groups(core, joiners=_SEGMENT_JOINERS)
         # a description in apposition right before a name (专注柔性电极的企业——某某科技) is about
         # that organisation, not about the one before it
@@ -761,7 +763,7 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
             for i, m in enumerate(group):
                 text = respective[i] if respective else own_text
                 _place_on_chain(ctx, m, text, scopes, sentence.text[last.rel_end :])
-        for m in adjuncts if core is not here else ():
+        for m in adjuncts:
             _place_on_chain(ctx, m, "", scopes, sentence.text[m.rel_end :])
         if _LIST_LABEL.match(sentence.text):
             _place_by_heading(ctx, sentence, here)
