@@ -2,8 +2,11 @@
 subsectors from the taxonomy.
 
 An explicit statement in the text ("上游,A、B…;中游,C…") wins over keyword cues. Cues are read
-from the words the text says about the organisation: its own name, and for companies the clause
-after it up to the next organisation.
+from the words the text says about the organisation: its own name, and for companies the clauses
+after it up to the next organisation's (bcikg.ingest.extract scopes them: a description in
+apposition before the name, 后者/前者, 分别, a park named as where the firm is, a heading above a
+list). A disease named beside a product is its use (made_subsectors); a heading line that opens
+with a segment word places the firms under it that nothing else places (heading_segment).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ def _cues() -> _Cues:
     for sub in tax.subsectors:
         for cue in sub.cues:
             subsector_of.setdefault(cue, []).append(sub.key)
+    for cue in tomllib.loads(read_data_text("taxonomy.toml")).get("own_text", {}).get("neutral_cues", ()):
+        subsector_of.setdefault(cue, [])  # matched as a whole, placing nowhere
     markers = {marker: seg.key for seg in tax.segments for marker in seg.markers}
     return _Cues(
         pattern=literal_pattern(subsector_of),
@@ -66,6 +71,20 @@ def segments_of(subsectors: list[str]) -> list[SegmentKey]:
     return [seg for seg in ("upstream", "midstream", "downstream") if seg in segs]
 
 
+def made_subsectors(subsectors: list[str]) -> list[str]:
+    """The subsectors of what a firm makes: a disease or care named beside a product of another
+    subsector (面向癫痫诊断的电极产品) is the product's use, not the firm's place on the chain."""
+    kept = [s for s in subsectors if s not in _indication_subsectors()]
+    return kept or subsectors
+
+
+@cache
+def _indication_subsectors() -> frozenset[str]:
+    raw = tomllib.loads(read_data_text("taxonomy.toml"))
+    subsectors = (sub for seg in raw["segment"] for sub in seg.get("subsector", []))
+    return frozenset(sub["key"] for sub in subsectors if sub.get("indication", False))
+
+
 def marker_scopes(sentence: str) -> list[tuple[int, int, SegmentKey]]:
     """(start, end, segment) ranges of the sentence governed by an explicit segment marker."""
     cues = _cues()
@@ -80,6 +99,23 @@ def marker_scopes(sentence: str) -> list[tuple[int, int, SegmentKey]]:
         end = opened[i + 1][0] if i + 1 < len(opened) else len(sentence)
         scopes.append((start, end, seg))
     return scopes
+
+
+# "一、", "(二)", "3." before a heading
+_NUMBERING = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十\d]{1,3}[章节部分])\s*"
+)
+_HEADING_MAX = 20
+
+
+def heading_segment(line: str) -> SegmentKey | None:
+    """The segment a short heading line opens ("一、上游：核心部件", "产业链中游企业"), else None."""
+    text = _NUMBERING.sub("", line.strip(), count=1)
+    if len(text) > _HEADING_MAX or text.endswith(("。", "；", ";")):
+        return None
+    cues = _cues()
+    m = cues.marker_pattern.match(normalize_text(text))
+    return cues.markers[m.group(0)] if m else None
 
 
 def role_segment(text_after: str) -> list[SegmentKey]:

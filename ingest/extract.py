@@ -666,18 +666,49 @@ def _local_sentence(ctx: DocumentContext, mention: Mention) -> bool:
 # ---------------------------------------------------------------- chain position
 
 
-def _groups(mentions: list[Mention]) -> list[list[Mention]]:
+# what may stand between two names that share what follows them (A、B深耕电极)
+_JOINERS = re.compile(r"\s*(?:、|和|及|以及|与)\s*")
+# for the chain position, also across a stock code or short name in brackets (A(300459)与B合作开发…)
+_SEGMENT_JOINERS = re.compile(r"(?:[(（][^()（）]{1,12}[)）])?\s*(?:、|和|及|以及|与)\s*")
+
+
+def _groups(mentions: list[Mention], joiners: re.Pattern[str] = _JOINERS) -> list[list[Mention]]:
     """Mentions of one sentence joined by 、/和/及 share what follows them (A、B深耕电极)."""
     groups: list[list[Mention]] = []
     for m in sorted(mentions, key=lambda x: x.start):
         if groups:
             prev = groups[-1][-1]
-            between = m.sentence.text[prev.rel_end : m.rel_start] if prev.sentence is m.sentence else "x"
-            if between.strip() in ("、", "和", "及", "以及", "与"):
+            if prev.sentence is m.sentence and joiners.fullmatch(m.sentence.text, prev.rel_end, m.rel_start):
                 groups[-1].append(m)
                 continue
         groups.append([m])
     return groups
+
+
+# 在/于/落户/入驻 right before a park's or base's name: the place where the subject is
+_LOCATIVE = re.compile(r"(?:在|于|落户|入驻|落地|扎根)$")
+
+
+def _locative_adjunct(m: Mention) -> bool:
+    if m.type != "Platform":
+        return False
+    return _LOCATIVE.search(m.sentence.text, max(0, m.rel_start - 2), m.rel_start) is not None
+
+
+# a noun phrase in apposition before a firm's name says what it is (脑科学创新企业某某,
+# 专注柔性电极的企业——某某科技, 作为一家…的机器人企业,某某公司): a class noun of firms right
+# before the name, and the words of its own clause before it (after the organisation before)
+_APPOSITIVE_BREAKS = "。；;!！?？，,：:"
+_APPOSITIVE = re.compile(r"(?:企业|公司|厂商|供应商|独角兽|初创|龙头)\s*(?:——|—|-|:|：|,|，)?\s*$")
+
+
+def _appositive(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the description in apposition before the name at end, if any."""
+    m = _APPOSITIVE.search(text, start, end)
+    if not m:
+        return None
+    clause = max(start, *(text.rfind(ch, start, m.start()) + 1 for ch in _APPOSITIVE_BREAKS))
+    return (clause, m.start())
 
 
 def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
@@ -686,63 +717,193 @@ def _classify(ctx: DocumentContext, mentions: list[Mention]) -> None:
         by_sentence.setdefault(m.sentence.index, []).append(m)
     ctx.sentence_mentions = by_sentence
     ctx.bci_document = classify.bci_document([s.text for s in ctx.sentences], ctx.doc.title or "")
+    # the segment of the heading line the text is under ("一、上游：核心部件"), while it lasts
+    under: SegmentKey | None = None
+    under_since = 0
     for sentence in ctx.sentences:
         here = by_sentence.get(sentence.index, [])
+        if not here and _heading_line(ctx, sentence, _ANY_HEADING):
+            under, under_since = classify.heading_segment(sentence.text), sentence.index
+        elif sentence.index - under_since > _UNDER_HEADING_SENTENCES:
+            under = None
         if not here:
             continue
         scopes = classify.marker_scopes(sentence.text)
-        groups = _groups(here)
+        # a park or base named as the place where a firm is (某某科技在某某生物城诞生,专注于…) neither
+        # takes nor cuts what the sentence says about the firm
+        adjuncts = [m for m in here if _locative_adjunct(m)]
+        core = [m for m in here if not _locative_adjunct(m)] if adjuncts else here
+        if not core:
+            core, adjuncts = here, []
+        groups = _groups(core, joiners=_SEGMENT_JOINERS)
+        # a description in apposition right before a name (专注柔性电极的企业——某某科技) is about
+        # that organisation, not about the one before it
+        appositives = [
+            _appositive(sentence.text, groups[gi - 1][-1].rel_end if gi else 0, group[0].rel_start)
+            for gi, group in enumerate(groups)
+        ]
         for gi, group in enumerate(groups):
             last = group[-1]
-            next_start = groups[gi + 1][0].rel_start if gi + 1 < len(groups) else len(sentence.text)
-            single = len(groups) == 1 or len({m.name for m in here}) == 1
+            next_start = len(sentence.text)
+            if gi + 1 < len(groups):
+                following = appositives[gi + 1]
+                next_start = following[0] if following else groups[gi + 1][0].rel_start
+            single = len(groups) == 1 or len({m.name for m in core}) == 1
             own_text = _own_text(sentence.text, last.rel_end, next_start, single=single)
             if single and len({m.name for m in group}) == 1 and not classify.funding_sentence(sentence.text):
                 # the sentence's only organisation: what it says before the name is about it too
                 # (由某人创办的某某公司研发生产, 信号采集模块来自某某公司)
                 own_text = sentence.text[: group[0].rel_start] + " " + own_text
-            for m in group:
-                explicit = [seg for start, end, seg in scopes if start <= m.rel_start < end]
-                name_subs = classify.subsectors_in(m.name)
-                if m.type in ("Agency", "Fund") or classify.is_investor_name(m.name):
-                    continue
-                if explicit and m.type == "Company":
-                    m.segments, m.explicit = explicit[:1], True
-                    m.subsectors = [
-                        s
-                        for s in classify.subsectors_in(own_text)
-                        if classify.segments_of([s]) == explicit[:1]
-                    ]
-                    continue
-                if m.type == "Company":
-                    subs = classify.subsectors_in(own_text) or name_subs
-                    if subs and not ctx.bci_document and not classify.about_bci(sentence.text + m.name):
-                        subs = []  # a chip or a CRO in a round-up of medical news is not on the BCI chain
-                elif m.type == "Institute":
-                    # an institute is placed on the chain by what the text says it made
-                    # (研发的…康复训练系统) or calls it (…等研发机构), not by being a research body
-                    subs = name_subs or classify.subsectors_in(_product_text(own_text))
-                    m.segments = classify.role_segment(sentence.text[last.rel_end :])
-                else:
-                    subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
-                if (
-                    not subs
-                    and not m.segments
-                    and (ctx.bci_document or classify.about_bci(sentence.text + m.name))
-                ):
-                    # a hospital that implants or rehabilitates, a brain-science laboratory
-                    # (the name with its team: 某研究院脑机接口团队)
-                    named = " ".join((m.name, *m.cand.aliases))
-                    subs = classify.role_subsectors(m.type, named, sentence.text, ctx.bci_document)
-                m.subsectors = subs
-                segs = set(m.segments) | set(classify.segments_of(subs))
-                m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
+            elif (apposition := appositives[gi]) is not None:
+                own_text = sentence.text[apposition[0] : apposition[1]] + " " + own_text
+            if not single and gi == len(groups) - 1:
+                # …,后者生产康复机器人: a later clause about the last organisation named
+                own_text += " " + " ".join(_LATTER.findall(sentence.text, last.rel_end))
+            respective = _respective_work(own_text, len(group)) or _former_latter(own_text, len(group))
+            for i, m in enumerate(group):
+                text = respective[i] if respective else own_text
+                _place_on_chain(ctx, m, text, scopes, sentence.text[last.rel_end :])
+        for m in adjuncts:
+            _place_on_chain(ctx, m, "", scopes, sentence.text[m.rel_end :])
+        if _LIST_LABEL.match(sentence.text):
+            _place_by_heading(ctx, sentence, here)
+        if under is not None and (ctx.bci_document or classify.about_bci(sentence.text)):
+            # a firm listed under a heading "上游" whose own words place it nowhere
+            for m in here:
+                if m.type == "Company" and not m.segments and not classify.is_investor_name(m.name):
+                    m.segments = [under]
+        for gi, group in enumerate(home_groups := _groups(here)):
+            next_start = home_groups[gi + 1][0].rel_start if gi + 1 < len(home_groups) else len(sentence.text)
             _home_for_group(ctx, group, next_start)
     _classify_by_anaphor(ctx, by_sentence)
 
 
-# "公司专注于…", "本轮资金将用于公司现有…产品": the company spoken of, early in its sentence
-_COMPANY_ANAPHOR = re.compile(r"^\s*(?:该公司|公司|其)|^[^，,。；;]{0,14}?(?:该公司|公司)")
+_LATTER = re.compile(r"[，,；;]\s*后者([^，,。；;]*)")
+# A和B分别研发X和Y: the n organisations make the n things, in order
+_RESPECTIVE_WORK = re.compile(r"^\s*[^，,。；;]{0,6}?分别([^，,。；;]+)")
+_RESPECTIVE_PARTS = re.compile(r"[、和及与]")
+
+
+def _respective_work(own_text: str, n: int) -> list[str] | None:
+    """The words about each of n organisations joined in a group when the text gives them one
+    thing each (分别研发脑电芯片和康复机器人), else None."""
+    if n < 2:
+        return None
+    m = _RESPECTIVE_WORK.match(own_text)
+    if not m:
+        return None
+    parts = _RESPECTIVE_PARTS.split(m.group(1))
+    if len(parts) != n:
+        return None
+    return parts
+
+
+_FORMER_LATTER = re.compile(r"[，,；;]\s*(前者|后者)([^，,。；;]*)")
+
+
+def _former_latter(own_text: str, n: int) -> list[str] | None:
+    """A与B签约,前者研发X,后者提供Y: the clause of 前者 is about A, that of 后者 about B; the rest
+    about both."""
+    if n != 2:
+        return None
+    former: list[str] = []
+    latter: list[str] = []
+    for m in _FORMER_LATTER.finditer(own_text):
+        (former if m.group(1) == "前者" else latter).append(m.group(2))
+    if not former and not latter:
+        return None
+    rest = _FORMER_LATTER.sub(" ", own_text)
+    return [" ".join((rest, *former)), " ".join((rest, *latter))]
+
+
+# "主要完成单位:A,B,C", "参与企业：A、B": a labelled list of the bodies behind what the heading
+# before it names (a project, an award for 脑起搏器关键技术)
+_LIST_LABEL = re.compile(r"^[^，,。；;:：]{0,10}(?:单位|企业|公司|成员|机构)\s*[:：]")
+# a heading: a paragraph of its own, short, with no label and no closing full stop
+_HEADING = re.compile(r"[^:：。；;!！?？]{4,30}")
+_HEADING_LOOKBACK = 3
+
+
+# any heading: a short line with no closing full stop ("二、中游：算法", "产业链下游")
+_ANY_HEADING = re.compile(r"[^。；;!！?？]{2,30}")
+# how many sentences a segment heading governs at most
+_UNDER_HEADING_SENTENCES = 15
+
+
+def _heading_line(ctx: DocumentContext, sentence: Sentence, shape: re.Pattern[str] = _HEADING) -> bool:
+    """A paragraph of its own, of the shape of a heading."""
+    i = sentence.index
+    alone = (i == 0 or ctx.sentences[i - 1].paragraph != sentence.paragraph) and (
+        i + 1 >= len(ctx.sentences) or ctx.sentences[i + 1].paragraph != sentence.paragraph
+    )
+    return alone and shape.fullmatch(sentence.text.strip()) is not None
+
+
+def _place_by_heading(ctx: DocumentContext, sentence: Sentence, here: list[Mention]) -> None:
+    """Companies of a labelled list that the list says nothing of are placed by what the nearest
+    heading above it (at most three sentences back) names: the project they did together."""
+    listed = [
+        m for m in here if m.type == "Company" and not m.segments and not classify.is_investor_name(m.name)
+    ]
+    if not listed:
+        return
+    for i in range(sentence.index - 1, max(-1, sentence.index - 1 - _HEADING_LOOKBACK), -1):
+        before = ctx.sentences[i]
+        if i in ctx.sentence_mentions:
+            return  # another organisation's sentence comes first: the list is not under a heading
+        if not _heading_line(ctx, before):
+            continue
+        subs = classify.made_subsectors(classify.subsectors_in(before.text))
+        if subs and (ctx.bci_document or classify.about_bci(before.text)):
+            for m in listed:
+                m.subsectors = subs
+                m.segments = classify.segments_of(subs)
+        return
+
+
+def _place_on_chain(
+    ctx: DocumentContext, m: Mention, own_text: str, scopes: list[tuple[int, int, SegmentKey]], after: str
+) -> None:
+    """Segments and subsectors of one mention from what the sentence says about it (own_text),
+    an explicit segment heading (scopes) and the words after its group (after: 等研发机构)."""
+    sentence = m.sentence
+    explicit = [seg for start, end, seg in scopes if start <= m.rel_start < end]
+    name_subs = classify.subsectors_in(m.name)
+    if m.type in ("Agency", "Fund") or classify.is_investor_name(m.name):
+        return
+    if explicit and m.type == "Company":
+        m.segments, m.explicit = explicit[:1], True
+        m.subsectors = [
+            s for s in classify.subsectors_in(own_text) if classify.segments_of([s]) == explicit[:1]
+        ]
+        return
+    if m.type == "Company":
+        subs = classify.made_subsectors(classify.subsectors_in(own_text)) or name_subs
+        if subs and not ctx.bci_document and not classify.about_bci(sentence.text + m.name):
+            subs = []  # a chip or a CRO in a round-up of medical news is not on the BCI chain
+    elif m.type == "Institute":
+        # an institute is placed on the chain by what the text says it made
+        # (研发的…康复训练系统) or calls it (…等研发机构), not by being a research body
+        subs = name_subs or classify.subsectors_in(_product_text(own_text))
+        m.segments = classify.role_segment(after)
+    else:
+        subs = name_subs  # a hospital's or platform's field is in its name (…康复中心)
+    if not subs and not m.segments and (ctx.bci_document or classify.about_bci(sentence.text + m.name)):
+        # a hospital that implants or rehabilitates, a brain-science laboratory
+        # (the name with its team: 某研究院脑机接口团队)
+        named = " ".join((m.name, *m.cand.aliases))
+        subs = classify.role_subsectors(m.type, named, sentence.text, ctx.bci_document)
+    m.subsectors = subs
+    segs = set(m.segments) | set(classify.segments_of(subs))
+    m.segments = [s for s in ("upstream", "midstream", "downstream") if s in segs]
+
+
+# "公司专注于…", "本轮资金将用于公司现有…产品": the company spoken of, early in its sentence;
+# "该企业…"; and a labelled line of a company's record (主要产品:…, 转化成果:…, 主营业务：…)
+_COMPANY_ANAPHOR = re.compile(
+    r"^\s*(?:该公司|公司|其|该企业|这家企业)|^[^，,。；;]{0,14}?(?:该公司|公司)"
+    r"|^[^，,。；;:：]{0,4}(?:产品|业务|成果)\s*[:：]"
+)
 
 
 def _classify_by_anaphor(ctx: DocumentContext, by_sentence: dict[int, list[Mention]]) -> None:
@@ -763,7 +924,7 @@ def _classify_by_anaphor(ctx: DocumentContext, by_sentence: dict[int, list[Menti
                 break
         if len(companies) != 1:
             continue
-        subs = classify.subsectors_in(sentence.text)
+        subs = classify.made_subsectors(classify.subsectors_in(sentence.text))
         if not subs or (not ctx.bci_document and not classify.about_bci(sentence.text)):
             continue
         for m in previous:
@@ -774,6 +935,7 @@ def _classify_by_anaphor(ctx: DocumentContext, by_sentence: dict[int, list[Menti
 
 
 _CLAUSE_END = re.compile(r"[，,；;。：:]")
+_CLAUSE_MARKS = "，,；;。：:"
 _PRODUCT = re.compile(
     r"(?:(?:自主)?(?:研发|研制|开发)(?:的|出|了)?(?=[“\"])|(?:自主)?(?:研发|研制|开发)(?:的|出)|推出|发布)([^，,；;。]{2,30})"
 )
@@ -785,7 +947,14 @@ def _own_text(text: str, start: int, end: int, single: bool) -> str:
     if single:
         return text[start:end]
     m = _CLAUSE_END.search(text, start, end)
-    return text[start : m.start()] if m else text[start:end]
+    if not m:
+        return text[start:end]
+    if end < len(text):
+        # clauses with no subject of their own, up to the clause of the next organisation, go on
+        # about this one (某某科技成立于2018年,主要从事电极研发,本轮由某某资本领投)
+        last_break = max(text.rfind(ch, start, end) for ch in _CLAUSE_MARKS)
+        return text[start:last_break]
+    return text[start : m.start()]
 
 
 def _product_text(own_text: str) -> str:

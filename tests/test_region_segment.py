@@ -163,6 +163,167 @@ def test_no_segment_without_field_evidence(text: str, fragment: str) -> None:
     assert mention(extract(text), fragment).segments == []
 
 
+@pytest.mark.parametrize(
+    ("text", "fragment", "segments"),
+    [
+        # transcranial stimulation is neuromodulation; compute and cloud platforms are midstream
+        ("青岚医疗科技有限公司开发出经颅磁治疗导航设备。", "青岚医疗", ["upstream"]),
+        ("青岚数智科技有限公司为脑机接口项目提供GPU算力和云端资源。", "青岚数智", ["midstream"]),
+        ("青岚电子牵头的脑电信号分析系统开发项目启动。", "青岚电子", ["midstream"]),
+        # a park named as the place where the firm was founded does not cut what follows
+        ("青岚科技在苏州青禾生物城诞生,成为首家专注于脑机接口电极研发的公司。", "青岚科技", ["upstream"]),
+        ("青岚科技落户苏州青禾产业园,专注于脑电采集设备研发。", "青岚科技", ["upstream"]),
+        # partners joined by 与 across a stock code in brackets share what they develop together
+        ("晨曦传媒(300999)与杭州青岚科技有限公司结盟,合作开发脑机接口电极。", "青岚科技", ["upstream"]),
+        ("晨曦传媒(300999)与杭州青岚科技有限公司结盟,合作开发脑机接口电极。", "晨曦传媒", ["upstream"]),
+        # clauses with no subject of their own go on about the firm, up to the next one's clause
+        ("青岚科技成立于2018年,主要从事脑电采集设备研发,本轮由晨星资本领投。", "青岚科技", ["upstream"]),
+        ("青岚医疗成立于2019年,专注脑机接口康复训练,与晨星科技签约。", "青岚医疗", ["downstream"]),
+        # 后者/前者 clauses, and 分别 with one thing for each organisation of a group
+        ("青岚科技的客户包括晨星医疗,后者生产脑机接口康复机器人。", "晨星医疗", ["downstream"]),
+        ("晨星科技与青岚医疗签约,前者研发脑电芯片,后者生产康复机器人。", "晨星科技", ["upstream"]),
+        ("晨星科技与青岚医疗签约,前者研发脑电芯片,后者生产康复机器人。", "青岚医疗", ["downstream"]),
+        ("晨星科技和青岚科技分别研发脑电芯片和康复机器人。", "晨星科技", ["upstream"]),
+        ("晨星科技和青岚科技分别研发脑电芯片和康复机器人。", "青岚科技", ["downstream"]),
+        # a description in apposition right before the name (after another organisation)
+        ("晨星电子股份有限公司与专注脑电采集设备的企业青岚科技签署协议。", "青岚科技", ["upstream"]),
+        (
+            "据晨星电子股份有限公司披露,作为一家从脑机接口康复训练出发的机器人企业,青岚智能已推出多款产品。",
+            "青岚智能",
+            ["downstream"],
+        ),
+    ],
+)
+def test_segment_scope_of_an_organisation(text: str, fragment: str, segments: list[str]) -> None:
+    assert mention(extract(text), fragment).segments == segments
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # the sentence does not say what the firm makes
+        ("青岚科技在苏州青禾国际生物城举办了脑机接口开放日。", "青岚科技"),
+        # a general language model a product connects to is not BCI decoding
+        ("青岚机器人科技有限公司推出首代人形机器人,支持脑机接口与大模型接入。", "青岚机器人"),
+        # the clause of the next organisation, and what the firm before it does, are not its own
+        ("青岚科技完成脑机接口融资,专注脑电芯片的晨星科技参与投资。", "青岚科技"),
+        ("青岚医疗成立于2019年,专注脑机接口康复训练,与晨星科技签约。", "晨星科技"),
+        # what 后者/前者 makes is not the other organisation's
+        ("青岚科技的客户包括晨星医疗,后者生产脑机接口康复机器人。", "青岚科技"),
+        ("晨星科技与青岚医疗签约,前者研发脑电芯片。", "青岚医疗"),
+        # the description in apposition belongs to the next firm, not to the one before it
+        ("晨星电子股份有限公司研发脑机接口算法,与其合作的青岚科技签署协议。", "青岚科技"),
+        ("晨星电子股份有限公司与专注脑电采集设备的企业青岚科技签署协议。", "晨星电子"),
+        # a stock code in brackets does not join firms that are not listed together
+        ("晨曦传媒(300999)发布公告,杭州青岚科技有限公司研发脑机接口柔性电极。", "晨曦传媒"),
+        # the park where a firm was founded is not given the firm's products
+        ("青岚科技在苏州青禾国际生物城诞生,专注于脑机接口柔性电极研发。", "青禾国际生物城"),
+    ],
+)
+def test_no_segment_from_another_organisations_words(text: str, fragment: str) -> None:
+    assert mention(extract(text), fragment).segments == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "segments"),
+    [
+        # a disease named beside what the firm makes is the product's use, not the firm's segment
+        ("青岚医疗专注于面向癫痫诊断的脑电采集设备研发。", "青岚医疗", ["upstream"]),
+        ("青岚医疗专注于研发面向帕金森病治疗的脑电解码算法。", "青岚医疗", ["midstream"]),
+        # care it provides, with nothing it makes, is downstream
+        ("青岚医疗为癫痫患者提供脑机接口诊疗服务。", "青岚医疗", ["downstream"]),
+        # an invasive interface is electrodes in the brain; a whole system of it is integration
+        ("青岚科技的侵入式脑机接口完成首例人体植入。", "青岚科技", ["upstream"]),
+        ("上海侵入式脑机接口公司青岚医疗完成融资。", "青岚医疗", ["upstream"]),
+        ("青嵐醫療是一家從事侵入式腦機介面研發的企業。", "青嵐醫療", ["upstream"]),
+        ("青岚科技研发的半侵入式脑机接口系统完成首例植入。", "青岚科技", ["midstream"]),
+        # products of the field named without 脑机 (brain-controlled devices, stereo-EEG electrodes)
+        ("青岚科技旗下的脑控轮椅亮相展会。", "青岚科技", ["downstream"]),
+        ("据悉,青岚科技的核心产品为SEEG电极。", "青岚科技", ["upstream"]),
+        ("青岚科技与晨星医院联合研发的脑机接口康复系统获批上市。", "青岚科技", ["downstream"]),
+        # 该企业…, and a labelled line of the company's record after the line that names it
+        ("青岚科技完成融资。该企业专注于脑机接口柔性电极研发。", "青岚科技", ["upstream"]),
+        ("青岚科技完成融资。\n\n主要产品:脑电采集芯片。", "青岚科技", ["upstream"]),
+        ("转化企业:青岚智能科技有限公司。\n\n转化成果:脑机接口康复训练仪。", "青岚智能", ["downstream"]),
+        # a company of a labelled list did the project the heading above the list names
+        (
+            "脑机接口柔性电极关键技术与应用\n\n主要完成单位:青岚大学,青岚医疗器械有限公司\n\n该项目获得一等奖。",
+            "青岚医疗器械",
+            ["upstream"],
+        ),
+    ],
+)
+def test_segment_of_what_a_firm_makes(text: str, fragment: str, segments: list[str]) -> None:
+    assert mention(extract(text), fragment).segments == segments
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # a labelled line that states nothing the company makes, and one after two companies
+        ("青岚科技完成融资。\n\n产品展示:欢迎参观脑机接口展台。", "青岚科技"),
+        ("青岚科技与晨星电子股份有限公司签约。\n\n主要产品:脑电采集芯片。", "青岚科技"),
+        # a robot arm is no product of the chain unless the brain controls it
+        ("青岚机器人科技有限公司推出新款工业机械臂。", "青岚机器人"),
+        # a non-invasive interface is not an invasive one
+        ("青岚科技推出的非侵入式脑机接口头盔亮相。", "青岚科技"),
+        # a heading that names nothing of the chain
+        (
+            "2025年度科技进步奖\n\n主要完成单位:青岚大学,青岚医疗器械有限公司\n\n该项目研发脑机接口。",
+            "青岚医疗器械",
+        ),
+        # another organisation's sentence stands between the heading and the list
+        ("脑机接口柔性电极关键技术\n\n青岚大学发布了成果。\n\n参与企业:青岚医疗器械有限公司", "青岚医疗器械"),
+        # not a labelled list: a heading above a sentence that says nothing of what the firm makes
+        ("脑机接口柔性电极关键技术\n\n青岚医疗器械有限公司举行年会。", "青岚医疗器械"),
+        # the heading places companies only, not a university listed with them
+        ("脑机接口柔性电极关键技术与应用\n\n主要完成单位:青岚大学,青岚医疗器械有限公司", "青岚大学"),
+    ],
+)
+def test_no_segment_from_a_heading_not_over_the_firm(text: str, fragment: str) -> None:
+    assert mention(extract(text), fragment).segments == []
+
+
+_CHAIN_MAP = (
+    "一、上游：核心部件\n\n青岚科技、晨星科技。\n\n"
+    "二、下游：应用\n\n江州科技、白鹭医疗专注于脑电芯片。\n\n青禾资本。"
+)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "segments"),
+    [
+        # firms listed under a heading that names a segment, with nothing said of them
+        ("青岚科技", ["upstream"]),
+        ("晨星科技", ["upstream"]),
+        # what a firm's own words say wins over the heading it is under
+        ("白鹭医疗", ["upstream"]),
+        # investors are on no segment, under any heading
+        ("青禾资本", []),
+    ],
+)
+def test_segment_heading_over_a_list(fragment: str, segments: list[str]) -> None:
+    assert mention(extract(_CHAIN_MAP, title="脑机接口产业链图谱"), fragment).segments == segments
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another heading ends the segment heading's reach
+        "上游企业\n\n青岚科技研发脑机接口。\n\n政策支持\n\n晨星科技举行脑机接口年会。",
+        # a line that only starts like a segment is no heading (a sentence of prose)
+        "上游企业很多,晨星医院也在用脑机接口。\n\n晨星科技举行脑机接口年会。",
+    ],
+)
+def test_no_segment_outside_a_heading(text: str) -> None:
+    assert mention(extract(text), "晨星科技").segments == []
+
+
+def test_the_route_of_an_interface_is_no_organisation() -> None:
+    ex = extract("非侵入式脑机接口公司——青岚科技完成新一轮融资。")
+    assert [m.name for m in ex.orgs] == ["青岚科技"]
+
+
 # ------------------------------------------------ a district's short form at the front of a name
 
 
