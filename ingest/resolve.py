@@ -206,12 +206,26 @@ def _is_abbreviation(short: str, full: str) -> bool:
     return all(ch in it for ch in short)
 
 
+def _content_order(e: DocumentExtraction) -> tuple[object, ...]:
+    """Documents in an order of what they say, not of their ids (which include the path): the
+    same articles resolve to the same graph wherever they are read from. Which mention of a name
+    is met first decides some merges (see _merge_variants)."""
+    doc = e.document
+    return (
+        doc.title or "",
+        doc.date or "",
+        doc.chars,
+        [(m.evidence.start, m.evidence.end, m.name) for m in e.orgs],
+        doc.id,  # two documents that say the same at the same offsets: any order is the same
+    )
+
+
 def resolve(
     extractions: Iterable[DocumentExtraction], *, known_keys: Mapping[str, Sequence[str]] | None = None
 ) -> KnowledgeGraph:
     """``known_keys``: resolution keys already computed for the mentions of some documents
     (document id -> the keys of its ``orgs``, in order), e.g. cached by the store."""
-    extractions = sorted(extractions, key=lambda e: e.document.id)
+    extractions = sorted(extractions, key=_content_order)
     mentions: list[OrgMention] = [m for e in extractions for m in e.orgs]
     keys = document_keys(extractions, known_keys or {})
     uf = _UnionFind(len(mentions))
