@@ -326,10 +326,12 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words of the text (jieba without its HMM, dictionary tags), offsets shifted by offset."""
     _word_tags()  # make sure the domain words are in jieba's dictionary first
     memo = _tag_memo
-    tokens = [
-        Token(word, start, end, memo.get(word) or _tag(word))
-        for word, start, end in segment.tokenize(text, offset)
-    ]
+    tokens = []
+    start = offset
+    for word in segment.cut(text):  # segment.tokenize, without its intermediate tuples
+        end = start + len(word)
+        tokens.append(Token(word, start, end, memo.get(word) or _tag(word)))
+        start = end
     if _ASCII_LETTER.search(text) and any(t.tag == "eng" for t in tokens):  # eng: ASCII letters
         tokens = _merge_latin(tokens)
     return tokens
