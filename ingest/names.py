@@ -1444,10 +1444,19 @@ class SentenceNames:
         for m in self._INVESTOR.finditer(self.text):
             a, b = m.span(1)
             pieces = [(a, b)]
-            # 同威资本和深圳高新投: two investors when the first ends with a suffix
+            # 同威资本和深圳高新投: two investors when the first ends with a suffix; 某某和某某
+            # 种子基金: two when the second does (a brand written bare, then a fund by its suffix)
             for j in range(a + 2, b - 1):
-                if self.text[j] in "和及与" and any(
-                    self.text[a:j].endswith(suf) for suf in self.rules.all_suffixes if len(suf) >= 2
+                if self.text[j] in "和及与" and (
+                    any(self.text[a:j].endswith(suf) for suf in self.rules.all_suffixes if len(suf) >= 2)
+                    or (
+                        b - j > 3
+                        and any(
+                            self.text[j + 1 : b].endswith(suf) and self.rules.suffix_type(suf) == "Fund"
+                            for suf in self.rules.all_suffixes
+                        )
+                        and not self.gaz.candidates(self.text[a:j])
+                    )
                 ):
                     pieces = [(a, j), (j + 1, b)]
                     break
