@@ -31,3 +31,27 @@ def test_bare_investor_joined_to_fund(sentence: str, present: set[str], absent: 
     names = names_in(sentence)
     assert present <= names
     assert not (absent & names)
+
+
+# ---------------------------------------------------------------- roles and verbs around a name
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # 附属公司 is a role word: the name starts after it; 开发 after an industry word ends the name
+        ("青禾集团发布公告称其附属公司云舟药业开发的注射液已获批上市。", {"云舟药业", "青禾集团"}, set()),
+        ("北辰控股公司云帆医疗开发的头环已上市。", {"云帆医疗"}, set()),
+        # a name never runs across a verb of a visit
+        (
+            "他在青禾大学新生入学参观神经工程实验室的时候产生了兴趣。",
+            {"青禾大学"},
+            {"青禾大学新生入学参观神经工程实验室"},
+        ),
+        ("代表团考察北辰医疗科技有限公司。", {"北辰医疗科技有限公司"}, {"代表团考察北辰医疗科技有限公司"}),
+    ],
+)
+def test_role_words_and_visit_verbs(sentence: str, present: set[str], absent: set[str]) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
