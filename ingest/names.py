@@ -103,6 +103,8 @@ class NameWords:
     round_verbs: tuple[str, ...]
     person_nouns: tuple[str, ...]
     ward_heads: tuple[str, ...]
+    corner_verbs: tuple[str, ...]
+    corner_classes: tuple[str, ...]
     unit_anaphors: dict[str, tuple[str, ...]]  # 该校 -> the endings of what it stands for (大学)
     unit_heads: tuple[str, ...]
     short_institute_not: tuple[str, ...]
@@ -141,6 +143,8 @@ def name_words() -> NameWords:
         round_verbs=tuple(sorted(raw["round_verbs"], key=len, reverse=True)),
         person_nouns=tuple(raw["person_nouns"]),
         ward_heads=tuple(raw["ward_heads"]),
+        corner_verbs=tuple(raw["corner_verbs"]),
+        corner_classes=tuple(raw["corner_classes"]),
         unit_anaphors={word: tuple(ends) for word, ends in raw["unit_anaphors"].items()},
         unit_heads=tuple(raw["unit_heads"]),
         short_institute_not=tuple(raw["short_institute_not"]),
@@ -212,6 +216,7 @@ _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
 _QUOTES = re.compile(r"[“”\"]")
 # what closes a list before its class noun: 等…, 为首的…, 为代表的…, 在内的…
+_PRONOUNS = "本该此这其"  # 本轮, 该公司: words that refer back, never a name's first character
 _LIST_CLOSER = re.compile(r"等|为首的|为代表的|在内的")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .&-]*")
 _ORDINAL = re.compile(r"^第[0-9一二三四五六七八九十百零]+[届次批期]")
@@ -1419,6 +1424,89 @@ class SentenceNames:
             i -= 1
         return end
 
+    # 「某某医科」研发…, 医疗科技团队「某某」: corner quotes round a name (the house style of
+    # business news) when a verb of a firm follows or a class noun of one comes before
+    _CORNER = re.compile(r"「([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,11})」")
+    # 某某完成数亿元B+轮融资, 服务机构某某于近日完成由…领投的融资: the subject of a funding round,
+    # a short word at a clause start (or right after a class noun) before 完成/获得 … 融资
+    _ROUND_SUBJECT = re.compile(
+        r"(?:^|(?<=[，,。；;：:\s」|])|(?<=机构)|(?<=企业)|(?<=公司)|(?<=团队))"
+        r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,7}?)"
+        r"(?:于|已经|已|近日|日前|宣布|正式)*(?:完成|获得|获)了?[^，,。；;]{0,30}?融资"
+    )
+
+    # 一家名为“某某”的公司: the quoted words name an organisation of the class noun's type
+    _NAMED = re.compile(
+        r"(?:名为|名叫|叫做|叫作|取名)[“\"「]([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,15})[”\"」]的?"
+        r"([\u4e00-\u9fff]{2,4})"
+    )
+
+    def _named(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for m in self._NAMED.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            tail = m.group(2)
+            classes = self.rules.class_nouns
+            org_type = next((classes[tail[:n]] for n in (4, 3, 2) if tail[:n] in classes), None)
+            if org_type is None:
+                continue  # 名为“某某”的产品: not an organisation
+            cand = self._make(a, b, org_type, "quoted", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        return out
+
+    def _quoted_firms(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        text = self.text
+        words = self.words
+        for m in self._CORNER.finditer(text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            after = text[m.end() :]
+            if not (
+                after.startswith(words.corner_verbs)
+                or text[: m.start()].endswith(words.corner_classes)
+            ):
+                continue
+            cand = self._make(a, b, self._typed_by_suffix(m.group(1)), "quoted", "")
+            if cand is not None and not cand.generic and not _common_word(cand.name):
+                out.append(cand)
+        return out
+
+    def _round_subjects(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for m in self._ROUND_SUBJECT.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            k = self.tok_by_start.get(a)
+            if k is None:
+                continue
+            tok = self.tokens[k]
+            if tok.tag == "x" and len(tok.text) > 1:
+                # a clause left unsegmented: its first two characters as a word of the dictionary
+                tok = Token(self.text[a : a + 2], a, a + 2, _tag(self.text[a : a + 2]))
+            if tok.tag in self.rules.left_stop_tags or self._is_stop_token(tok) or tok.text[0] in _PRONOUNS:
+                continue  # 目前已完成, 本轮获得: a time word or a pronoun, not a name
+            item = m.group(1)
+            if self.text.startswith("的", m.end()) or item.endswith(self.rules.not_org_classes):
+                continue  # 某行业获得融资的企业: a relative clause of a field, not a firm's round
+            if _common_word(item) or self.gaz.candidates(item):
+                continue
+            cand = self._make(a, b, self._typed_by_suffix(item), "round", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        return out
+
+    def _typed_by_suffix(self, item: str) -> OrgType:
+        for suffix in self.rules.all_suffixes:
+            if item.endswith(suffix):
+                return self.rules.suffix_type(suffix) or "Company"
+        return "Company"
+
     _FOUNDED = re.compile(
         r"(?:创办|创立|创建|孵化出|成立了)(?![人者])([\u4e00-\u9fffA-Za-z]{2,8})(?=[，,。；;、]|$)"
     )
@@ -1476,6 +1564,12 @@ class SentenceNames:
 
     def _patterns(self, found: list[Candidate]) -> list[Candidate]:
         out = self._investors(found)
+        if "「" in self.text:
+            out += self._quoted_firms(found)
+        if "名" in self.text or "叫" in self.text:
+            out += self._named(found)
+        if "融资" in self.text:
+            out += self._round_subjects(found + out)
         stock_codes = self._STOCK.finditer(self.text) if ("(" in self.text or "（" in self.text) else ()
         for m in stock_codes:
             a, b = m.span(1)
@@ -1567,6 +1661,8 @@ class SentenceNames:
             "origin": 8,
             "stock": 4,
             "investor": 5,
+            "quoted": 6,
+            "round": 8,
         }
         found = sorted(found, key=lambda c: (c.start, -(c.end - c.start), priority.get(c.rule, 9)))
         kept: list[Candidate] = []

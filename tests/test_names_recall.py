@@ -55,3 +55,34 @@ def test_role_words_and_visit_verbs(sentence: str, present: set[str], absent: se
     names = names_in(sentence)
     assert present <= names
     assert not (absent & names)
+
+
+# ---------------------------------------------------------------- names a context delimits
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # corner quotes round a firm's name in business news, with a verb of a firm after it
+        ("36氪近期接触的医疗科技团队「云帆医科」，正在研发某某手环。", {"云帆医科"}, set()),
+        ("「星海一健康」用“一体化系统”实现数字化。", {"星海一健康"}, set()),
+        ("「青橙生物」完成近亿元Pre-A轮融资。", {"青橙生物"}, set()),
+        # corner quotes round a product, a saying or a field: no name
+        ("一枚像火柴盒大小的「电子医生」被植入颅骨下。", set(), {"电子医生"}),
+        ("她说：「我的孩子有救了。」", set(), {"我的孩子有救了"}),
+        ("「智慧体检」将成为一匹黑马。", set(), {"智慧体检"}),
+        # the subject of a funding round at a clause start
+        ("云舟康完成数亿元B+轮融资", {"云舟康"}, set()),
+        ("居家照护服务机构云舟康于近日完成由北辰资本领投的数亿元B+轮融资。", {"云舟康", "北辰资本"}, set()),
+        ("本轮完成融资后，公司将扩产。", set(), {"本轮"}),
+        ("目前已完成数亿元融资。", set(), {"目前"}),
+        ("国内脑机接口行业获得融资的37家企业中，仅4家布局侵入式。", set(), {"国内脑机接口行业"}),
+        # 一家名为“X”的公司: the class noun says what X is
+        ("一家名为“星和脑科学”的公司宣布获得天使轮融资。", {"星和脑科学"}, set()),
+        ("一款名为“脑语者”的产品发布。", set(), {"脑语者"}),
+    ],
+)
+def test_names_delimited_by_context(sentence: str, present: set[str], absent: set[str]) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
