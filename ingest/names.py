@@ -216,6 +216,8 @@ _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
 _QUOTES = re.compile(r"[“”\"]")
 # what closes a list before its class noun: 等…, 为首的…, 为代表的…, 在内的…
+# the head of a hospital's name: 医院, or a place's numbered hospital written short (某州三院)
+_HOSPITAL_HEAD = re.compile(r"医院|(?<=[\u4e00-\u9fff]{2})[一二三四五六七八九十]院")
 _PRONOUNS = "本该此这其"  # 本轮, 该公司: words that refer back, never a name's first character
 _LIST_CLOSER = re.compile(r"等|为首的|为代表的|在内的")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .&-]*")
@@ -735,7 +737,7 @@ class SentenceNames:
             bare = self._without_place_chain(name)
             if bare is not None:
                 cand.aliases.append(bare)  # 某省某市某区未来科技城 is also written 未来科技城
-        ward = self._hospital_ward(name) if org_type == "Platform" else None
+        ward = self._hospital_ward(name) if org_type in ("Platform", "Agency") else None
         if ward is not None:
             # 某某医院康复医学中心: a hospital's department names the hospital
             cand.aliases.append(cand.name)
@@ -848,15 +850,16 @@ class SentenceNames:
     def _hospital_ward(self, name: str) -> str | None:
         """The hospital at the front of a department's name (某医院康复医学中心, 某医院作业治疗部),
         when the rest names no field of the chain (a 某医院脑机接口中心 is a platform of its own)."""
-        i = name.rfind("医院")
-        if i < 2:
+        heads = list(_HOSPITAL_HEAD.finditer(name))
+        if not heads or heads[-1].start() < 2:
             return None
-        rest = name[i + 2 :]
-        if not (2 <= len(rest) <= 10) or any(word in rest for word in self.words.domain):
+        i = heads[-1].end()
+        rest = name[i:]
+        if not (2 <= len(rest) <= 12) or any(word in rest for word in self.words.domain):
             return None
         if not rest.endswith(self.words.ward_heads):
             return None
-        return name[: i + 2]
+        return name[:i]
 
     def _place_company(self, core: str) -> bool:
         if not core:

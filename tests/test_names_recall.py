@@ -86,3 +86,23 @@ def test_names_delimited_by_context(sentence: str, present: set[str], absent: se
     names = names_in(sentence)
     assert present <= names
     assert not (absent & names)
+
+
+# ---------------------------------------------------------------- a hospital's departments
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # a place's numbered hospital written short (某州三院), then its departments: the hospital
+        ("惠州三院康复医学中心作业治疗部部长介绍。", {"惠州三院"}, {"惠州三院康复医学中心作业治疗部"}),
+        ("杭州市第三人民医院康复医学中心作业治疗部部长介绍了新技术。", {"杭州市第三人民医院"}, set()),
+        ("惠州三院康复医学中心的医生介绍了新技术。", {"惠州三院"}, set()),
+        # a domain word makes the unit a platform of its own
+        ("杭州市第三人民医院脑机接口临床研究中心揭牌。", {"杭州市第三人民医院脑机接口临床研究中心"}, set()),
+    ],
+)
+def test_departments_of_a_numbered_hospital(sentence: str, present: set[str], absent: set[str]) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
