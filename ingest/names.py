@@ -1460,6 +1460,30 @@ class SentenceNames:
                 out.append(cand)
         return out
 
+    # 某某全资子公司某某, 某某及有关责任人(被予以监管警示): a short name at a clause start (or
+    # after 、) before a word that only an organisation takes — its subsidiary, or its
+    # responsible persons in a regulator's notice
+    _OWNER = re.compile(
+        r"(?:^|(?<=[，,。；;：:、\s」|]))([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,7}?)"
+        r"(?:的|旗下)?(?:全资子公司|控股子公司|附属公司|及(?:其)?(?:有关|相关)?责任人)"
+    )
+
+    def _owners(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for m in self._OWNER.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            item = m.group(1)
+            if item[0] in _PRONOUNS or item in self.rules.left_stop or _common_word(item):
+                continue  # 该公司全资子公司, 公司及相关责任人: an anaphor, not a name
+            if self.gaz.candidates(item) or item.endswith(self.words.role_words_by_length):
+                continue
+            cand = self._make(a, b, self._typed_by_suffix(item), "owner", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        return out
+
     def _quoted_firms(self, found: list[Candidate]) -> list[Candidate]:
         out: list[Candidate] = []
         text = self.text
@@ -1569,6 +1593,8 @@ class SentenceNames:
         out = self._investors(found)
         if "「" in self.text:
             out += self._quoted_firms(found)
+        if "子公司" in self.text or "责任人" in self.text or "附属公司" in self.text:
+            out += self._owners(found)
         if "名" in self.text or "叫" in self.text:
             out += self._named(found)
         if "融资" in self.text:
@@ -1666,6 +1692,7 @@ class SentenceNames:
             "investor": 5,
             "quoted": 6,
             "round": 8,
+            "owner": 8,
         }
         found = sorted(found, key=lambda c: (c.start, -(c.end - c.start), priority.get(c.rule, 9)))
         kept: list[Candidate] = []

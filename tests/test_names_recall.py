@@ -106,3 +106,27 @@ def test_departments_of_a_numbered_hospital(sentence: str, present: set[str], ab
     names = names_in(sentence)
     assert present <= names
     assert not (absent & names)
+
+
+# ---------------------------------------------------------------- an owner named by what it has
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # a short name before its subsidiary
+        ("云德健康全资子公司北辰药业有限公司近日获批。", {"云德健康", "北辰药业有限公司"}, set()),
+        # a short name before its responsible persons in a regulator's notice
+        ("青辉龙及有关责任人、星集芯及有关责任人均被予以监管警示。", {"青辉龙", "星集芯"}, set()),
+        # anaphors and places are no owners
+        ("公司及相关责任人被警示。", set(), {"公司"}),
+        ("该公司全资子公司云帆医疗成立。", {"云帆医疗"}, {"该公司"}),
+        ("北京全资子公司成立。", set(), {"北京"}),
+    ],
+)
+def test_owner_before_subsidiary_or_responsible_persons(
+    sentence: str, present: set[str], absent: set[str]
+) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
