@@ -547,7 +547,7 @@ class SentenceNames:
             return False
         left_start = self._plain_start(k - 1, floor)
         left = self.text[left_start : self.tokens[k - 1].end]
-        if not left or len(left) > 12:
+        if not left or len(left) > 16:
             return False
         if any(left.endswith(suffix) for suffix in self.rules.all_suffixes):
             return False
@@ -555,6 +555,11 @@ class SentenceNames:
             return False  # 上海某某投资和上海某某投资: two investors
         if self._admin_prefix(left, left_start):
             return True
+        if len(left) > 12:
+            # a long part before 与 is one name's only after a place (某省脑机接口重大科技专项与
+            # 创新联合体); else it is a clause of its own
+            lead = self.gaz.leading_place(left, self.context)
+            return lead is not None and len(lead[0]) < len(left)
         if len(left) >= 4 and self.is_generic_core(left) and not left.endswith(tuple(self.rules.class_nouns)):
             return True  # 生物医学工程与仪器科学学院: two fields joined in one name
         lead = self.gaz.leading_place(left, self.context)

@@ -130,3 +130,31 @@ def test_owner_before_subsidiary_or_responsible_persons(
     names = names_in(sentence)
     assert present <= names
     assert not (absent & names)
+
+
+# ---------------------------------------------------------------- one name across 与
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # a long first part after a place: one name across 与
+        (
+            "会上，湖南省类脑智能重点研发专项与产业联合体同步启动。",
+            {"湖南省类脑智能重点研发专项与产业联合体"},
+            {"产业联合体"},
+        ),
+        # two organisations joined by 与 stay two
+        ("青禾大学与北辰医院签约。", {"青禾大学", "北辰医院"}, set()),
+        # a long clause before 与 without a place is no part of a name
+        (
+            "我们持续推进脑机接口的临床转化研究工作与北辰实验室合作。",
+            set(),
+            {"我们持续推进脑机接口的临床转化研究工作与北辰实验室"},
+        ),
+    ],
+)
+def test_one_name_across_a_conjunction(sentence: str, present: set[str], absent: set[str]) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
