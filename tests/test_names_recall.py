@@ -158,3 +158,23 @@ def test_one_name_across_a_conjunction(sentence: str, present: set[str], absent:
     names = names_in(sentence)
     assert present <= names
     assert not (absent & names)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # 交互 is a word of a field: two fields joined by 与 head one lab's name; 院士 is a title
+        (
+            "会上，中国科学院院士、神经交互与智能康复江湾实验室主任李明发表演讲。",
+            {"中国科学院", "神经交互与智能康复江湾实验室"},
+            {"中国科学院院士", "智能康复江湾实验室"},
+        ),
+        ("张明院士指出，脑机接口前景广阔。", set(), {"张明"}),
+    ],
+)
+def test_fields_joined_in_a_lab_name_and_academician_title(
+    sentence: str, present: set[str], absent: set[str]
+) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
