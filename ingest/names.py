@@ -1508,20 +1508,48 @@ class SentenceNames:
                 out.append(cand)
         return out
 
+    def _may_start_name(self, a: int) -> bool:
+        """Can a name found by a pattern start at offset a: a word boundary, and not a function
+        word, a time word or a pronoun?"""
+        k = self.tok_by_start.get(a)
+        if k is None:
+            return False
+        tok = self.tokens[k]
+        if tok.tag == "x" and len(tok.text) > 1:
+            # a clause left unsegmented: its first two characters as a word of the dictionary
+            tok = Token(self.text[a : a + 2], a, a + 2, _tag(self.text[a : a + 2]))
+        stop = tok.tag in self.rules.left_stop_tags or self._is_stop_token(tok)
+        return not (stop or tok.text[0] in _PRONOUNS)
+
+    # 及其孵化企业 某某 推出…, 旗下子公司某某，: a short name right after a word for a subsidiary or
+    # an incubated firm, ended by a space, a clause break or a verb of a firm
+    _AFTER_SUBSIDIARY = re.compile(
+        r"(?:孵化企业|孵化公司|全资子公司|控股子公司|子公司|附属公司)\s*"
+        r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,7}?)"
+        r"(?=\s|[，,。；;、]|$|推出|发布|研发|开发|生产|获得|完成|成立|宣布)"
+    )
+
+    def _subsidiaries(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for m in self._AFTER_SUBSIDIARY.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found) or not self._may_start_name(a):
+                continue
+            item = m.group(1)
+            if _common_word(item) or self.gaz.candidates(item):
+                continue
+            cand = self._make(a, b, self._typed_by_suffix(item), "owner", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        return out
+
     def _round_subjects(self, found: list[Candidate]) -> list[Candidate]:
         out: list[Candidate] = []
         for m in self._ROUND_SUBJECT.finditer(self.text):
             a, b = m.span(1)
             if any(c.start < b and a < c.end for c in found):
                 continue
-            k = self.tok_by_start.get(a)
-            if k is None:
-                continue
-            tok = self.tokens[k]
-            if tok.tag == "x" and len(tok.text) > 1:
-                # a clause left unsegmented: its first two characters as a word of the dictionary
-                tok = Token(self.text[a : a + 2], a, a + 2, _tag(self.text[a : a + 2]))
-            if tok.tag in self.rules.left_stop_tags or self._is_stop_token(tok) or tok.text[0] in _PRONOUNS:
+            if not self._may_start_name(a):
                 continue  # 目前已完成, 本轮获得: a time word or a pronoun, not a name
             item = m.group(1)
             if self.text.startswith("的", m.end()) or item.endswith(self.rules.not_org_classes):
@@ -1600,6 +1628,8 @@ class SentenceNames:
             out += self._quoted_firms(found)
         if "子公司" in self.text or "责任人" in self.text or "附属公司" in self.text:
             out += self._owners(found)
+        if "子公司" in self.text or "孵化" in self.text or "附属公司" in self.text:
+            out += self._subsidiaries(found + out)
         if "名" in self.text or "叫" in self.text:
             out += self._named(found)
         if "融资" in self.text:

@@ -1359,6 +1359,10 @@ def _settlement(
     for hit in _find_all(c.incubate_list, text):
         members = [m for m in s.group_after(hit.end()) if m.type == "Company"]
         hosts = [m for m in s.mentions if m.type == "Platform" and m.rel_end <= hit.start()]
+        if not hosts and any(
+            m.type != "Platform" and m.rel_end <= hit.start() <= m.rel_end + 2 for m in s.mentions
+        ):
+            continue  # 某研究所及其孵化企业X: X came out of an institute; no settlement anywhere
         region = None
         if hosts:
             region = hosts[-1].home

@@ -178,3 +178,33 @@ def test_fields_joined_in_a_lab_name_and_academician_title(
     names = names_in(sentence)
     assert present <= names
     assert not (absent & names)
+
+
+# ---------------------------------------------------------------- a firm after a word for a subsidiary
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        ("北辰脑科学研究所及其孵化企业 云智达 推出新产品。", {"云智达", "北辰脑科学研究所"}, set()),
+        ("其全资子公司云舟推出了头环。", {"云舟"}, set()),
+        ("旗下子公司在上海成立。", set(), {"在上海"}),
+        ("子公司将于明年上市。", set(), {"将于明年"}),
+    ],
+)
+def test_firm_after_subsidiary_word(sentence: str, present: set[str], absent: set[str]) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
+
+
+def test_firm_incubated_by_an_institute_settles_nowhere() -> None:
+    from bcikg.ingest.extract import extract_document
+    from bcikg.ingest.split import split_document
+    from bcikg.models import Document
+
+    text = "武汉市近日发布消息。北辰脑科学研究所及其孵化企业 云智达 推出新产品。"
+    doc = Document(id="doc:r", path="/r.txt", format="txt", encoding="utf-8", text=text)
+    ex = extract_document(split_document(doc))
+    assert "云智达" in {o.name for o in ex.orgs}
+    assert not [r for r in ex.relations if r.kind == "SIGNED_IN" and r.source == "云智达"]
