@@ -674,6 +674,9 @@ class SentenceNames:
         if org_type == "Company" and suffix and prefix == "none" and len(core) < 2:
             return None  # 次保险
         quoted = any(s <= start and end <= e for s, e in self.quoted_spans) or bool(_QUOTES.search(name))
+        anaphor = start >= 2 and self.text[start - 2] in _PRONOUNS
+        if quoted and anaphor and suffix in self.words.facility_suffixes:
+            return None  # 通过该“某某检测平台”: a product described before, named in quotes
         if (
             prefix == "place"
             and not core

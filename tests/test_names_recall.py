@@ -208,3 +208,17 @@ def test_firm_incubated_by_an_institute_settles_nowhere() -> None:
     ex = extract_document(split_document(doc))
     assert "云智达" in {o.name for o in ex.orgs}
     assert not [r for r in ex.relations if r.kind == "SIGNED_IN" and r.source == "云智达"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # a quoted platform after 该 is the product described before
+        ("通过该“过敏原多联检测平台”，一块芯片可同时检测多项指标。", set(), {"过敏原多联检测平台"}),
+        ("依托“星河脑机接口创新平台”开展研究。", {"星河脑机接口创新平台"}, set()),
+    ],
+)
+def test_quoted_platform_after_a_demonstrative(sentence: str, present: set[str], absent: set[str]) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
