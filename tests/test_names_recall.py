@@ -222,3 +222,19 @@ def test_quoted_platform_after_a_demonstrative(sentence: str, present: set[str],
     names = names_in(sentence)
     assert present <= names
     assert not (absent & names)
+
+
+def test_bare_institute_for_advanced_study_is_a_category() -> None:
+    # 高等研究院 alone is a kind of institute; with an owner or a word of its own it is a name
+    assert extract_names("高等研究院教授李明说。") == set()
+    assert "江南大学高等研究院" in names_in("江南大学高等研究院成立。")
+    assert "青禾求实高等研究院" in names_in("青禾求实高等研究院教授李明说。")
+
+
+def extract_names(text: str) -> set[str]:
+    from bcikg.ingest.extract import extract_document
+    from bcikg.ingest.split import split_document
+    from bcikg.models import Document
+
+    doc = Document(id="doc:n", path="/n.txt", format="txt", encoding="utf-8", text=text)
+    return {o.name for o in extract_document(split_document(doc)).orgs}
