@@ -238,3 +238,20 @@ def extract_names(text: str) -> set[str]:
 
     doc = Document(id="doc:n", path="/n.txt", format="txt", encoding="utf-8", text=text)
     return {o.name for o in extract_document(split_document(doc)).orgs}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        # a pharmaceutical maker, then its drug by a dosage form and the approval
+        ("华拓药业华博麦布片获批上市", {"华拓药业"}, set()),
+        ("华拓药业华博麦布片已获批用于治疗高胆固醇血症。", {"华拓药业"}, set()),
+        ("华拓医药某某注射液获准上市。", {"华拓医药"}, set()),
+        # an industry word inside a compound stays unnamed
+        ("发展生物医药片区获批设立。", set(), {"生物医药"}),
+    ],
+)
+def test_maker_before_its_approved_drug(sentence: str, present: set[str], absent: set[str]) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
