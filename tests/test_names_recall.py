@@ -255,3 +255,25 @@ def test_maker_before_its_approved_drug(sentence: str, present: set[str], absent
     names = names_in(sentence)
     assert present <= names
     assert not (absent & names)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 由A，B、C跟投: the comma after the first name stands for 、
+        (
+            "云帆医疗近日完成B轮融资。本轮融资由星海资本领投，由北辰基金，青木资本、远山资本跟投。",
+            {"北辰基金", "星海资本", "青木资本", "远山资本"},
+        ),
+        # a comma after a verb still separates two groups
+        ("云帆医疗近日完成B轮融资，由星海资本领投，青木资本跟投。", {"星海资本", "青木资本"}),
+    ],
+)
+def test_investor_list_after_you_with_a_comma(text: str, expected: set[str]) -> None:
+    from bcikg.ingest.extract import extract_document
+    from bcikg.ingest.split import split_document
+    from bcikg.models import Document
+
+    doc = Document(id="doc:i", path="/i.txt", format="txt", encoding="utf-8", text=text)
+    rels = extract_document(split_document(doc)).relations
+    assert {r.source for r in rels if r.kind == "INVESTS_IN" and r.target == "云帆医疗"} == expected
