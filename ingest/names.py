@@ -104,6 +104,7 @@ class NameWords:
     person_nouns: tuple[str, ...]
     ward_heads: tuple[str, ...]
     corner_verbs: tuple[str, ...]
+    abbreviation_only_suffixes: frozenset[str]
     corner_classes: tuple[str, ...]
     unit_anaphors: dict[str, tuple[str, ...]]  # 该校 -> the endings of what it stands for (大学)
     unit_heads: tuple[str, ...]
@@ -144,6 +145,7 @@ def name_words() -> NameWords:
         person_nouns=tuple(raw["person_nouns"]),
         ward_heads=tuple(raw["ward_heads"]),
         corner_verbs=tuple(raw["corner_verbs"]),
+        abbreviation_only_suffixes=frozenset(raw["abbreviation_only_suffixes"]),
         corner_classes=tuple(raw["corner_classes"]),
         unit_anaphors={word: tuple(ends) for word, ends in raw["unit_anaphors"].items()},
         unit_heads=tuple(raw["unit_heads"]),
@@ -863,6 +865,8 @@ class SentenceNames:
     def _hospital_ward(self, name: str) -> str | None:
         """The hospital at the front of a department's name (某医院康复医学中心, 某医院作业治疗部),
         when the rest names no field of the chain (a 某医院脑机接口中心 is a platform of its own)."""
+        if "院" not in name:
+            return None
         heads = list(_HOSPITAL_HEAD.finditer(name))
         if not heads or heads[-1].start() < 2:
             return None
@@ -962,6 +966,8 @@ class SentenceNames:
                 continue
             if self.tokens[index].tag == "x":
                 continue  # a clause left unsegmented (吸引社会投资): no name in it
+            if suffix in self.words.abbreviation_only_suffixes and self.tokens[index].tag != "j":
+                continue  # 外交所需: not the short form 某交所
             if self.tokens[index].text in self.rules.titles:
                 continue  # 区委常委: a title that ends like an agency
             if suffix == "所" and self.tokens[index].text == "所":

@@ -277,3 +277,21 @@ def test_investor_list_after_you_with_a_comma(text: str, expected: set[str]) -> 
     doc = Document(id="doc:i", path="/i.txt", format="txt", encoding="utf-8", text=text)
     rels = extract_document(split_document(doc)).relations
     assert {r.source for r in rels if r.kind == "INVESTS_IN" and r.target == "云帆医疗"} == expected
+
+
+def _typed(sentence: str) -> dict[str, str]:
+    found = SentenceNames(normalize_text(sentence), gazetteer(), [], False).candidates
+    return {c.name: c.type for c in found}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "org_type"),
+    [
+        # a stock exchange written short is an agency (the market's regulator), not an institute
+        ("两家公司均被深交所予以监管警示。", "深交所", "Agency"),
+        ("青禾公司在上海证券交易所上市。", "上海证券交易所", "Platform"),
+        ("星河国际数据交易所成立。", "星河国际数据交易所", "Platform"),
+    ],
+)
+def test_exchanges(sentence: str, name: str, org_type: str) -> None:
+    assert _typed(sentence).get(name) == org_type
