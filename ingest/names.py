@@ -105,6 +105,7 @@ class NameWords:
     ward_heads: tuple[str, ...]
     corner_verbs: tuple[str, ...]
     abbreviation_only_suffixes: frozenset[str]
+    research_owners: tuple[str, ...]
     corner_classes: tuple[str, ...]
     unit_anaphors: dict[str, tuple[str, ...]]  # 该校 -> the endings of what it stands for (大学)
     unit_heads: tuple[str, ...]
@@ -146,6 +147,7 @@ def name_words() -> NameWords:
         ward_heads=tuple(raw["ward_heads"]),
         corner_verbs=tuple(raw["corner_verbs"]),
         abbreviation_only_suffixes=frozenset(raw["abbreviation_only_suffixes"]),
+        research_owners=tuple(raw["research_owners"]),
         corner_classes=tuple(raw["corner_classes"]),
         unit_anaphors={word: tuple(ends) for word, ends in raw["unit_anaphors"].items()},
         unit_heads=tuple(raw["unit_heads"]),
@@ -747,6 +749,12 @@ class SentenceNames:
             and self._bare_facility(name, start, end)
         ):
             return None  # 交流平台, 体检中心, 生产基地: a kind of facility
+        if (
+            suffix == "中心"
+            and "医院" not in name
+            and any(owner in name[:-2] for owner in self.words.research_owners)
+        ):
+            org_type = "Institute"  # 某科学院某某卓越中心: a research centre of an academy or a university
         cand = Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
         if prefix == "place":
             bare = self._without_place_chain(name)

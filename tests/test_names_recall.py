@@ -295,3 +295,19 @@ def _typed(sentence: str) -> dict[str, str]:
 )
 def test_exchanges(sentence: str, name: str, org_type: str) -> None:
     assert _typed(sentence).get(name) == org_type
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "org_type"),
+    [
+        # a bare centre under an academy or a university is a research unit
+        ("中国科学院类脑智能卓越中心发布成果。", "中国科学院类脑智能卓越中心", "Institute"),
+        ("青禾大学脑科学中心成立。", "青禾大学脑科学中心", "Institute"),
+        # a transfer centre, a centre of no owner and a hospital's centre keep their types
+        ("青禾大学技术转移中心成立。", "青禾大学技术转移中心", "Platform"),
+        ("星河脑机接口中心成立。", "星河脑机接口中心", "Platform"),
+        ("青禾大学附属第一医院康复医学中心主任介绍。", "青禾大学附属第一医院", "Hospital"),
+    ],
+)
+def test_research_centres(sentence: str, name: str, org_type: str) -> None:
+    assert _typed(sentence).get(name) == org_type
