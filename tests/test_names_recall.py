@@ -7,7 +7,10 @@ import pytest
 
 from bcikg.domain.chinese import normalize_text
 from bcikg.domain.regions import gazetteer
+from bcikg.ingest.extract import extract_document
 from bcikg.ingest.names import SentenceNames
+from bcikg.ingest.split import split_document
+from bcikg.models import Document
 
 
 def names_in(sentence: str) -> set[str]:
@@ -199,10 +202,6 @@ def test_firm_after_subsidiary_word(sentence: str, present: set[str], absent: se
 
 
 def test_firm_incubated_by_an_institute_settles_nowhere() -> None:
-    from bcikg.ingest.extract import extract_document
-    from bcikg.ingest.split import split_document
-    from bcikg.models import Document
-
     text = "武汉市近日发布消息。北辰脑科学研究所及其孵化企业 云智达 推出新产品。"
     doc = Document(id="doc:r", path="/r.txt", format="txt", encoding="utf-8", text=text)
     ex = extract_document(split_document(doc))
@@ -232,10 +231,6 @@ def test_bare_institute_for_advanced_study_is_a_category() -> None:
 
 
 def extract_names(text: str) -> set[str]:
-    from bcikg.ingest.extract import extract_document
-    from bcikg.ingest.split import split_document
-    from bcikg.models import Document
-
     doc = Document(id="doc:n", path="/n.txt", format="txt", encoding="utf-8", text=text)
     return {o.name for o in extract_document(split_document(doc)).orgs}
 
@@ -270,10 +265,6 @@ def test_maker_before_its_approved_drug(sentence: str, present: set[str], absent
     ],
 )
 def test_investor_list_after_you_with_a_comma(text: str, expected: set[str]) -> None:
-    from bcikg.ingest.extract import extract_document
-    from bcikg.ingest.split import split_document
-    from bcikg.models import Document
-
     doc = Document(id="doc:i", path="/i.txt", format="txt", encoding="utf-8", text=text)
     rels = extract_document(split_document(doc)).relations
     assert {r.source for r in rels if r.kind == "INVESTS_IN" and r.target == "云帆医疗"} == expected
