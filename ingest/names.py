@@ -103,6 +103,10 @@ class NameWords:
     round_verbs: tuple[str, ...]
     person_nouns: tuple[str, ...]
     ward_heads: tuple[str, ...]
+    corner_verbs: tuple[str, ...]
+    abbreviation_only_suffixes: frozenset[str]
+    research_owners: tuple[str, ...]
+    corner_classes: tuple[str, ...]
     unit_anaphors: dict[str, tuple[str, ...]]  # 该校 -> the endings of what it stands for (大学)
     unit_heads: tuple[str, ...]
     short_institute_not: tuple[str, ...]
@@ -141,6 +145,10 @@ def name_words() -> NameWords:
         round_verbs=tuple(sorted(raw["round_verbs"], key=len, reverse=True)),
         person_nouns=tuple(raw["person_nouns"]),
         ward_heads=tuple(raw["ward_heads"]),
+        corner_verbs=tuple(raw["corner_verbs"]),
+        abbreviation_only_suffixes=frozenset(raw["abbreviation_only_suffixes"]),
+        research_owners=tuple(raw["research_owners"]),
+        corner_classes=tuple(raw["corner_classes"]),
         unit_anaphors={word: tuple(ends) for word, ends in raw["unit_anaphors"].items()},
         unit_heads=tuple(raw["unit_heads"]),
         short_institute_not=tuple(raw["short_institute_not"]),
@@ -212,6 +220,14 @@ _BOOK = re.compile(r"《[^《》]{1,80}》")
 _COUNTED = re.compile(r"^[一二三四五六七八九十两几多数首]+[大个家项类级]")
 _QUOTES = re.compile(r"[“”\"]")
 # what closes a list before its class noun: 等…, 为首的…, 为代表的…, 在内的…
+# the head of a hospital's name: 医院, or a place's numbered hospital written short (某州三院)
+_HOSPITAL_HEAD = re.compile(r"医院|(?<=[\u4e00-\u9fff]{2})[一二三四五六七八九十]院")
+# a drug named by its dosage form, then its approval: what a pharmaceutical maker's name precedes
+_DRUG_APPROVED = re.compile(
+    r"[\u4e00-\u9fffA-Za-z0-9]{1,12}?(?:片|胶囊|注射液|颗粒|口服液|滴眼液|软膏|喷雾剂|混悬液|缓释片|贴剂)"
+    r"(?:已|正式|近日)?(?:获批|获准|上市|获得)"
+)
+_PRONOUNS = "本该此这其"  # 本轮, 该公司: words that refer back, never a name's first character
 _LIST_CLOSER = re.compile(r"等|为首的|为代表的|在内的")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .&-]*")
 _ORDINAL = re.compile(r"^第[0-9一二三四五六七八九十百零]+[届次批期]")
@@ -542,7 +558,7 @@ class SentenceNames:
             return False
         left_start = self._plain_start(k - 1, floor)
         left = self.text[left_start : self.tokens[k - 1].end]
-        if not left or len(left) > 12:
+        if not left or len(left) > 16:
             return False
         if any(left.endswith(suffix) for suffix in self.rules.all_suffixes):
             return False
@@ -550,6 +566,11 @@ class SentenceNames:
             return False  # 上海某某投资和上海某某投资: two investors
         if self._admin_prefix(left, left_start):
             return True
+        if len(left) > 12:
+            # a long part before 与 is one name's only after a place (某省脑机接口重大科技专项与
+            # 创新联合体); else it is a clause of its own
+            lead = self.gaz.leading_place(left, self.context)
+            return lead is not None and len(lead[0]) < len(left)
         if len(left) >= 4 and self.is_generic_core(left) and not left.endswith(tuple(self.rules.class_nouns)):
             return True  # 生物医学工程与仪器科学学院: two fields joined in one name
         lead = self.gaz.leading_place(left, self.context)
@@ -664,6 +685,9 @@ class SentenceNames:
         if org_type == "Company" and suffix and prefix == "none" and len(core) < 2:
             return None  # 次保险
         quoted = any(s <= start and end <= e for s, e in self.quoted_spans) or bool(_QUOTES.search(name))
+        anaphor = start >= 2 and self.text[start - 2] in _PRONOUNS
+        if quoted and anaphor and suffix in self.words.facility_suffixes:
+            return None  # 通过该“某某检测平台”: a product described before, named in quotes
         if (
             prefix == "place"
             and not core
@@ -727,12 +751,18 @@ class SentenceNames:
             and self._bare_facility(name, start, end)
         ):
             return None  # 交流平台, 体检中心, 生产基地: a kind of facility
+        if (
+            suffix == "中心"
+            and "医院" not in name
+            and any(owner in name[:-2] for owner in self.words.research_owners)
+        ):
+            org_type = "Institute"  # 某科学院某某卓越中心: a research centre of an academy or a university
         cand = Candidate(start, end, name, org_type, rule, prefix, generic, quoted, suffix=suffix)
         if prefix == "place":
             bare = self._without_place_chain(name)
             if bare is not None:
                 cand.aliases.append(bare)  # 某省某市某区未来科技城 is also written 未来科技城
-        ward = self._hospital_ward(name) if org_type == "Platform" else None
+        ward = self._hospital_ward(name) if org_type in ("Platform", "Agency") else None
         if ward is not None:
             # 某某医院康复医学中心: a hospital's department names the hospital
             cand.aliases.append(cand.name)
@@ -845,15 +875,18 @@ class SentenceNames:
     def _hospital_ward(self, name: str) -> str | None:
         """The hospital at the front of a department's name (某医院康复医学中心, 某医院作业治疗部),
         when the rest names no field of the chain (a 某医院脑机接口中心 is a platform of its own)."""
-        i = name.rfind("医院")
-        if i < 2:
+        if "院" not in name:
             return None
-        rest = name[i + 2 :]
-        if not (2 <= len(rest) <= 10) or any(word in rest for word in self.words.domain):
+        heads = list(_HOSPITAL_HEAD.finditer(name))
+        if not heads or heads[-1].start() < 2:
+            return None
+        i = heads[-1].end()
+        rest = name[i:]
+        if not (2 <= len(rest) <= 12) or any(word in rest for word in self.words.domain):
             return None
         if not rest.endswith(self.words.ward_heads):
             return None
-        return name[: i + 2]
+        return name[:i]
 
     def _place_company(self, core: str) -> bool:
         if not core:
@@ -907,6 +940,8 @@ class SentenceNames:
             return org_class is not None and org_class != "not_org"
         if nxt.text in self.rules.after_weak or rest.startswith(self.rules.titles):
             return True
+        if _DRUG_APPROVED.match(rest):
+            return True  # 某某药业某某片获批上市: the maker, then its drug by a dosage form
         return nxt.tag in ("v", "p", "c", "d", "u", "uj", "ul") or nxt.tag == ""
 
     # ------------------------------------------------------------ rules
@@ -941,6 +976,8 @@ class SentenceNames:
                 continue
             if self.tokens[index].tag == "x":
                 continue  # a clause left unsegmented (吸引社会投资): no name in it
+            if suffix in self.words.abbreviation_only_suffixes and self.tokens[index].tag != "j":
+                continue  # 外交所需: not the short form 某交所
             if self.tokens[index].text in self.rules.titles:
                 continue  # 区委常委: a title that ends like an agency
             if suffix == "所" and self.tokens[index].text == "所":
@@ -1421,6 +1458,141 @@ class SentenceNames:
             i -= 1
         return end
 
+    # 「某某医科」研发…, 医疗科技团队「某某」: corner quotes round a name (the house style of
+    # business news) when a verb of a firm follows or a class noun of one comes before
+    _CORNER = re.compile(r"「([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,11})」")
+    # 某某完成数亿元B+轮融资, 服务机构某某于近日完成由…领投的融资: the subject of a funding round,
+    # a short word at a clause start (or right after a class noun) before 完成/获得 … 融资
+    _ROUND_SUBJECT = re.compile(
+        r"(?:^|(?<=[，,。；;：:\s」|])|(?<=机构)|(?<=企业)|(?<=公司)|(?<=团队))"
+        r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,7}?)"
+        r"(?:于|已经|已|近日|日前|宣布|正式)*(?:完成|获得|获)了?[^，,。；;]{0,30}?融资"
+    )
+
+    # 一家名为“某某”的公司: the quoted words name an organisation of the class noun's type
+    _NAMED = re.compile(
+        r"(?:名为|名叫|叫做|叫作|取名)[“\"「]([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,15})[”\"」]的?"
+        r"([\u4e00-\u9fff]{2,4})"
+    )
+
+    def _named(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for m in self._NAMED.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            tail = m.group(2)
+            classes = self.rules.class_nouns
+            org_type = next((classes[tail[:n]] for n in (4, 3, 2) if tail[:n] in classes), None)
+            if org_type is None:
+                continue  # 名为“某某”的产品: not an organisation
+            cand = self._make(a, b, org_type, "quoted", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        return out
+
+    # 某某全资子公司某某, 某某及有关责任人(被予以监管警示): a short name at a clause start (or
+    # after 、) before a word that only an organisation takes — its subsidiary, or its
+    # responsible persons in a regulator's notice
+    _OWNER = re.compile(
+        r"(?:^|(?<=[，,。；;：:、\s」|]))([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,7}?)"
+        r"(?:的|旗下)?(?:全资子公司|控股子公司|附属公司|及(?:其)?(?:有关|相关)?责任人)"
+    )
+
+    def _owners(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for m in self._OWNER.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            item = m.group(1)
+            if item[0] in _PRONOUNS or item in self.rules.left_stop or _common_word(item):
+                continue  # 该公司全资子公司, 公司及相关责任人: an anaphor, not a name
+            if self.gaz.candidates(item) or item.endswith(self.words.role_words_by_length):
+                continue
+            cand = self._make(a, b, self._typed_by_suffix(item), "owner", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        return out
+
+    def _quoted_firms(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        text = self.text
+        words = self.words
+        for m in self._CORNER.finditer(text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            after = text[m.end() :]
+            if not (
+                after.startswith(words.corner_verbs)
+                or text[: m.start()].endswith(words.corner_classes)
+            ):
+                continue
+            cand = self._make(a, b, self._typed_by_suffix(m.group(1)), "quoted", "")
+            if cand is not None and not cand.generic and not _common_word(cand.name):
+                out.append(cand)
+        return out
+
+    def _may_start_name(self, a: int) -> bool:
+        """Can a name found by a pattern start at offset a: a word boundary, and not a function
+        word, a time word or a pronoun?"""
+        k = self.tok_by_start.get(a)
+        if k is None:
+            return False
+        tok = self.tokens[k]
+        if tok.tag == "x" and len(tok.text) > 1:
+            # a clause left unsegmented: its first two characters as a word of the dictionary
+            tok = Token(self.text[a : a + 2], a, a + 2, _tag(self.text[a : a + 2]))
+        stop = tok.tag in self.rules.left_stop_tags or self._is_stop_token(tok)
+        return not (stop or tok.text[0] in _PRONOUNS)
+
+    # 及其孵化企业 某某 推出…, 旗下子公司某某，: a short name right after a word for a subsidiary or
+    # an incubated firm, ended by a space, a clause break or a verb of a firm
+    _AFTER_SUBSIDIARY = re.compile(
+        r"(?:孵化企业|孵化公司|全资子公司|控股子公司|子公司|附属公司)\s*"
+        r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,7}?)"
+        r"(?=\s|[，,。；;、]|$|推出|发布|研发|开发|生产|获得|完成|成立|宣布)"
+    )
+
+    def _subsidiaries(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for m in self._AFTER_SUBSIDIARY.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found) or not self._may_start_name(a):
+                continue
+            item = m.group(1)
+            if _common_word(item) or self.gaz.candidates(item):
+                continue
+            cand = self._make(a, b, self._typed_by_suffix(item), "owner", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        return out
+
+    def _round_subjects(self, found: list[Candidate]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for m in self._ROUND_SUBJECT.finditer(self.text):
+            a, b = m.span(1)
+            if any(c.start < b and a < c.end for c in found):
+                continue
+            if not self._may_start_name(a):
+                continue  # 目前已完成, 本轮获得: a time word or a pronoun, not a name
+            item = m.group(1)
+            if self.text.startswith("的", m.end()) or item.endswith(self.rules.not_org_classes):
+                continue  # 某行业获得融资的企业: a relative clause of a field, not a firm's round
+            if _common_word(item) or self.gaz.candidates(item):
+                continue
+            cand = self._make(a, b, self._typed_by_suffix(item), "round", "")
+            if cand is not None and not cand.generic:
+                out.append(cand)
+        return out
+
+    def _typed_by_suffix(self, item: str) -> OrgType:
+        for suffix in self.rules.all_suffixes:
+            if item.endswith(suffix):
+                return self.rules.suffix_type(suffix) or "Company"
+        return "Company"
+
     _FOUNDED = re.compile(
         r"(?:创办|创立|创建|孵化出|成立了)(?![人者])([\u4e00-\u9fffA-Za-z]{2,8})(?=[，,。；;、]|$)"
     )
@@ -1446,10 +1618,19 @@ class SentenceNames:
         for m in self._INVESTOR.finditer(self.text):
             a, b = m.span(1)
             pieces = [(a, b)]
-            # 同威资本和深圳高新投: two investors when the first ends with a suffix
+            # 同威资本和深圳高新投: two investors when the first ends with a suffix; 某某和某某
+            # 种子基金: two when the second does (a brand written bare, then a fund by its suffix)
             for j in range(a + 2, b - 1):
-                if self.text[j] in "和及与" and any(
-                    self.text[a:j].endswith(suf) for suf in self.rules.all_suffixes if len(suf) >= 2
+                if self.text[j] in "和及与" and (
+                    any(self.text[a:j].endswith(suf) for suf in self.rules.all_suffixes if len(suf) >= 2)
+                    or (
+                        b - j > 3
+                        and any(
+                            self.text[j + 1 : b].endswith(suf) and self.rules.suffix_type(suf) == "Fund"
+                            for suf in self.rules.all_suffixes
+                        )
+                        and not self.gaz.candidates(self.text[a:j])
+                    )
                 ):
                     pieces = [(a, j), (j + 1, b)]
                     break
@@ -1469,6 +1650,16 @@ class SentenceNames:
 
     def _patterns(self, found: list[Candidate]) -> list[Candidate]:
         out = self._investors(found)
+        if "「" in self.text:
+            out += self._quoted_firms(found)
+        if "子公司" in self.text or "责任人" in self.text or "附属公司" in self.text:
+            out += self._owners(found)
+        if "子公司" in self.text or "孵化" in self.text or "附属公司" in self.text:
+            out += self._subsidiaries(found + out)
+        if "名" in self.text or "叫" in self.text:
+            out += self._named(found)
+        if "融资" in self.text:
+            out += self._round_subjects(found + out)
         stock_codes = self._STOCK.finditer(self.text) if ("(" in self.text or "（" in self.text) else ()
         for m in stock_codes:
             a, b = m.span(1)
@@ -1560,6 +1751,9 @@ class SentenceNames:
             "origin": 8,
             "stock": 4,
             "investor": 5,
+            "quoted": 6,
+            "round": 8,
+            "owner": 8,
         }
         found = sorted(found, key=lambda c: (c.start, -(c.end - c.start), priority.get(c.rule, 9)))
         kept: list[Candidate] = []

@@ -921,10 +921,14 @@ def _investor_group(s: _Sentence, first: Mention) -> list[Mention]:
     """The names listed from first on: A、B和C, also across a shareholder word (A、老股东B)."""
     gap = _rx(r"\s*(?:、|和|及|以及|与)\s*(?:" + _alternation(cues().round_shareholders) + r")?\s*")
     group = [first]
+    # 由A，B、C跟投: right after 由, a comma between the first two names stands for 、
+    after_you = s.text[: first.rel_start].endswith("由")
     for m in s.mentions:
         if m.rel_start < group[-1].rel_end:
             continue
-        if not gap.fullmatch(s.text, group[-1].rel_end, m.rel_start):
+        if not gap.fullmatch(s.text, group[-1].rel_end, m.rel_start) and not (
+            after_you and len(group) == 1 and s.text[group[-1].rel_end : m.rel_start] in ("，", ",")
+        ):
             break
         group.append(m)
     return group
@@ -1359,6 +1363,10 @@ def _settlement(
     for hit in _find_all(c.incubate_list, text):
         members = [m for m in s.group_after(hit.end()) if m.type == "Company"]
         hosts = [m for m in s.mentions if m.type == "Platform" and m.rel_end <= hit.start()]
+        if not hosts and any(
+            m.type != "Platform" and m.rel_end <= hit.start() <= m.rel_end + 2 for m in s.mentions
+        ):
+            continue  # 某研究所及其孵化企业X: X came out of an institute; no settlement anywhere
         region = None
         if hosts:
             region = hosts[-1].home

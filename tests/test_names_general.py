@@ -81,7 +81,7 @@ def test_traditional_article_gives_simplified_names_and_original_evidence() -> N
         # roles written before a name
         ("本轮融资由老股东北辰资本追加。", {"北辰资本"}),
         ("合作方深圳星链科技有限公司未回应。", {"深圳星链科技有限公司"}),
-        ("晨光健康全资子公司嘉木药业获批上市。", {"嘉木药业"}),
+        ("晨光健康全资子公司嘉木药业获批上市。", {"晨光健康", "嘉木药业"}),  # the parent is one too
         # a department names its hospital
         ("浙大二院神经外科主任张某说。", {"浙大二院"}),
     ],
