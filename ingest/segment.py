@@ -149,10 +149,14 @@ def dictionary_tags() -> dict[str, str]:
     version = f"{_TAG_CACHE_VERSION}|{jieba.__version__}"
     fingerprint = f"{version}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     digest = hashlib.blake2b(fingerprint.encode("utf-8"), digest_size=8).hexdigest()
-    cache = Path(jieba.dt.tmp_dir or tempfile.gettempdir()) / f"bcikg-jieba-tags-{digest}.marshal"
+    # one file per user: in a shared temporary folder nobody else's file is ever read
+    user = os.getuid() if hasattr(os, "getuid") else 0
+    cache = Path(jieba.dt.tmp_dir or tempfile.gettempdir()) / f"bcikg-jieba-tags-{user}-{digest}.marshal"
     with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        if hasattr(os, "getuid") and cache.stat().st_uid != user:
+            raise ValueError("not ours")
         table = marshal.loads(cache.read_bytes())
-        if isinstance(table, dict) and table:
+        if isinstance(table, dict) and table and all(type(tag) is str for tag in table.values()):
             return table
     tags = _parse_tags(path)
     with contextlib.suppress(OSError):

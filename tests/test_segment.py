@@ -3,6 +3,8 @@ table is jieba's dictionary tags."""
 
 from __future__ import annotations
 
+import os
+
 import jieba
 import pytest
 from hypothesis import given, settings
@@ -121,3 +123,25 @@ def test_ties_are_broken_as_jieba_breaks_them(monkeypatch) -> None:
     monkeypatch.setattr(jieba.dt, "total", 1)
     for text in ["甲乙丙", "乙丙甲乙", "丙丙甲", "丁甲乙丁"]:
         assert segment.tokenize(text) == _jieba(text)
+
+
+def test_tag_cache_with_wrong_values_is_rebuilt(tmp_path, monkeypatch) -> None:
+    import marshal
+
+    monkeypatch.setattr(jieba.dt, "tmp_dir", str(tmp_path))
+    segment.dictionary_tags()
+    (cache,) = tmp_path.glob("bcikg-jieba-tags-*.marshal")
+    cache.write_bytes(marshal.dumps({"医院": 3}))
+    assert segment.dictionary_tags()["医院"] == "n"
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to give a file away")
+def test_tag_cache_of_another_user_is_not_read(tmp_path, monkeypatch) -> None:
+    import marshal
+
+    monkeypatch.setattr(jieba.dt, "tmp_dir", str(tmp_path))
+    segment.dictionary_tags()
+    (cache,) = tmp_path.glob("bcikg-jieba-tags-*.marshal")
+    cache.write_bytes(marshal.dumps({"医院": "v"}))
+    os.chown(cache, 12345, 12345)
+    assert segment.dictionary_tags()["医院"] == "n"
