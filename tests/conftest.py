@@ -15,12 +15,44 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from bcikg.domain.chinese import normalize_text
+from bcikg.domain.regions import gazetteer
 from bcikg.graph.build import build_graph
-from bcikg.models import KnowledgeGraph
+from bcikg.ingest.extract import extract_document
+from bcikg.ingest.names import SentenceNames
+from bcikg.ingest.split import split_document
+from bcikg.models import Document, DocumentExtraction, KnowledgeGraph
 
 DATA = Path(__file__).parent / "data" / "graph"
 KG_SMALL = DATA / "kg_small.json"
 SKIP_NEO4J = os.environ.get("BCIKG_SKIP_NEO4J") == "1"
+
+
+# ---------------------------------------------------------------- extraction of test sentences
+
+
+def names_in(sentence: str) -> set[str]:
+    """The candidate names the sentence rules find in one sentence (no document context)."""
+    return {c.name for c in SentenceNames(normalize_text(sentence), gazetteer(), [], False).candidates}
+
+
+def assert_names(sentence: str, present: set[str], absent: set[str]) -> None:
+    names = names_in(sentence)
+    assert present <= names
+    assert not (absent & names)
+
+
+def extract_text(text: str, doc_id: str = "doc:t", title: str | None = None) -> DocumentExtraction:
+    doc = Document(id=doc_id, path=f"/{doc_id}.txt", format="txt", encoding="utf-8", title=title, text=text)
+    return extract_document(split_document(doc))
+
+
+def relations(text: str, kind: str) -> set[tuple[str, str]]:
+    return {(r.source, r.target) for r in extract_text(text).relations if r.kind == kind}
+
+
+def partners(text: str) -> set[frozenset[str]]:
+    return {frozenset(pair) for pair in relations(text, "PARTNERS_WITH")}
 
 
 def load_kg(path: Path = KG_SMALL) -> KnowledgeGraph:

@@ -4,6 +4,7 @@ rule with sentences of our own (invented firms), positive and negative."""
 from __future__ import annotations
 
 import pytest
+from conftest import assert_names, names_in
 
 from bcikg.domain.chinese import normalize_text
 from bcikg.domain.regions import gazetteer
@@ -11,11 +12,6 @@ from bcikg.ingest.extract import extract_document
 from bcikg.ingest.names import SentenceNames
 from bcikg.ingest.split import split_document
 from bcikg.models import Document
-
-
-def names_in(sentence: str) -> set[str]:
-    return {c.name for c in SentenceNames(normalize_text(sentence), gazetteer(), [], False).candidates}
-
 
 # ---------------------------------------------------------------- 由A和B基金领投
 
@@ -31,9 +27,7 @@ def names_in(sentence: str) -> set[str]:
     ],
 )
 def test_bare_investor_joined_to_fund(sentence: str, present: set[str], absent: set[str]) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 # ---------------------------------------------------------------- roles and verbs around a name
@@ -55,9 +49,7 @@ def test_bare_investor_joined_to_fund(sentence: str, present: set[str], absent: 
     ],
 )
 def test_role_words_and_visit_verbs(sentence: str, present: set[str], absent: set[str]) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 # ---------------------------------------------------------------- names a context delimits
@@ -86,9 +78,7 @@ def test_role_words_and_visit_verbs(sentence: str, present: set[str], absent: se
     ],
 )
 def test_names_delimited_by_context(sentence: str, present: set[str], absent: set[str]) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 # ---------------------------------------------------------------- a hospital's departments
@@ -106,9 +96,7 @@ def test_names_delimited_by_context(sentence: str, present: set[str], absent: se
     ],
 )
 def test_departments_of_a_numbered_hospital(sentence: str, present: set[str], absent: set[str]) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 # ---------------------------------------------------------------- an owner named by what it has
@@ -130,9 +118,7 @@ def test_departments_of_a_numbered_hospital(sentence: str, present: set[str], ab
 def test_owner_before_subsidiary_or_responsible_persons(
     sentence: str, present: set[str], absent: set[str]
 ) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 # ---------------------------------------------------------------- one name across 与
@@ -158,9 +144,7 @@ def test_owner_before_subsidiary_or_responsible_persons(
     ],
 )
 def test_one_name_across_a_conjunction(sentence: str, present: set[str], absent: set[str]) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 @pytest.mark.parametrize(
@@ -178,9 +162,7 @@ def test_one_name_across_a_conjunction(sentence: str, present: set[str], absent:
 def test_fields_joined_in_a_lab_name_and_academician_title(
     sentence: str, present: set[str], absent: set[str]
 ) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 # ---------------------------------------------------------------- a firm after a word for a subsidiary
@@ -196,9 +178,7 @@ def test_fields_joined_in_a_lab_name_and_academician_title(
     ],
 )
 def test_firm_after_subsidiary_word(sentence: str, present: set[str], absent: set[str]) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 def test_firm_incubated_by_an_institute_settles_nowhere() -> None:
@@ -218,9 +198,7 @@ def test_firm_incubated_by_an_institute_settles_nowhere() -> None:
     ],
 )
 def test_quoted_platform_after_a_demonstrative(sentence: str, present: set[str], absent: set[str]) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 def test_bare_institute_for_advanced_study_is_a_category() -> None:
@@ -247,9 +225,7 @@ def extract_names(text: str) -> set[str]:
     ],
 )
 def test_maker_before_its_approved_drug(sentence: str, present: set[str], absent: set[str]) -> None:
-    names = names_in(sentence)
-    assert present <= names
-    assert not (absent & names)
+    assert_names(sentence, present, absent)
 
 
 @pytest.mark.parametrize(

@@ -7,32 +7,12 @@ article.
 from __future__ import annotations
 
 import pytest
+from conftest import extract_text, names_in, partners, relations
 
 from bcikg.domain.chinese import normalize_text
 from bcikg.domain.regions import gazetteer
-from bcikg.ingest.extract import extract_document
 from bcikg.ingest.names import SentenceNames
 from bcikg.ingest.resolve import resolve
-from bcikg.ingest.split import split_document
-from bcikg.models import Document, DocumentExtraction
-
-
-def names_in(sentence: str) -> set[str]:
-    return {c.name for c in SentenceNames(normalize_text(sentence), gazetteer(), [], False).candidates}
-
-
-def extract_text(text: str) -> DocumentExtraction:
-    doc = Document(id="doc:relgen", path="/relgen.txt", format="txt", encoding="utf-8", text=text)
-    return extract_document(split_document(doc))
-
-
-def relations(text: str, kind: str) -> set[tuple[str, str]]:
-    return {(r.source, r.target) for r in extract_text(text).relations if r.kind == kind}
-
-
-def partners(text: str) -> set[frozenset[str]]:
-    return {frozenset(pair) for pair in relations(text, "PARTNERS_WITH")}
-
 
 # ---------------------------------------------------------------- names the relations need
 

@@ -9,27 +9,11 @@ import io
 import json
 
 import pytest
+from conftest import extract_text, partners, relations
 
 from bcikg.graph.build import build_graph
 from bcikg.graph.export import write_jsonl
-from bcikg.ingest.extract import extract_document
 from bcikg.ingest.resolve import resolve
-from bcikg.ingest.split import split_document
-from bcikg.models import Document, DocumentExtraction
-
-
-def extract_text(text: str, doc_id: str = "doc:rel") -> DocumentExtraction:
-    doc = Document(id=doc_id, path=f"/{doc_id}.txt", format="txt", encoding="utf-8", text=text)
-    return extract_document(split_document(doc))
-
-
-def relations(text: str, kind: str) -> set[tuple[str, str]]:
-    return {(r.source, r.target) for r in extract_text(text).relations if r.kind == kind}
-
-
-def partners(text: str) -> set[frozenset[str]]:
-    return {frozenset(pair) for pair in relations(text, "PARTNERS_WITH")}
-
 
 # ---------------------------------------------------------------- OPERATES
 

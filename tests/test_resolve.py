@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import extract_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -367,29 +368,22 @@ def test_resolution_keys_do_not_depend_on_whether_the_dictionary_was_loaded() ->
 # ------------------------------------------------------------ the same articles, wherever they are
 
 
-def _extract_doc(doc_id: str, title: str, text: str) -> DocumentExtraction:
-    doc = Document(id=doc_id, path=f"/{doc_id}.txt", format="txt", encoding="utf-8", title=title, text=text)
-    return extract_document(split_document(doc))
-
-
 def test_resolution_does_not_depend_on_document_ids() -> None:
     """Document ids include the path: the same articles read from another folder get other ids,
     and so another order. Which mention of a short form is met first (here one in a Changsha text
     and one in a Beijing text) must not decide whether it merges with a full name."""
     changsha = (
-        "长沙市卫健委近日通报，长沙骁彦医院完成首例脑机接口植入手术。"
-        "长沙医院的神经外科团队参与了手术。"
+        "长沙市卫健委近日通报，长沙骁彦医院完成首例脑机接口植入手术。长沙医院的神经外科团队参与了手术。"
     )
     beijing = (
-        "北京市科委近日发布消息，北京多家机构开展脑机接口临床研究。"
-        "长沙医院的专家也应邀参加了北京的研讨会。"
+        "北京市科委近日发布消息，北京多家机构开展脑机接口临床研究。长沙医院的专家也应邀参加了北京的研讨会。"
     )
     answers = []
     for first, second in (("doc:1", "doc:2"), ("doc:2", "doc:1")):
         kg = resolve(
             [
-                _extract_doc(first, "长沙脑机接口临床进展", changsha),
-                _extract_doc(second, "北京脑机接口临床研讨", beijing),
+                extract_text(changsha, first, "长沙脑机接口临床进展"),
+                extract_text(beijing, second, "北京脑机接口临床研讨"),
             ]
         )
         answers.append(sorted((o.id, o.name, o.type, o.region) for o in kg.organizations))
