@@ -200,9 +200,6 @@ class Gazetteer:
                 self._found[key] = cached
         return list(cached)
 
-    def has_place(self, text: str) -> bool:
-        return self._pattern.search(text) is not None
-
     @property
     def place_pattern(self) -> re.Pattern[str]:
         """The pattern of every place surface (longest first), for callers that scan many texts."""

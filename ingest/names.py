@@ -222,11 +222,17 @@ _QUOTES = re.compile(r"[“”\"]")
 # what closes a list before its class noun: 等…, 为首的…, 为代表的…, 在内的…
 # the head of a hospital's name: 医院, or a place's numbered hospital written short (某州三院)
 _HOSPITAL_HEAD = re.compile(r"医院|(?<=[\u4e00-\u9fff]{2})[一二三四五六七八九十]院")
-# a drug named by its dosage form, then its approval: what a pharmaceutical maker's name precedes
-_DRUG_APPROVED = re.compile(
-    r"[\u4e00-\u9fffA-Za-z0-9]{1,12}?(?:片|胶囊|注射液|颗粒|口服液|滴眼液|软膏|喷雾剂|混悬液|缓释片|贴剂)"
-    r"(?:已|正式|近日)?(?:获批|获准|上市|获得)"
-)
+
+
+@cache
+def _drug_approved() -> re.Pattern[str]:
+    """A drug named by its dosage form, then its approval: what a pharmaceutical maker's name
+    precedes (the word lists are name_words.toml's dosage_forms and approval_verbs)."""
+    words = tomllib.loads(read_data_text("name_words.toml"))
+    forms = literal_pattern(words["dosage_forms"]).pattern
+    approved = literal_pattern(words["approval_verbs"]).pattern
+    return re.compile(f"[\u4e00-\u9fffA-Za-z0-9]{{1,12}}?(?:{forms})(?:已|正式|近日)?(?:{approved})")
+
 _PRONOUNS = "本该此这其"  # 本轮, 该公司: words that refer back, never a name's first character
 _LIST_CLOSER = re.compile(r"等|为首的|为代表的|在内的")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 .&-]*")
@@ -940,7 +946,7 @@ class SentenceNames:
             return org_class is not None and org_class != "not_org"
         if nxt.text in self.rules.after_weak or rest.startswith(self.rules.titles):
             return True
-        if _DRUG_APPROVED.match(rest):
+        if _drug_approved().match(rest):
             return True  # 某某药业某某片获批上市: the maker, then its drug by a dosage form
         return nxt.tag in ("v", "p", "c", "d", "u", "uj", "ul") or nxt.tag == ""
 
